@@ -1,0 +1,28 @@
+# Every third-party dependency comes from a Debian 12 package (scripts/setup.sh).
+# Each is wrapped in an INTERFACE target whose include directories are SYSTEM,
+# so -Wall -Wextra speaks only about relc's own code.
+
+# LLVM 14 Support, linked statically: libLLVM-14.so costs ~10 ms at every start.
+# LLVM's own CMake helpers are not used because they add -fno-exceptions, and
+# LLVMSupport's exported interface drags in libz3.so, which relc never calls.
+set(RELC_LLVM_ROOT /usr/lib/llvm-14 CACHE PATH "LLVM 14 installation")
+find_library(RELC_LLVM_SUPPORT NAMES libLLVMSupport.a PATHS ${RELC_LLVM_ROOT}/lib NO_DEFAULT_PATH REQUIRED)
+find_library(RELC_LLVM_DEMANGLE NAMES libLLVMDemangle.a PATHS ${RELC_LLVM_ROOT}/lib NO_DEFAULT_PATH REQUIRED)
+find_package(Threads REQUIRED)
+add_library(relc_llvm INTERFACE)
+target_include_directories(relc_llvm SYSTEM INTERFACE ${RELC_LLVM_ROOT}/include)
+target_link_libraries(relc_llvm INTERFACE ${RELC_LLVM_SUPPORT} ${RELC_LLVM_DEMANGLE}
+  Threads::Threads ${CMAKE_DL_LIBS} rt tinfo)
+target_link_options(relc_llvm INTERFACE -Wl,--as-needed)
+
+# ANTLR4 C++ runtime 4.9 (static archive), driven by the 4.7.2 tool.
+find_program(RELC_ANTLR4 NAMES antlr4 PATHS /usr/bin REQUIRED)
+find_path(RELC_ANTLR4_INCLUDE antlr4-runtime.h PATH_SUFFIXES antlr4-runtime REQUIRED)
+find_library(RELC_ANTLR4_RUNTIME NAMES libantlr4-runtime.a antlr4-runtime REQUIRED)
+add_library(relc_antlr4 INTERFACE)
+target_include_directories(relc_antlr4 SYSTEM INTERFACE ${RELC_ANTLR4_INCLUDE})
+target_link_libraries(relc_antlr4 INTERFACE ${RELC_ANTLR4_RUNTIME})
+
+# LLVM's lit and FileCheck (package llvm-14-tools) for the test suite.
+set(RELC_LIT ${RELC_LLVM_ROOT}/build/utils/lit/lit.py CACHE FILEPATH "lit.py")
+set(RELC_LLVM_TOOLS_DIR ${RELC_LLVM_ROOT}/bin CACHE PATH "FileCheck, not, count, split-file")

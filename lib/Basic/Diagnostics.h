@@ -1,0 +1,117 @@
+//===- Diagnostics.h - The one diagnostics engine --------------------------===//
+//
+// Every phase reports problems through a DiagnosticEngine: a kind from the
+// registry in Diagnostics.def, a location in a buffer of the llvm::SourceMgr,
+// a message written where the problem is found, and notes pointing at related
+// places. The engine keeps what was reported (so commands can count and other
+// output formats can be added) and prints it as
+//
+//   file:line:col: error: message [kind]
+//     source line
+//     ^~~~
+//
+// Columns are 1-based byte offsets; the caret is placed under the character
+// whatever multi-byte text stands before it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef RELC_BASIC_DIAGNOSTICS_H
+#define RELC_BASIC_DIAGNOSTICS_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/Twine.h"
+#include "llvm/Support/SMLoc.h"
+
+#include <string>
+#include <vector>
+
+namespace llvm {
+class SourceMgr;
+class raw_ostream;
+} // namespace llvm
+
+namespace relc {
+
+enum class DiagKind {
+#define DIAG(Name, Id, Severity, Summary) Name,
+#include "Basic/Diagnostics.def"
+};
+
+enum class Severity { Error, Warning, Note };
+
+/// The registry entry of a kind.
+struct DiagKindInfo {
+  llvm::StringRef id;
+  Severity severity;
+  bool io; ///< Could not read the input at all: exit code 2.
+  llvm::StringRef summary;
+};
+const DiagKindInfo &getDiagKindInfo(DiagKind kind);
+llvm::ArrayRef<DiagKindInfo> allDiagKinds();
+
+struct DiagNote {
+  llvm::SMLoc loc;
+  std::string message;
+};
+
+struct Diagnostic {
+  DiagKind kind;
+  Severity severity;
+  llvm::SMRange range; ///< Start is the reported column; may be invalid.
+  std::string message;
+  std::vector<DiagNote> notes;
+};
+
+class DiagnosticEngine {
+public:
+  DiagnosticEngine(llvm::SourceMgr &sm, llvm::raw_ostream &os)
+      : sm(sm), os(os) {}
+  ~DiagnosticEngine() { flush(); }
+
+  /// Reports a diagnostic of \p kind at \p range (an invalid range means no
+  /// location: the message is prefixed with "relc:"). Notes may be added to
+  /// the returned diagnostic until the next report() or flush().
+  Diagnostic &report(DiagKind kind, llvm::SMRange range,
+                     const llvm::Twine &message);
+  Diagnostic &report(DiagKind kind, llvm::SMLoc loc,
+                     const llvm::Twine &message) {
+    return report(kind, llvm::SMRange(loc, loc), message);
+  }
+  void note(llvm::SMLoc loc, const llvm::Twine &message);
+
+  /// Prints what is pending.
+  void flush();
+
+  unsigned errorCount() const { return errors; }
+  unsigned warningCount() const { return warnings; }
+  bool hasErrors() const { return errors != 0; }
+  bool hasIoErrors() const { return ioErrors != 0; }
+  /// Once this many errors have been printed, later ones are counted but not
+  /// printed, and one too-many-errors line says so.
+  void setErrorLimit(unsigned limit) { errorLimit = limit; }
+  bool reachedErrorLimit() const { return errorLimit && errors >= errorLimit; }
+
+  /// 0 clean (warnings allowed), 1 the input has errors, 2 I/O problems.
+  int exitCode() const { return ioErrors ? 2 : errors ? 1 : 0; }
+
+  const std::vector<Diagnostic> &diagnostics() const { return all; }
+  llvm::SourceMgr &getSourceMgr() { return sm; }
+
+private:
+  void print(const Diagnostic &d);
+  void printOne(Severity sev, llvm::SMRange range, llvm::StringRef message,
+                llvm::StringRef kindId);
+
+  llvm::SourceMgr &sm;
+  llvm::raw_ostream &os;
+  std::vector<Diagnostic> all;
+  size_t printed = 0;
+  unsigned errors = 0, warnings = 0, ioErrors = 0;
+  unsigned errorLimit = 0;
+  unsigned errorsSeen = 0; ///< Errors printed or suppressed so far.
+  bool limitReported = false;
+};
+
+} // namespace relc
+
+#endif // RELC_BASIC_DIAGNOSTICS_H

@@ -1,0 +1,80 @@
+//===- SourceFiles.cpp - Loading plan files into the SourceMgr -------------===//
+//
+// Opens, stats and reads a file, then validates its bytes. The order matters:
+// a directory or a FIFO must be refused before reading, or reading would fail
+// obscurely or block.
+//
+//===----------------------------------------------------------------------===//
+#include "Basic/SourceFiles.h"
+
+#include "llvm/Support/ConvertUTF.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <cstring>
+
+using namespace relc;
+
+unsigned relc::loadSourceFile(DiagnosticEngine &diags, llvm::StringRef path,
+                              llvm::SMRange importedAt) {
+  bool imported = importedAt.Start.isValid();
+  llvm::sys::fs::file_status status;
+  if (std::error_code ec = llvm::sys::fs::status(path, status)) {
+    diags.report(imported ? DiagKind::ImportNotFound : DiagKind::FileNotFound,
+                 importedAt,
+                 "cannot open '" + path + "': " + ec.message());
+    return 0;
+  }
+  if (status.type() != llvm::sys::fs::file_type::regular_file) {
+    llvm::StringRef what =
+        status.type() == llvm::sys::fs::file_type::directory_file
+            ? "a directory"
+            : "not a regular file";
+    diags.report(imported ? DiagKind::ImportNotFile : DiagKind::FileUnreadable,
+                 importedAt, "'" + path + "' is " + what + ", not a plan file");
+    return 0;
+  }
+  auto bufOrErr = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/true);
+  if (!bufOrErr) {
+    diags.report(imported ? DiagKind::ImportNotFound : DiagKind::FileUnreadable,
+                 importedAt,
+                 "cannot read '" + path + "': " + bufOrErr.getError().message());
+    return 0;
+  }
+  unsigned id = diags.getSourceMgr().AddNewSourceBuffer(std::move(*bufOrErr),
+                                                        importedAt.Start);
+  return checkSourceText(diags, id) ? id : 0;
+}
+
+bool relc::checkSourceText(DiagnosticEngine &diags, unsigned bufferId) {
+  const llvm::MemoryBuffer *buf =
+      diags.getSourceMgr().getMemoryBuffer(bufferId);
+  const char *begin = buf->getBufferStart();
+  const char *end = buf->getBufferEnd();
+  if (const void *nul = std::memchr(begin, 0, end - begin)) {
+    diags.report(DiagKind::NulByte,
+                 llvm::SMLoc::getFromPointer(static_cast<const char *>(nul)),
+                 "NUL byte in plan text");
+    return false;
+  }
+  const llvm::UTF8 *p = reinterpret_cast<const llvm::UTF8 *>(begin);
+  if (!llvm::isLegalUTF8String(&p, reinterpret_cast<const llvm::UTF8 *>(end))) {
+    const char *bad = reinterpret_cast<const char *>(p);
+    char hex[8];
+    snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(*bad));
+    diags.report(DiagKind::InvalidUtf8, llvm::SMLoc::getFromPointer(bad),
+                 llvm::Twine("invalid UTF-8 byte ") + hex +
+                     "; plan files must be UTF-8");
+    return false;
+  }
+  return true;
+}
+
+llvm::StringRef relc::sourceText(llvm::SourceMgr &sm, unsigned bufferId) {
+  llvm::StringRef text = sm.getMemoryBuffer(bufferId)->getBuffer();
+  if (text.startswith("\xEF\xBB\xBF"))
+    text = text.drop_front(3);
+  return text;
+}

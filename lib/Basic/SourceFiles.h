@@ -1,0 +1,34 @@
+//===- SourceFiles.h - Loading plan files into the SourceMgr ---------------===//
+//
+// Every file relc reads goes through loadSourceFile, which refuses what is not
+// a regular file, and text that is not UTF-8 or holds a NUL byte, with a
+// diagnostic at the offending byte. Nothing after it has to care.
+//
+//===----------------------------------------------------------------------===//
+#ifndef RELC_BASIC_SOURCEFILES_H
+#define RELC_BASIC_SOURCEFILES_H
+
+#include "Basic/Diagnostics.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/SMLoc.h"
+
+namespace relc {
+
+/// Loads \p path into the engine's SourceMgr and returns its buffer id, or 0
+/// after reporting why it could not. \p importedAt is the import that names
+/// the file (invalid for files named on the command line, whose problems are
+/// I/O errors; an import's are errors in the importing plan).
+unsigned loadSourceFile(DiagnosticEngine &diags, llvm::StringRef path,
+                        llvm::SMRange importedAt = {});
+
+/// Checks that \p buffer is UTF-8 without NUL bytes; reports the first
+/// offending byte otherwise.
+bool checkSourceText(DiagnosticEngine &diags, unsigned bufferId);
+
+/// The buffer's text without a leading UTF-8 byte order mark.
+llvm::StringRef sourceText(llvm::SourceMgr &sm, unsigned bufferId);
+
+} // namespace relc
+
+#endif // RELC_BASIC_SOURCEFILES_H

@@ -1,0 +1,101 @@
+//===- Commands.cpp - check and fmt ----------------------------------------===//
+//
+// `check` loads each file with the project it belongs to and reports;
+// `fmt` reformats each file on its own, refusing to write anything unless the
+// formatted text parses back to the same tree, and writes atomically (a
+// temporary file beside the target, then a rename), so a plan is never left
+// half-written.
+//
+//===----------------------------------------------------------------------===//
+#include "Driver/Commands.h"
+#include "Driver/PlanLoader.h"
+
+#include "AST/Formatter.h"
+#include "AST/Printer.h"
+#include "Basic/SourceFiles.h"
+
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace relc;
+
+int relc::runCheck(const CheckOptions &opts, llvm::raw_ostream &out,
+                   llvm::raw_ostream &err) {
+  llvm::SourceMgr sm;
+  DiagnosticEngine diags(sm, err);
+  diags.setErrorLimit(opts.errorLimit);
+  PlanLoader loader(diags);
+  for (const std::string &path : opts.files) {
+    std::optional<LoadedPlan> plan = loader.load(path);
+    if (!plan)
+      continue;
+    if (opts.emit == CheckOptions::Emit::AST)
+      ast::printAST(*plan->file, sm, out, opts.locations);
+  }
+  diags.flush();
+  return diags.exitCode();
+}
+
+/// The AST dump without locations: equal for two texts that differ only in
+/// layout and comments.
+static std::string shape(const ast::File &file, const llvm::SourceMgr &sm) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  ast::printAST(file, sm, os, /*withLocations=*/false);
+  return os.str();
+}
+
+int relc::runFmt(const FmtOptions &opts, llvm::raw_ostream &out,
+                 llvm::raw_ostream &err) {
+  llvm::SourceMgr sm;
+  DiagnosticEngine diags(sm, err);
+  diags.setErrorLimit(opts.errorLimit);
+  PlanLoader loader(diags);
+  bool unformatted = false;
+  for (const std::string &path : opts.files) {
+    const ast::File *file = loader.parseOnly(path);
+    if (!file)
+      continue;
+    std::string formatted = ast::formatFile(*file);
+
+    // The formatter must never change what a plan means.
+    unsigned id = sm.AddNewSourceBuffer(
+        llvm::MemoryBuffer::getMemBufferCopy(formatted, path + " (formatted)"),
+        llvm::SMLoc());
+    std::string scratchErrs;
+    llvm::raw_string_ostream scratchOs(scratchErrs);
+    DiagnosticEngine scratch(sm, scratchOs);
+    std::unique_ptr<ast::File> again = parseBuffer(scratch, id);
+    if (!again || shape(*again, sm) != shape(*file, sm)) {
+      scratch.flush();
+      diags.report(DiagKind::NotFormatted, llvm::SMRange(),
+                   "internal error: formatting '" + path +
+                       "' would change its meaning; left unchanged\n" +
+                       scratchOs.str());
+      continue;
+    }
+
+    llvm::StringRef original = sm.getMemoryBuffer(file->bufferId)->getBuffer();
+    if (opts.toStdout) {
+      out << formatted;
+      continue;
+    }
+    if (original == formatted)
+      continue;
+    if (opts.check) {
+      unformatted = true;
+      out << path << "\n";
+      continue;
+    }
+    if (llvm::Error e = llvm::writeFileAtomically(path + ".relc-fmt-%%%%%%",
+                                                  path, formatted))
+      diags.report(DiagKind::FileWriteFailed, llvm::SMRange(),
+                   "cannot write '" + path + "': " +
+                       llvm::toString(std::move(e)));
+  }
+  diags.flush();
+  int code = diags.exitCode();
+  return code ? code : unformatted ? 1 : 0;
+}

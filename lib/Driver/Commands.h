@@ -1,0 +1,40 @@
+//===- Commands.h - What each subcommand does ------------------------------===//
+//
+// One function per subcommand, taking its options as a struct (policy in
+// option structs, not flags scattered through code) and the streams to write.
+//
+//===----------------------------------------------------------------------===//
+#ifndef RELC_DRIVER_COMMANDS_H
+#define RELC_DRIVER_COMMANDS_H
+
+#include <string>
+#include <vector>
+
+namespace llvm {
+class raw_ostream;
+}
+
+namespace relc {
+
+struct CheckOptions {
+  enum class Emit { None, AST };
+  std::vector<std::string> files;
+  Emit emit = Emit::None;
+  bool locations = true;
+  unsigned errorLimit = 20;
+};
+int runCheck(const CheckOptions &opts, llvm::raw_ostream &out,
+             llvm::raw_ostream &err);
+
+struct FmtOptions {
+  std::vector<std::string> files;
+  bool check = false;    ///< Report, do not write.
+  bool toStdout = false; ///< Print instead of rewriting.
+  unsigned errorLimit = 20;
+};
+int runFmt(const FmtOptions &opts, llvm::raw_ostream &out,
+           llvm::raw_ostream &err);
+
+} // namespace relc
+
+#endif // RELC_DRIVER_COMMANDS_H

@@ -1,0 +1,104 @@
+//===- Driver.cpp - The relc command line ----------------------------------===//
+//
+// Subcommands and their options, declared with llvm::cl. The options are
+// globals (llvm::cl registers them once, at start-up, which costs little);
+// runDriver resets them before each parse so it can run more than once in a
+// process. This file is built without RTTI, as LLVM is.
+//
+//===----------------------------------------------------------------------===//
+#include "Driver/Driver.h"
+#include "Driver/Commands.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace relc;
+namespace cl = llvm::cl;
+
+#ifndef RELC_VERSION
+#define RELC_VERSION "0.0.0"
+#endif
+
+static cl::OptionCategory relcCategory("relc options");
+
+static cl::SubCommand checkCmd("check",
+                               "Parse plan files and the projects they use, "
+                               "and report problems");
+static cl::list<std::string> checkFiles(cl::Positional, cl::OneOrMore,
+                                        cl::desc("<plan files>"),
+                                        cl::sub(checkCmd),
+                                        cl::cat(relcCategory));
+static cl::opt<CheckOptions::Emit> checkEmit(
+    "emit", cl::desc("What to print after checking"),
+    cl::init(CheckOptions::Emit::None),
+    cl::values(clEnumValN(CheckOptions::Emit::None, "none", "nothing"),
+               clEnumValN(CheckOptions::Emit::AST, "ast", "the syntax tree")),
+    cl::sub(checkCmd), cl::cat(relcCategory));
+static cl::opt<bool> checkNoLocations(
+    "no-locations", cl::desc("Leave line:col out of --emit=ast"),
+    cl::sub(checkCmd), cl::cat(relcCategory));
+
+static cl::SubCommand fmtCmd("fmt", "Rewrite plan files in canonical layout");
+static cl::list<std::string> fmtFiles(cl::Positional, cl::OneOrMore,
+                                      cl::desc("<plan files>"), cl::sub(fmtCmd),
+                                      cl::cat(relcCategory));
+static cl::opt<bool> fmtCheck(
+    "check",
+    cl::desc("Change nothing; list the files that are not formatted and "
+             "exit 1 if there are any"),
+    cl::sub(fmtCmd), cl::cat(relcCategory));
+static cl::opt<bool> fmtStdout("stdout",
+                               cl::desc("Print the formatted text instead of "
+                                        "rewriting the files"),
+                               cl::sub(fmtCmd), cl::cat(relcCategory));
+
+static cl::opt<unsigned> errorLimit(
+    "error-limit", cl::desc("Stop reporting after this many errors (0: no limit)"),
+    cl::init(20), cl::sub(checkCmd), cl::sub(fmtCmd), cl::cat(relcCategory));
+
+static void printVersion(llvm::raw_ostream &os) {
+  os << "relc " << RELC_VERSION << "\n";
+}
+
+int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
+                    llvm::raw_ostream &err) {
+  cl::ResetAllOptionOccurrences();
+  cl::HideUnrelatedOptions(relcCategory, *cl::TopLevelSubCommand);
+  cl::HideUnrelatedOptions(relcCategory, checkCmd);
+  cl::HideUnrelatedOptions(relcCategory, fmtCmd);
+  cl::SetVersionPrinter(printVersion);
+
+  if (argv.size() < 2) {
+    err << "usage: relc <command> [options] <files>\n"
+           "commands: check, fmt; 'relc --help' says more\n";
+    return 2;
+  }
+  if (!cl::ParseCommandLineOptions(
+          argv.size(), argv.data(),
+          "relc: a declarative release-plan compiler\n\n"
+          "  relc check [--emit=ast] FILE...   parse and check plans\n"
+          "  relc fmt [--check] FILE...        canonical layout\n\n"
+          "Exit codes: 0 clean, 1 the input has errors, 2 usage or I/O "
+          "problems.\n",
+          &err, nullptr, /*LongOptionsUseDoubleDash=*/true))
+    return 2;
+
+  if (checkCmd) {
+    CheckOptions opts;
+    opts.files.assign(checkFiles.begin(), checkFiles.end());
+    opts.emit = checkEmit;
+    opts.locations = !checkNoLocations;
+    opts.errorLimit = errorLimit;
+    return runCheck(opts, out, err);
+  }
+  if (fmtCmd) {
+    FmtOptions opts;
+    opts.files.assign(fmtFiles.begin(), fmtFiles.end());
+    opts.check = fmtCheck;
+    opts.toStdout = fmtStdout;
+    opts.errorLimit = errorLimit;
+    return runFmt(opts, out, err);
+  }
+  err << "relc: error: no command given; commands: check, fmt\n";
+  return 2;
+}

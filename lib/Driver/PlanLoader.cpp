@@ -1,0 +1,134 @@
+//===- PlanLoader.cpp - Reading a plan and the files it depends on ---------===//
+//
+// Files are keyed by their real path, so a project reached through two
+// spellings of its path is read once, and a cycle is seen as the file being
+// entered again while it is still loading.
+//
+//===----------------------------------------------------------------------===//
+#include "Driver/PlanLoader.h"
+
+#include "AST/Formatter.h"
+#include "Basic/SourceFiles.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+using namespace relc;
+
+static std::string realPathOf(llvm::StringRef path) {
+  llvm::SmallString<256> real;
+  if (llvm::sys::fs::real_path(path, real))
+    return path.str();
+  return std::string(real);
+}
+
+const ast::File *PlanLoader::loadFile(llvm::StringRef path,
+                                      llvm::SMRange importedAt) {
+  std::string key = realPathOf(path);
+  if (loading.lookup(key)) {
+    diags.report(DiagKind::ImportCycle, importedAt,
+                 "'" + path + "' imports itself through this import");
+    return nullptr;
+  }
+  auto it = files.find(key);
+  if (it != files.end())
+    return it->second.get();
+
+  unsigned id = loadSourceFile(diags, path, importedAt);
+  if (!id)
+    return nullptr;
+  std::unique_ptr<ast::File> file = parseBuffer(diags, id, options);
+  if (!file)
+    return nullptr;
+
+  loading[key] = true;
+  bool ok = true;
+  llvm::StringRef dir = llvm::sys::path::parent_path(path);
+  for (const ast::Import &imp : file->imports) {
+    llvm::SmallString<256> target(imp.path->value);
+    if (!llvm::sys::path::is_absolute(target)) {
+      target = dir;
+      llvm::sys::path::append(target, imp.path->value);
+    }
+    const ast::File *imported = loadFile(target, imp.path->getRange());
+    if (!imported) {
+      ok = false;
+      continue;
+    }
+    if (imported->kind != ast::File::Kind::Project) {
+      diags.report(DiagKind::ImportNotProject, imp.path->getRange(),
+                   "'" + imp.path->value +
+                       "' is a release file; only project files can be "
+                       "imported");
+      ok = false;
+    }
+  }
+  loading[key] = false;
+  if (!ok)
+    return nullptr;
+  const ast::File *result = file.get();
+  files[key] = std::move(file);
+  return result;
+}
+
+const ast::File *PlanLoader::findProject(const ast::File &release) {
+  const std::string &name = release.name.text;
+  // An explicit import wins; it must be the project the release names.
+  llvm::StringRef dir = llvm::sys::path::parent_path(release.path);
+  for (const ast::Import &imp : release.imports) {
+    llvm::SmallString<256> target(imp.path->value);
+    if (!llvm::sys::path::is_absolute(target)) {
+      target = dir;
+      llvm::sys::path::append(target, imp.path->value);
+    }
+    const ast::File *p = loadFile(target, imp.path->getRange());
+    if (p && p->name.text == name)
+      return p;
+  }
+  if (!release.imports.empty()) {
+    diags.report(DiagKind::ProjectMismatch, release.name.range,
+                 "release of '" + name +
+                     "' imports no project of that name");
+    return nullptr;
+  }
+  for (std::string candidate : {name + ".relplan", std::string("project.relplan")}) {
+    llvm::SmallString<256> path(dir);
+    llvm::sys::path::append(path, candidate);
+    if (!llvm::sys::fs::exists(path) || realPathOf(path) == realPathOf(release.path))
+      continue;
+    const ast::File *p = loadFile(path, release.name.range);
+    if (!p)
+      return nullptr;
+    if (p->kind == ast::File::Kind::Project && p->name.text == name)
+      return p;
+  }
+  diags.report(DiagKind::ProjectNotFound, release.name.range,
+               "cannot find project '" + name + "'; import its file, or put "
+               "it in '" + name + ".relplan' or 'project.relplan' beside "
+               "this file");
+  return nullptr;
+}
+
+std::optional<LoadedPlan> PlanLoader::load(llvm::StringRef path) {
+  const ast::File *file = loadFile(path, {});
+  if (!file)
+    return std::nullopt;
+  LoadedPlan plan{file, file};
+  if (file->kind == ast::File::Kind::Release) {
+    plan.project = findProject(*file);
+    if (!plan.project)
+      return std::nullopt;
+  }
+  return plan;
+}
+
+const ast::File *PlanLoader::parseOnly(llvm::StringRef path) {
+  unsigned id = loadSourceFile(diags, path);
+  if (!id)
+    return nullptr;
+  std::unique_ptr<ast::File> file = parseBuffer(diags, id, options);
+  const ast::File *result = file.get();
+  if (file)
+    unlinked.push_back(std::move(file));
+  return result;
+}

@@ -1,0 +1,54 @@
+//===- PlanLoader.h - Reading a plan and the files it depends on -----------===//
+//
+// A release file stands on a project file: the one it imports by path, or
+// the project of its name in the same directory (`<name>.relplan`, then
+// `project.relplan`). The loader reads, parses and links them, once each per
+// run, refusing import cycles and imports of things that are not plan files.
+//
+//===----------------------------------------------------------------------===//
+#ifndef RELC_DRIVER_PLANLOADER_H
+#define RELC_DRIVER_PLANLOADER_H
+
+#include "AST/AST.h"
+#include "Basic/Diagnostics.h"
+#include "Syntax/Parser.h"
+
+#include "llvm/ADT/StringMap.h"
+
+#include <memory>
+
+namespace relc {
+
+/// A release or project file with the project it belongs to.
+struct LoadedPlan {
+  const ast::File *file = nullptr;
+  const ast::File *project = nullptr; ///< The file itself for project files.
+};
+
+class PlanLoader {
+public:
+  explicit PlanLoader(DiagnosticEngine &diags, ParseOptions options = {})
+      : diags(diags), options(options) {}
+
+  /// Loads a file named on the command line; nullopt after reporting.
+  std::optional<LoadedPlan> load(llvm::StringRef path);
+
+  /// Parses one file without following its imports (`relc fmt`).
+  const ast::File *parseOnly(llvm::StringRef path);
+
+private:
+  const ast::File *loadFile(llvm::StringRef path, llvm::SMRange importedAt);
+  const ast::File *findProject(const ast::File &release);
+
+  DiagnosticEngine &diags;
+  ParseOptions options;
+  /// Parsed files by real path; a null entry is a file being loaded (for
+  /// cycle detection) or one that failed.
+  llvm::StringMap<std::unique_ptr<ast::File>> files;
+  llvm::StringMap<bool> loading;
+  std::vector<std::unique_ptr<ast::File>> unlinked; ///< From parseOnly.
+};
+
+} // namespace relc
+
+#endif // RELC_DRIVER_PLANLOADER_H

@@ -1,0 +1,42 @@
+//===- Parser.h - From plan text to AST ------------------------------------===//
+//
+// The entry point of lib/Syntax, the only code in relc that sees ANTLR. The
+// parse runs in two stages: SLL prediction with a bail-out error strategy
+// (fast, and exact for a grammar without predicates), and only if that fails,
+// full LL with relc's own error reporting, which words each error in terms of
+// the plan ("expected ';' after the branch cut date") and recovers to report
+// later independent errors too.
+//
+//===----------------------------------------------------------------------===//
+#ifndef RELC_SYNTAX_PARSER_H
+#define RELC_SYNTAX_PARSER_H
+
+#include "AST/AST.h"
+#include "Basic/Diagnostics.h"
+
+#include <memory>
+
+namespace relc {
+
+struct ParseOptions {
+  /// Deepest bracket nesting accepted; deeper input is refused before the
+  /// (recursive) parser sees it.
+  unsigned maxNesting = 256;
+};
+
+/// What the parse cost, for tests and benchmarks of parser health.
+struct ParseStats {
+  bool usedFullLL = false; ///< SLL failed and the file was parsed again.
+  size_t tokens = 0;
+};
+
+/// Parses the buffer \p bufferId of the engine's SourceMgr. Returns nullptr
+/// after reporting at least one error.
+std::unique_ptr<ast::File> parseBuffer(DiagnosticEngine &diags,
+                                       unsigned bufferId,
+                                       const ParseOptions &options = {},
+                                       ParseStats *stats = nullptr);
+
+} // namespace relc
+
+#endif // RELC_SYNTAX_PARSER_H
