@@ -78,32 +78,33 @@ void DiagnosticEngine::print(const Diagnostic &d) {
 }
 
 // The caret line for a source line: whitespace that keeps the columns of
-// \p line up to byte \p from, then '^' and '~' up to byte \p to.
+// \p line up to byte \p from, then '^' under the character there and '~'
+// under the rest of the range, up to byte \p to.
 static std::string caretLine(llvm::StringRef line, size_t from, size_t to) {
   std::string out;
-  auto width = [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end && i < line.size();) {
-      unsigned char c = line[i];
-      if (c == '\t') {
-        out += '\t';
-        ++i;
-        continue;
-      }
-      unsigned len = llvm::getNumBytesForUTF8(c);
-      if (len == 0 || i + len > line.size())
-        len = 1;
-      int w = llvm::sys::unicode::columnWidthUTF8(line.substr(i, len));
-      out.append(w > 0 ? w : 1, ' ');
-      i += len;
-    }
+  auto codePointLength = [&](size_t i) {
+    unsigned len = llvm::getNumBytesForUTF8(line[i]);
+    return len == 0 || i + len > line.size() ? 1u : len;
   };
-  width(0, from);
+  auto columns = [&](size_t i, unsigned len) {
+    int w = llvm::sys::unicode::columnWidthUTF8(line.substr(i, len));
+    return w > 0 ? unsigned(w) : 1u;
+  };
+  size_t i = 0;
+  for (; i < from && i < line.size(); i += codePointLength(i)) {
+    if (line[i] == '\t')
+      out += '\t';
+    else
+      out.append(columns(i, codePointLength(i)), ' ');
+  }
   out += '^';
-  size_t caretEnd = out.size();
-  width(from + 1, to);
-  for (size_t i = caretEnd; i < out.size(); ++i)
-    if (out[i] == ' ')
-      out[i] = '~';
+  if (i < line.size()) {
+    unsigned len = codePointLength(i);
+    out.append(columns(i, len) - 1, '~');
+    i += len;
+  }
+  for (; i < to && i < line.size(); i += codePointLength(i))
+    out.append(line[i] == '\t' ? 1 : columns(i, codePointLength(i)), '~');
   return out;
 }
 
@@ -158,5 +159,6 @@ void DiagnosticEngine::printOne(Severity sev, llvm::SMRange range,
     from -= start;
     to = std::min(to - start, line.size());
   }
-  os << line << '\n' << caretLine(line, from, to) << '\n';
+  if (!line.empty())
+    os << line << '\n' << caretLine(line, from, to) << '\n';
 }

@@ -89,7 +89,7 @@ public:
   /// Once this many errors have been printed, later ones are counted but not
   /// printed, and one too-many-errors line says so.
   void setErrorLimit(unsigned limit) { errorLimit = limit; }
-  bool reachedErrorLimit() const { return errorLimit && errors >= errorLimit; }
+  bool errorLimitExceeded() const { return errorLimit && errors > errorLimit; }
 
   /// 0 clean (warnings allowed), 1 the input has errors, 2 I/O problems.
   int exitCode() const { return ioErrors ? 2 : errors ? 1 : 0; }

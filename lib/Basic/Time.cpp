@@ -15,7 +15,7 @@
 #include "llvm/ADT/StringSwitch.h"
 
 #include <cassert>
-#include <climits>
+#include <cstdint>
 #include <cstdio>
 
 using namespace relc;
@@ -228,8 +228,9 @@ int64_t Date::toDays() const {
   return era * 146097 + doe - 719468;
 }
 
-// civil_from_days, the inverse of the above. The result may fall outside
-// years 1..9999 if \p days does; callers that add durations check the range.
+// civil_from_days, the inverse of the above. A day count outside years
+// 1..9999 gives a date outside them too (operator+ and operator- do not
+// check), so callers that do date arithmetic must check the range.
 Date Date::fromDays(int64_t days) {
   // Keeps every intermediate, and the year, well inside its type.
   assert(days > -(int64_t(1) << 40) && days < (int64_t(1) << 40) &&

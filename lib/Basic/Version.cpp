@@ -14,6 +14,7 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
+#include <tuple>
 #include <utility>
 
 using namespace relc;
@@ -49,15 +50,10 @@ const StringRef devSpellings[] = {"dev"};
 /// original text, which error messages quote.
 class Parser {
 public:
-  Parser(StringRef original, StringRef lowered, std::string *err)
-      : original(original), lowered(lowered), err(err), rest(lowered) {}
+  Parser(StringRef text, StringRef lowercased, std::string *errOut)
+      : rest(lowercased), original(text), lowered(lowercased), err(errOut) {}
 
-private:
-  StringRef original, lowered;
-  std::string *err;
-
-public:
-  /// What is left to parse.
+  /// What is left to parse, lowercased.
   StringRef rest;
 
   size_t offset() const { return lowered.size() - rest.size(); }
@@ -121,6 +117,10 @@ public:
       ++at;
     return fail("unexpected " + quoteChar(original[at]) + " in version");
   }
+
+private:
+  StringRef original, lowered;
+  std::string *err;
 };
 
 /// Appends a local label segment in normal form (numbers lose leading zeros).
@@ -305,9 +305,10 @@ int Version::compare(const Version &other) const {
     if (int c = threeWay(component(i), other.component(i)))
       return c;
 
-  // The sort keys of packaging.version: a bare dev release (no pre, no post)
-  // comes before every pre-release, and no pre-release after them all; no
-  // post release comes before any; no dev release comes after any.
+  // The sort keys of packaging.version: a dev release of a final release
+  // (no pre, no post) comes before all its pre-releases, and a final or post
+  // release after them; no post release comes before any post release; no
+  // dev release comes after any dev release.
   auto preKey = [](const Version &v) -> std::pair<int, uint64_t> {
     if (v.pre != PreKind::None)
       return {static_cast<int>(v.pre), v.preNum};

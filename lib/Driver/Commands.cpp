@@ -53,7 +53,6 @@ int relc::runFmt(const FmtOptions &opts, llvm::raw_ostream &out,
   DiagnosticEngine diags(sm, err);
   diags.setErrorLimit(opts.errorLimit);
   PlanLoader loader(diags);
-  bool unformatted = false;
   for (const std::string &path : opts.files) {
     const ast::File *file = loader.parseOnly(path);
     if (!file)
@@ -70,8 +69,8 @@ int relc::runFmt(const FmtOptions &opts, llvm::raw_ostream &out,
     std::unique_ptr<ast::File> again = parseBuffer(scratch, id);
     if (!again || shape(*again, sm) != shape(*file, sm)) {
       scratch.flush();
-      diags.report(DiagKind::NotFormatted, llvm::SMRange(),
-                   "internal error: formatting '" + path +
+      diags.report(DiagKind::InternalError, llvm::SMRange(),
+                   "formatting '" + path +
                        "' would change its meaning; left unchanged\n" +
                        scratchOs.str());
       continue;
@@ -85,8 +84,18 @@ int relc::runFmt(const FmtOptions &opts, llvm::raw_ostream &out,
     if (original == formatted)
       continue;
     if (opts.check) {
-      unformatted = true;
       out << path << "\n";
+      // Point at the first line that would change.
+      size_t at = 0;
+      while (at < original.size() && at < formatted.size() &&
+             original[at] == formatted[at])
+        ++at;
+      while (at > 0 && original[at - 1] != '\n')
+        --at;
+      diags.report(DiagKind::NotFormatted,
+                   llvm::SMLoc::getFromPointer(original.data() + at),
+                   "not in canonical layout from this line on; run 'relc fmt " +
+                       path + "'");
       continue;
     }
     if (llvm::Error e = llvm::writeFileAtomically(path + ".relc-fmt-%%%%%%",
@@ -96,6 +105,5 @@ int relc::runFmt(const FmtOptions &opts, llvm::raw_ostream &out,
                        llvm::toString(std::move(e)));
   }
   diags.flush();
-  int code = diags.exitCode();
-  return code ? code : unformatted ? 1 : 0;
+  return diags.exitCode();
 }

@@ -143,13 +143,6 @@ std::string describeExpected(const antlr4::misc::IntervalSet &set,
     llvm::erase_if(types, [&](size_t t) { return llvm::is_contained(ts, t); });
   };
 
-  if (has(P::K_SCHEDULE) && has(P::K_MATRIX) && has(P::K_STAGE)) {
-    parts.push_back("an item ('compat', 'repo', 'channels', 'check', "
-                    "'patch policy', 'schedule', 'matrix', 'stage', "
-                    "'overlay')");
-    drop({P::K_COMPAT, P::K_REPO, P::K_CHANNELS, P::K_CHECK, P::K_PATCH,
-          P::K_SCHEDULE, P::K_MATRIX, P::K_STAGE, P::K_OVERLAY});
-  }
   if (has(P::K_GIT_BRANCH) && has(P::K_RUN) && has(P::K_APPROVE)) {
     parts.push_back("a step ('git.branch', 'git.tag', 'git.commit', 'build', "
                     "'require', 'approve', 'run', 'wait until')");
@@ -165,6 +158,13 @@ std::string describeExpected(const antlr4::misc::IntervalSet &set,
   if (has(P::IDENT)) {
     parts.push_back("a name");
     llvm::erase_if(types, isNameToken);
+  }
+  if (has(P::K_SCHEDULE) && has(P::K_MATRIX) && has(P::K_STAGE)) {
+    parts.push_back("an item ('compat', 'repo', 'channels', 'check', "
+                    "'patch policy', 'schedule', 'matrix', 'stage', "
+                    "'overlay')");
+    drop({P::K_COMPAT, P::K_REPO, P::K_CHANNELS, P::K_CHECK, P::K_PATCH,
+          P::K_SCHEDULE, P::K_MATRIX, P::K_STAGE, P::K_OVERLAY});
   }
   if (has(P::VERSION) || has(P::INT)) {
     parts.push_back("a version");
@@ -245,6 +245,13 @@ private:
                  : nullptr;
     antlr4::RuleContext *ctx = p->getContext();
 
+    // After an error, recovery may stumble once more on the same line; the
+    // first error there is the one worth reading.
+    size_t line = offending->getLine();
+    if (line == lastErrorLine)
+      return;
+    lastErrorLine = line;
+
     if (expected.contains(static_cast<size_t>(P::SEMI)) && prev) {
       // A forgotten ';' is by far the most common slip; point just past
       // what it should follow, as compilers do.
@@ -262,12 +269,13 @@ private:
                        inPhrase(ctx) + "; expected " +
                        describeExpected(expected, vocab));
     }
-    if (diags.reachedErrorLimit())
+    if (diags.errorLimitExceeded())
       throw TooManyErrors();
   }
 
   DiagnosticEngine &diags;
   const TextMap &map;
+  size_t lastErrorLine = 0;
 };
 
 //===--------------------------------------------------------- lexing ===//
@@ -331,7 +339,7 @@ bool checkTokens(antlr4::CommonTokenStream &tokens, const TextMap &map,
     default:
       break;
     }
-    if (diags.reachedErrorLimit())
+    if (diags.errorLimitExceeded())
       return false;
   }
   return ok;
@@ -384,7 +392,11 @@ std::unique_ptr<ast::File> relc::parseBuffer(DiagnosticEngine &diags,
     stats->tokens = tokens.size();
   if (!checkTokens(tokens, map, diags, options))
     return nullptr;
-  if (tokens.size() == 1) { // Only EOF: nothing but whitespace and comments.
+  bool empty = llvm::all_of(tokens.getTokens(), [](antlr4::Token *t) {
+    return t->getType() == antlr4::Token::EOF ||
+           t->getChannel() != antlr4::Token::DEFAULT_CHANNEL;
+  });
+  if (empty) { // Nothing but whitespace and comments.
     diags.report(DiagKind::EmptyFile, map.loc(0),
                  "empty plan; expected 'project' or 'release'");
     return nullptr;

@@ -1,0 +1,26 @@
+# lit configuration for relc's tests. Run through CTest (one CTest test per
+# file), or by hand:
+#   python3 /usr/lib/llvm-14/build/utils/lit/lit.py -sv \
+#     --param relc_bin_dir=build/bin test/lit
+import os
+import lit.formats
+
+config.name = "relc"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".relplan", ".test"]
+config.excludes = ["Inputs"]
+config.test_source_root = os.path.dirname(__file__)
+
+params = lit_config.params
+repo_root = os.path.abspath(os.path.join(config.test_source_root, "..", ".."))
+relc_bin_dir = params.get("relc_bin_dir", os.path.join(repo_root, "build", "bin"))
+llvm_tools_dir = params.get("llvm_tools_dir", "/usr/lib/llvm-14/bin")
+config.test_exec_root = params.get(
+    "exec_root", os.path.join(repo_root, "build", "test", "lit"))
+
+config.environment["PATH"] = os.pathsep.join(
+    [relc_bin_dir, llvm_tools_dir, config.environment.get("PATH", "")])
+# Diagnostics must not depend on the terminal or the locale.
+config.environment["LC_ALL"] = "C.UTF-8"
+config.substitutions.append(("%relc_root", repo_root))
+config.substitutions.append(("%plans", os.path.join(repo_root, "plans")))
