@@ -324,13 +324,16 @@ std::optional<Size> Size::parse(StringRef text, std::string *err) {
 }
 
 std::string Size::str() const {
+  // The largest unit of either kind that divides exactly, so `2 GB` stays
+  // `2 GB` and `1 GiB` stays `1 GiB`; binary wins a tie of equal size.
+  const SizeUnit *best = nullptr;
   if (n != 0) {
-    for (const SizeUnit &u : binaryUnits)
-      if (n % u.bytes == 0)
-        return std::to_string(n / u.bytes) + " " + u.name.str();
-    for (const SizeUnit &u : decimalUnits)
-      if (n % u.bytes == 0)
-        return std::to_string(n / u.bytes) + " " + u.name.str();
+    for (const auto *units : {&binaryUnits, &decimalUnits})
+      for (const SizeUnit &u : *units)
+        if (n % u.bytes == 0 && (!best || u.bytes > best->bytes))
+          best = &u;
   }
-  return std::to_string(n) + " B";
+  if (!best)
+    return std::to_string(n) + " B";
+  return std::to_string(n / best->bytes) + " " + best->name.str();
 }

@@ -81,8 +81,8 @@ public:
   static std::optional<Size> parse(llvm::StringRef text,
                                    std::string *err = nullptr);
   uint64_t inBytes() const { return n; }
-  /// The largest binary unit that divides it exactly (`1 GiB`), else the
-  /// largest decimal one (`500 MB`), else bytes (`12 B`).
+  /// The largest unit of either kind that divides it exactly (`1 GiB`,
+  /// `500 MB`, `2 GB`), else bytes (`12 B`).
   std::string str() const;
   friend bool operator==(Size a, Size b) { return a.n == b.n; }
   friend bool operator<(Size a, Size b) { return a.n < b.n; }

@@ -226,9 +226,8 @@ Transformer::string(antlr4::tree::TerminalNode *node) {
 
 std::unique_ptr<VersionExpr> Transformer::version(P::VersionContext *ctx) {
   SMRange r = range(ctx);
-  llvm::StringRef text = ctx->getText();
-  std::string spelled = text.str();
-  llvm::StringRef core = spelled;
+  std::string text = ctx->getText();
+  llvm::StringRef core = text;
   bool freeThreaded = core.size() > 1 && core.endswith("t") &&
                       llvm::isDigit(core[core.size() - 2]);
   if (freeThreaded)

@@ -501,13 +501,13 @@ TEST(SizeTest, Str) {
       {500 * K * K, "500 MB"},
       {Ki * Ki * Ki, "1 GiB"},
       {3 * Ki * Ki * Ki / 2, "1536 MiB"},
-      {1000 * Ki, "1000 KiB"}, // binary wins even though it is 1.024 MB
+      {1000 * Ki, "1000 KiB"}, // KiB is the largest unit dividing 1.024 MB
       {K * K * K, "1 GB"},
       {3 * K * K * K, "3 GB"},
-      // The header's rule puts binary first even for round decimal sizes:
-      // 2 GB and 1 TB are whole numbers of KiB.
-      {2 * K * K * K, "1953125 KiB"},
-      {K * K * K * K, "976562500 KiB"},
+      // Round decimal sizes keep their unit although they are whole numbers
+      // of KiB too: the largest dividing unit wins.
+      {2 * K * K * K, "2 GB"},
+      {K * K * K * K, "1 TB"},
       {Ki * Ki * Ki * Ki, "1 TiB"},
       {2048 * Ki * Ki * Ki * Ki, "2048 TiB"},
       {UINT64_MAX, "18446744073709551615 B"},
