@@ -10,6 +10,8 @@
 
 #include "Basic/Time.h"
 
+#include "llvm/ADT/ArrayRef.h"
+
 #include "llvm/ADT/APInt.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -327,12 +329,13 @@ std::string Size::str() const {
   // The largest unit of either kind that divides exactly, so `2 GB` stays
   // `2 GB` and `1 GiB` stays `1 GiB`; binary wins a tie of equal size.
   const SizeUnit *best = nullptr;
-  if (n != 0) {
-    for (const auto *units : {&binaryUnits, &decimalUnits})
-      for (const SizeUnit &u : *units)
-        if (n % u.bytes == 0 && (!best || u.bytes > best->bytes))
-          best = &u;
-  }
+  auto consider = [&](llvm::ArrayRef<SizeUnit> units) {
+    for (const SizeUnit &u : units)
+      if (n != 0 && n % u.bytes == 0 && (!best || u.bytes > best->bytes))
+        best = &u;
+  };
+  consider(binaryUnits);
+  consider(decimalUnits);
   if (!best)
     return std::to_string(n) + " B";
   return std::to_string(n / best->bytes) + " " + best->name.str();
