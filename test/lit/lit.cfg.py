@@ -6,7 +6,8 @@ import os
 import lit.formats
 
 config.name = "relc"
-config.test_format = lit.formats.ShTest(execute_external=False)
+# The external shell (bash) runs RUN lines, so tests may use loops and $?.
+config.test_format = lit.formats.ShTest(execute_external=True)
 config.suffixes = [".relplan", ".test"]
 config.excludes = ["Inputs"]
 config.test_source_root = os.path.dirname(__file__)
