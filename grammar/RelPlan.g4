@@ -53,7 +53,7 @@ channelsBody
   | '{' channelException* '}'
   ;
 
-// `allow rocm 7.1 in release "kept for users of 2.13";`
+// `allow accel rocm 7.1 in release "kept for users of 2.13";`
 channelException
   : K_ALLOW name value K_IN name STRING? ';'
   ;
