@@ -1,4 +1,5 @@
-//===- AST.h - The syntax tree of a release plan file ----------------------===//
+//===- AST.h - The syntax tree of a release plan file
+//----------------------===//
 //
 // What the parser makes of one .relplan file. Every node carries the source
 // range it was written at, and owns its strings: once Syntax returns, the
@@ -38,8 +39,19 @@ struct Name {
 
 class Expr {
 public:
-  enum class Kind { String, Date, Duration, Size, Version, Path, List, Object,
-                    Binary, Range, Paren };
+  enum class Kind {
+    String,
+    Date,
+    Duration,
+    Size,
+    Version,
+    Path,
+    List,
+    Object,
+    Binary,
+    Range,
+    Paren
+  };
   Expr(Kind kind, SMRange range) : kind(kind), range(range) {}
   virtual ~Expr();
   Kind getKind() const { return kind; }
@@ -196,9 +208,9 @@ struct Arg {
 struct Value {
   enum class Kind { Version, Named, String };
   Kind kind = Kind::Named;
-  Name name;                           ///< Named: the name (`cuda`).
+  Name name;                            ///< Named: the name (`cuda`).
   std::unique_ptr<VersionExpr> version; ///< Version, or Named with a version.
-  std::unique_ptr<StringExpr> string;  ///< String.
+  std::unique_ptr<StringExpr> string;   ///< String.
   SMRange range;
   std::string str() const;
 };
@@ -266,7 +278,9 @@ public:
   ParenCondition(SMRange range, ConditionPtr inner)
       : Condition(Kind::Paren, range), inner(std::move(inner)) {}
   ConditionPtr inner;
-  static bool classof(const Condition *c) { return c->getKind() == Kind::Paren; }
+  static bool classof(const Condition *c) {
+    return c->getKind() == Kind::Paren;
+  }
 };
 
 /// `platform != linux-x86_64`, `accel is cuda`, `python >= 3.13`.
@@ -315,8 +329,8 @@ struct MatrixEntry {
   // Pin
   std::optional<Pin> pin;
   // Exclude and include
-  ConditionPtr condition; ///< Exclude: what to drop.
-  ConditionPtr where;     ///< Exclude and include: where it applies.
+  ConditionPtr condition;        ///< Exclude: what to drop.
+  ConditionPtr where;            ///< Exclude and include: where it applies.
   std::vector<Binding> bindings; ///< Include: the leg's values.
 };
 
@@ -378,8 +392,17 @@ struct OverlayEntry {
 };
 
 struct Item {
-  enum class Kind { Compat, Repo, Channels, Check, Policy, Schedule, Matrix,
-                    Stage, Overlay };
+  enum class Kind {
+    Compat,
+    Repo,
+    Channels,
+    Check,
+    Policy,
+    Schedule,
+    Matrix,
+    Stage,
+    Overlay
+  };
   Kind kind;
   SMRange range;
   Name name; ///< Check, matrix, stage; overlay: the backend.
@@ -425,7 +448,7 @@ struct File {
   unsigned bufferId = 0;
   std::vector<Import> imports;
   Kind kind = Kind::Project;
-  Name name;                                  ///< Project name.
+  Name name;                                   ///< Project name.
   std::unique_ptr<VersionExpr> releaseVersion; ///< Release files.
   std::vector<Item> items;
   SMRange unitRange;

@@ -1,4 +1,5 @@
-//===- Formatter.cpp - The canonical layout of a plan ----------------------===//
+//===- Formatter.cpp - The canonical layout of a plan
+//----------------------===//
 //
 // Two parts: toSource() spells one construct on one line, and FileFormatter
 // lays statements out, weaving the file's comments back in by source
@@ -22,11 +23,20 @@ std::string ast::quote(llvm::StringRef text) {
   std::string out = "\"";
   for (char c : text) {
     switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\n': out += "\\n"; break;
-    case '\t': out += "\\t"; break;
-    default: out += c;
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    default:
+      out += c;
     }
   }
   return out + "\"";
@@ -314,8 +324,8 @@ void FileFormatter::statement(SMRange range, const std::string &text) {
 }
 
 template <typename F>
-void FileFormatter::block(SMRange range, const std::string &header,
-                          SMLoc close, F &&body) {
+void FileFormatter::block(SMRange range, const std::string &header, SMLoc close,
+                          F &&body) {
   const char *start = range.Start.getPointer();
   leadingComments(start);
   blankLineIfSourceHad(start);
@@ -383,10 +393,10 @@ void FileFormatter::item(const Item &it) {
   case Item::Kind::Schedule:
     block(r, "schedule", close, [&] {
       for (const ScheduleEntry &e : it.schedule)
-        statement(e.range, e.isPatch ? "patch " + e.patchVersion->str() +
-                                           " on " + toSource(*e.when) + ";"
-                                     : e.milestone.text + " " +
-                                           toSource(*e.when) + ";");
+        statement(e.range,
+                  e.isPatch ? "patch " + e.patchVersion->str() + " on " +
+                                  toSource(*e.when) + ";"
+                            : e.milestone.text + " " + toSource(*e.when) + ";");
     });
     return;
   case Item::Kind::Matrix:
@@ -408,9 +418,9 @@ void FileFormatter::item(const Item &it) {
             text += " where " + toSource(*e.where);
           break;
         case MatrixEntry::Kind::Include:
-          text = "include " +
-                 join(e.bindings, ", ",
-                      [](const Binding &b) { return toSource(b); });
+          text = "include " + join(e.bindings, ", ", [](const Binding &b) {
+                   return toSource(b);
+                 });
           if (e.where)
             text += " where " + toSource(*e.where);
           break;
@@ -428,9 +438,8 @@ void FileFormatter::item(const Item &it) {
     for (const StageTrigger &t : it.triggers)
       header += t.kind == StageTrigger::Kind::On
                     ? " on " + toSource(*t.date)
-                    : " after " + join(t.stages, ", ", [](const Name &n) {
-                        return n.text;
-                      });
+                    : " after " + join(t.stages, ", ",
+                                       [](const Name &n) { return n.text; });
     block(r, header, close, [&] {
       for (const Step &s : it.steps)
         statement(s.range, stepSource(s));
@@ -454,10 +463,10 @@ std::string FileFormatter::run() {
   if (!file.imports.empty())
     atBlockStart = false, lastEnd = nullptr, out += '\n';
 
-  std::string header = file.kind == File::Kind::Project
-                           ? "project " + file.name.text
-                           : "release " + file.name.text + " " +
-                                 file.releaseVersion->str();
+  std::string header =
+      file.kind == File::Kind::Project
+          ? "project " + file.name.text
+          : "release " + file.name.text + " " + file.releaseVersion->str();
   SMRange unit = file.unitRange;
   block(unit, header, file.closeBrace, [&] {
     const Item *prev = nullptr;
@@ -466,10 +475,10 @@ std::string FileFormatter::run() {
       bool isBlock = it.kind != Item::Kind::Compat &&
                      it.kind != Item::Kind::Check &&
                      !(it.kind == Item::Kind::Channels && !it.channelsHaveBody);
-      bool prevBlock = prev && prev->kind != Item::Kind::Compat &&
-                       prev->kind != Item::Kind::Check &&
-                       !(prev->kind == Item::Kind::Channels &&
-                         !prev->channelsHaveBody);
+      bool prevBlock =
+          prev && prev->kind != Item::Kind::Compat &&
+          prev->kind != Item::Kind::Check &&
+          !(prev->kind == Item::Kind::Channels && !prev->channelsHaveBody);
       if (prev && (isBlock || prevBlock || prev->kind != it.kind)) {
         out += '\n';
         lastEnd = nullptr;

@@ -1,4 +1,5 @@
-//===- Formatter.h - The canonical layout of a plan ------------------------===//
+//===- Formatter.h - The canonical layout of a plan
+//------------------------===//
 //
 // `relc fmt` prints the AST back as text in one canonical layout: two-space
 // indent, one statement per line, one space around binary operators, at most

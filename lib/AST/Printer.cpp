@@ -1,4 +1,5 @@
-//===- Printer.cpp - Dumping the AST ---------------------------------------===//
+//===- Printer.cpp - Dumping the AST
+//---------------------------------------===//
 //
 // A node is printed as `Kind detail <line:col>`, its children one level
 // deeper. Expressions and conditions are printed as trees too, so a test can
@@ -46,7 +47,9 @@ private:
   void expr(const Expr &e);
   void cond(const Condition &c);
   void value(llvm::StringRef kind, const Value &v);
-  void name(llvm::StringRef kind, const Name &n) { node(kind, n.text, n.range); }
+  void name(llvm::StringRef kind, const Name &n) {
+    node(kind, n.text, n.range);
+  }
   void pins(const std::vector<Pin> &ps);
   void attributes(const std::vector<Attribute> &as);
   void item(const Item &it);
@@ -78,10 +81,10 @@ void Printer::expr(const Expr &e) {
   case Expr::Kind::Duration:
     return node("Duration", toSource(e), r);
   case Expr::Kind::Size:
-    return node("Size", toSource(e) + " (" +
-                            llvm::Twine(llvm::cast<SizeExpr>(e).value.inBytes())
-                                .str() +
-                            " bytes)",
+    return node("Size",
+                toSource(e) + " (" +
+                    llvm::Twine(llvm::cast<SizeExpr>(e).value.inBytes()).str() +
+                    " bytes)",
                 r);
   case Expr::Kind::Version:
     return node("Version", toSource(e), r);
@@ -234,8 +237,8 @@ void Printer::item(const Item &it) {
     node("Channels", order, it.range);
     Nest n(*this);
     for (const ChannelException &e : it.exceptions) {
-      node("Allow", e.axis.text + " " + toSource(e.value) + " in " +
-                        e.channel.text,
+      node("Allow",
+           e.axis.text + " " + toSource(e.value) + " in " + e.channel.text,
            e.range);
       Nest m(*this);
       if (e.reason)
@@ -347,8 +350,7 @@ void Printer::item(const Item &it) {
     for (const OverlayEntry &e : it.overlay) {
       std::string path;
       for (const Key &k : e.path)
-        path += (path.empty() ? "" : ".") +
-                (k.quoted ? quote(k.text) : k.text);
+        path += (path.empty() ? "" : ".") + (k.quoted ? quote(k.text) : k.text);
       node(e.append ? "Append" : "Set", path, e.range);
       Nest m(*this);
       expr(*e.value);

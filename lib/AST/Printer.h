@@ -1,4 +1,5 @@
-//===- Printer.h - Dumping the AST -----------------------------------------===//
+//===- Printer.h - Dumping the AST
+//-----------------------------------------===//
 //
 // `relc check --emit=ast`: the tree, one node per line, indented by depth,
 // each with its `line:col`. Tests read it with FileCheck; `--no-locations`

@@ -1,4 +1,5 @@
-//===- Diagnostics.cpp - Printing diagnostics with source and caret --------===//
+//===- Diagnostics.cpp - Printing diagnostics with source and caret
+//--------===//
 //
 // The text form of a diagnostic: `file:line:col: severity: message [kind]`,
 // then the source line and a caret line. The caret line is built from the
@@ -114,7 +115,8 @@ void DiagnosticEngine::printOne(Severity sev, llvm::SMRange range,
   const char *sevName = sev == Severity::Error     ? "error"
                         : sev == Severity::Warning ? "warning"
                                                    : "note";
-  unsigned bufId = range.Start.isValid() ? sm.FindBufferContainingLoc(range.Start) : 0;
+  unsigned bufId =
+      range.Start.isValid() ? sm.FindBufferContainingLoc(range.Start) : 0;
   if (!bufId) {
     os << "relc: " << sevName << ": " << message;
     if (!kindId.empty())
@@ -150,10 +152,12 @@ void DiagnosticEngine::printOne(Severity sev, llvm::SMRange range,
     to = range.End.getPointer() - lineStart;
   if (line.size() > maxShown) {
     size_t start = col > maxShown / 2 ? col - maxShown / 2 : 0;
-    while (start > 0 && (static_cast<unsigned char>(line[start]) & 0xC0) == 0x80)
+    while (start > 0 &&
+           (static_cast<unsigned char>(line[start]) & 0xC0) == 0x80)
       --start;
     size_t end = std::min(line.size(), start + maxShown);
-    while (end < line.size() && (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80)
+    while (end < line.size() &&
+           (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80)
       ++end;
     line = line.slice(start, end);
     from -= start;

@@ -1,4 +1,5 @@
-//===- Diagnostics.h - The one diagnostics engine --------------------------===//
+//===- Diagnostics.h - The one diagnostics engine
+//--------------------------===//
 //
 // Every phase reports problems through a DiagnosticEngine: a kind from the
 // registry in Diagnostics.def, a location in a buffer of the llvm::SourceMgr,

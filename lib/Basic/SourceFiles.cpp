@@ -1,4 +1,5 @@
-//===- SourceFiles.cpp - Loading plan files into the SourceMgr -------------===//
+//===- SourceFiles.cpp - Loading plan files into the SourceMgr
+//-------------===//
 //
 // Opens, stats and reads a file, then validates its bytes. The order matters:
 // a directory or a FIFO must be refused before reading, or reading would fail
@@ -22,8 +23,7 @@ unsigned relc::loadSourceFile(DiagnosticEngine &diags, llvm::StringRef path,
   llvm::sys::fs::file_status status;
   if (std::error_code ec = llvm::sys::fs::status(path, status)) {
     diags.report(imported ? DiagKind::ImportNotFound : DiagKind::FileNotFound,
-                 importedAt,
-                 "cannot open '" + path + "': " + ec.message());
+                 importedAt, "cannot open '" + path + "': " + ec.message());
     return 0;
   }
   if (status.type() != llvm::sys::fs::file_type::regular_file) {
@@ -40,7 +40,8 @@ unsigned relc::loadSourceFile(DiagnosticEngine &diags, llvm::StringRef path,
   if (!bufOrErr) {
     diags.report(imported ? DiagKind::ImportNotFound : DiagKind::FileUnreadable,
                  importedAt,
-                 "cannot read '" + path + "': " + bufOrErr.getError().message());
+                 "cannot read '" + path +
+                     "': " + bufOrErr.getError().message());
     return 0;
   }
   unsigned id = diags.getSourceMgr().AddNewSourceBuffer(std::move(*bufOrErr),

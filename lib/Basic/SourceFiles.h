@@ -1,4 +1,5 @@
-//===- SourceFiles.h - Loading plan files into the SourceMgr ---------------===//
+//===- SourceFiles.h - Loading plan files into the SourceMgr
+//---------------===//
 //
 // Every file relc reads goes through loadSourceFile, which refuses what is not
 // a regular file, and text that is not UTF-8 or holds a NUL byte, with a

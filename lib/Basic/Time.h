@@ -56,8 +56,12 @@ public:
   int month() const { return m; }
   int day() const { return d; }
   /// Adds whole days of \p dur (the checker rejects sub-day durations first).
-  Date operator+(Duration dur) const { return fromDays(toDays() + dur.inDays()); }
-  Date operator-(Duration dur) const { return fromDays(toDays() - dur.inDays()); }
+  Date operator+(Duration dur) const {
+    return fromDays(toDays() + dur.inDays());
+  }
+  Date operator-(Duration dur) const {
+    return fromDays(toDays() - dur.inDays());
+  }
   /// `YYYY-MM-DD`.
   std::string str() const;
   friend bool operator==(Date a, Date b) { return a.toDays() == b.toDays(); }

@@ -49,12 +49,24 @@ public:
   /// (`1.0 == 1.0.0`). Returns <0, 0 or >0.
   int compare(const Version &other) const;
 
-  friend bool operator==(const Version &a, const Version &b) { return a.compare(b) == 0; }
-  friend bool operator!=(const Version &a, const Version &b) { return a.compare(b) != 0; }
-  friend bool operator<(const Version &a, const Version &b) { return a.compare(b) < 0; }
-  friend bool operator<=(const Version &a, const Version &b) { return a.compare(b) <= 0; }
-  friend bool operator>(const Version &a, const Version &b) { return a.compare(b) > 0; }
-  friend bool operator>=(const Version &a, const Version &b) { return a.compare(b) >= 0; }
+  friend bool operator==(const Version &a, const Version &b) {
+    return a.compare(b) == 0;
+  }
+  friend bool operator!=(const Version &a, const Version &b) {
+    return a.compare(b) != 0;
+  }
+  friend bool operator<(const Version &a, const Version &b) {
+    return a.compare(b) < 0;
+  }
+  friend bool operator<=(const Version &a, const Version &b) {
+    return a.compare(b) <= 0;
+  }
+  friend bool operator>(const Version &a, const Version &b) {
+    return a.compare(b) > 0;
+  }
+  friend bool operator>=(const Version &a, const Version &b) {
+    return a.compare(b) >= 0;
+  }
 
 private:
   uint64_t epochNum = 0;

@@ -1,4 +1,5 @@
-//===- Commands.cpp - check and fmt ----------------------------------------===//
+//===- Commands.cpp - check and fmt
+//----------------------------------------===//
 //
 // `check` loads each file with the project it belongs to and reports;
 // `fmt` reformats each file on its own, refusing to write anything unless the
@@ -101,8 +102,8 @@ int relc::runFmt(const FmtOptions &opts, llvm::raw_ostream &out,
     if (llvm::Error e = llvm::writeFileAtomically(path + ".relc-fmt-%%%%%%",
                                                   path, formatted))
       diags.report(DiagKind::FileWriteFailed, llvm::SMRange(),
-                   "cannot write '" + path + "': " +
-                       llvm::toString(std::move(e)));
+                   "cannot write '" + path +
+                       "': " + llvm::toString(std::move(e)));
   }
   diags.flush();
   return diags.exitCode();

@@ -1,4 +1,5 @@
-//===- Commands.h - What each subcommand does ------------------------------===//
+//===- Commands.h - What each subcommand does
+//------------------------------===//
 //
 // One function per subcommand, taking its options as a struct (policy in
 // option structs, not flags scattered through code) and the streams to write.

@@ -1,4 +1,5 @@
-//===- Driver.cpp - The relc command line ----------------------------------===//
+//===- Driver.cpp - The relc command line
+//----------------------------------===//
 //
 // Subcommands and their options, declared with llvm::cl. The options are
 // globals (llvm::cl registers them once, at start-up, which costs little);
@@ -34,9 +35,10 @@ static cl::opt<CheckOptions::Emit> checkEmit(
     cl::values(clEnumValN(CheckOptions::Emit::None, "none", "nothing"),
                clEnumValN(CheckOptions::Emit::AST, "ast", "the syntax tree")),
     cl::sub(checkCmd), cl::cat(relcCategory));
-static cl::opt<bool> checkNoLocations(
-    "no-locations", cl::desc("Leave line:col out of --emit=ast"),
-    cl::sub(checkCmd), cl::cat(relcCategory));
+static cl::opt<bool>
+    checkNoLocations("no-locations",
+                     cl::desc("Leave line:col out of --emit=ast"),
+                     cl::sub(checkCmd), cl::cat(relcCategory));
 
 static cl::SubCommand fmtCmd("fmt", "Rewrite plan files in canonical layout");
 static cl::list<std::string> fmtFiles(cl::Positional, cl::OneOrMore,
@@ -52,9 +54,11 @@ static cl::opt<bool> fmtStdout("stdout",
                                         "rewriting the files"),
                                cl::sub(fmtCmd), cl::cat(relcCategory));
 
-static cl::opt<unsigned> errorLimit(
-    "error-limit", cl::desc("Stop reporting after this many errors (0: no limit)"),
-    cl::init(20), cl::sub(checkCmd), cl::sub(fmtCmd), cl::cat(relcCategory));
+static cl::opt<unsigned>
+    errorLimit("error-limit",
+               cl::desc("Stop reporting after this many errors (0: no limit)"),
+               cl::init(20), cl::sub(checkCmd), cl::sub(fmtCmd),
+               cl::cat(relcCategory));
 
 static void printVersion(llvm::raw_ostream &os) {
   os << "relc " << RELC_VERSION << "\n";

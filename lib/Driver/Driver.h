@@ -1,4 +1,5 @@
-//===- Driver.h - The relc command line ------------------------------------===//
+//===- Driver.h - The relc command line
+//------------------------------------===//
 //
 // Every subcommand runs through runDriver with the streams it writes to, so
 // the whole command line can be exercised in memory. tools/relc/main.cpp

@@ -1,4 +1,5 @@
-//===- PlanLoader.cpp - Reading a plan and the files it depends on ---------===//
+//===- PlanLoader.cpp - Reading a plan and the files it depends on
+//---------===//
 //
 // Files are keyed by their real path, so a project reached through two
 // spellings of its path is read once, and a cycle is seen as the file being
@@ -20,6 +21,16 @@ static std::string realPathOf(llvm::StringRef path) {
   if (llvm::sys::fs::real_path(path, real))
     return path.str();
   return std::string(real);
+}
+
+/// An import's path is relative to the directory of the importing file.
+static std::string importTarget(llvm::StringRef dir, const ast::Import &imp) {
+  llvm::SmallString<256> target(imp.path->value);
+  if (!llvm::sys::path::is_absolute(target)) {
+    target = dir;
+    llvm::sys::path::append(target, imp.path->value);
+  }
+  return std::string(target);
 }
 
 const ast::File *PlanLoader::loadFile(llvm::StringRef path,
@@ -45,12 +56,8 @@ const ast::File *PlanLoader::loadFile(llvm::StringRef path,
   bool ok = true;
   llvm::StringRef dir = llvm::sys::path::parent_path(path);
   for (const ast::Import &imp : file->imports) {
-    llvm::SmallString<256> target(imp.path->value);
-    if (!llvm::sys::path::is_absolute(target)) {
-      target = dir;
-      llvm::sys::path::append(target, imp.path->value);
-    }
-    const ast::File *imported = loadFile(target, imp.path->getRange());
+    const ast::File *imported =
+        loadFile(importTarget(dir, imp), imp.path->getRange());
     if (!imported) {
       ok = false;
       continue;
@@ -76,25 +83,21 @@ const ast::File *PlanLoader::findProject(const ast::File &release) {
   // An explicit import wins; it must be the project the release names.
   llvm::StringRef dir = llvm::sys::path::parent_path(release.path);
   for (const ast::Import &imp : release.imports) {
-    llvm::SmallString<256> target(imp.path->value);
-    if (!llvm::sys::path::is_absolute(target)) {
-      target = dir;
-      llvm::sys::path::append(target, imp.path->value);
-    }
-    const ast::File *p = loadFile(target, imp.path->getRange());
+    const ast::File *p = loadFile(importTarget(dir, imp), imp.path->getRange());
     if (p && p->name.text == name)
       return p;
   }
   if (!release.imports.empty()) {
     diags.report(DiagKind::ProjectMismatch, release.name.range,
-                 "release of '" + name +
-                     "' imports no project of that name");
+                 "release of '" + name + "' imports no project of that name");
     return nullptr;
   }
-  for (std::string candidate : {name + ".relplan", std::string("project.relplan")}) {
+  for (std::string candidate :
+       {name + ".relplan", std::string("project.relplan")}) {
     llvm::SmallString<256> path(dir);
     llvm::sys::path::append(path, candidate);
-    if (!llvm::sys::fs::exists(path) || realPathOf(path) == realPathOf(release.path))
+    if (!llvm::sys::fs::exists(path) ||
+        realPathOf(path) == realPathOf(release.path))
       continue;
     const ast::File *p = loadFile(path, release.name.range);
     if (!p)
@@ -103,9 +106,12 @@ const ast::File *PlanLoader::findProject(const ast::File &release) {
       return p;
   }
   diags.report(DiagKind::ProjectNotFound, release.name.range,
-               "cannot find project '" + name + "'; import its file, or put "
-               "it in '" + name + ".relplan' or 'project.relplan' beside "
-               "this file");
+               "cannot find project '" + name +
+                   "'; import its file, or put "
+                   "it in '" +
+                   name +
+                   ".relplan' or 'project.relplan' beside "
+                   "this file");
   return nullptr;
 }
 

@@ -1,4 +1,5 @@
-//===- PlanLoader.h - Reading a plan and the files it depends on -----------===//
+//===- PlanLoader.h - Reading a plan and the files it depends on
+//-----------===//
 //
 // A release file stands on a project file: the one it imports by path, or
 // the project of its name in the same directory (`<name>.relplan`, then

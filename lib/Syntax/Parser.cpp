@@ -1,4 +1,5 @@
-//===- Parser.cpp - Lexing, two-stage parsing and syntax errors ------------===//
+//===- Parser.cpp - Lexing, two-stage parsing and syntax errors
+//------------===//
 //
 // parseBuffer lexes the whole buffer first, so lexical errors (a stray
 // character, an unterminated string or comment) and bracket nesting too deep
@@ -53,9 +54,9 @@ std::string afterPhrase(antlr4::RuleContext *ctx) {
       return s->name() ? "after the '" + s->name()->getText() + "' setting"
                        : "after the setting";
     if (auto *a = dynamic_cast<P::AxisEntryContext *>(ctx))
-      return a->name() ? "after the values of axis '" + a->name()->getText() +
-                             "'"
-                       : "after the axis values";
+      return a->name()
+                 ? "after the values of axis '" + a->name()->getText() + "'"
+                 : "after the axis values";
     if (dynamic_cast<P::PinEntryContext *>(ctx))
       return "after the pinned version";
     if (dynamic_cast<P::ExcludeEntryContext *>(ctx))
@@ -116,12 +117,31 @@ std::string inPhrase(antlr4::RuleContext *ctx) {
 
 bool isNameToken(size_t type) {
   switch (type) {
-  case P::IDENT: case P::K_RELEASE: case P::K_PROJECT: case P::K_PATCH:
-  case P::K_POLICY: case P::K_SCHEDULE: case P::K_REPO: case P::K_CHANNEL:
-  case P::K_CHANNELS: case P::K_COMPAT: case P::K_MATRIX: case P::K_CHECK:
-  case P::K_STAGE: case P::K_FROM: case P::K_IN: case P::K_ON: case P::K_AFTER:
-  case P::K_UNTIL: case P::K_BUILD: case P::K_RUN: case P::K_WAIT:
-  case P::K_APPROVE: case P::K_REQUIRE: case P::K_OVERLAY: case P::K_ALLOW:
+  case P::IDENT:
+  case P::K_RELEASE:
+  case P::K_PROJECT:
+  case P::K_PATCH:
+  case P::K_POLICY:
+  case P::K_SCHEDULE:
+  case P::K_REPO:
+  case P::K_CHANNEL:
+  case P::K_CHANNELS:
+  case P::K_COMPAT:
+  case P::K_MATRIX:
+  case P::K_CHECK:
+  case P::K_STAGE:
+  case P::K_FROM:
+  case P::K_IN:
+  case P::K_ON:
+  case P::K_AFTER:
+  case P::K_UNTIL:
+  case P::K_BUILD:
+  case P::K_RUN:
+  case P::K_WAIT:
+  case P::K_APPROVE:
+  case P::K_REQUIRE:
+  case P::K_OVERLAY:
+  case P::K_ALLOW:
   case P::K_IMPORT:
     return true;
   default:
@@ -172,12 +192,24 @@ std::string describeExpected(const antlr4::misc::IntervalSet &set,
   }
   for (size_t t : types) {
     switch (t) {
-    case antlr4::Token::EOF: parts.push_back("end of file"); break;
-    case P::STRING: parts.push_back("a string"); break;
-    case P::DATE: parts.push_back("a date"); break;
-    case P::DURATION: parts.push_back("a duration"); break;
-    case P::SIZE: parts.push_back("a size"); break;
-    case P::K_GIT_BRANCH: case P::K_GIT_TAG: case P::K_GIT_COMMIT:
+    case antlr4::Token::EOF:
+      parts.push_back("end of file");
+      break;
+    case P::STRING:
+      parts.push_back("a string");
+      break;
+    case P::DATE:
+      parts.push_back("a date");
+      break;
+    case P::DURATION:
+      parts.push_back("a duration");
+      break;
+    case P::SIZE:
+      parts.push_back("a size");
+      break;
+    case P::K_GIT_BRANCH:
+    case P::K_GIT_TAG:
+    case P::K_GIT_COMMIT:
     default: {
       std::string lit = vocab.getLiteralName(t);
       parts.push_back(lit.empty() ? vocab.getSymbolicName(t) : lit);
@@ -209,8 +241,9 @@ public:
       : diags(diags), map(map) {}
 
 protected:
-  void reportNoViableAlternative(antlr4::Parser *p,
-                                 const antlr4::NoViableAltException &e) override {
+  void
+  reportNoViableAlternative(antlr4::Parser *p,
+                            const antlr4::NoViableAltException &e) override {
     report(p, e.getOffendingToken(), e.getExpectedTokens());
   }
   void reportInputMismatch(antlr4::Parser *p,
@@ -234,10 +267,10 @@ private:
   void report(antlr4::Parser *p, antlr4::Token *offending,
               const antlr4::misc::IntervalSet &expected) {
     const antlr4::dfa::Vocabulary &vocab = p->getVocabulary();
-    antlr4::Token *prev = offending->getTokenIndex() > 0
-                              ? p->getTokenStream()->get(
-                                    offending->getTokenIndex() - 1)
-                              : nullptr;
+    antlr4::Token *prev =
+        offending->getTokenIndex() > 0
+            ? p->getTokenStream()->get(offending->getTokenIndex() - 1)
+            : nullptr;
     // Skip back over hidden comments to the last real token.
     while (prev && prev->getChannel() != antlr4::Token::DEFAULT_CHANNEL)
       prev = prev->getTokenIndex() > 0
@@ -259,8 +292,7 @@ private:
       diags.report(DiagKind::ExpectedToken, map.after(prev),
                    "expected ';'" + (after.empty() ? "" : " " + after));
     } else if (offending->getType() == antlr4::Token::EOF) {
-      diags.report(DiagKind::ExpectedToken,
-                   prev ? map.after(prev) : map.loc(0),
+      diags.report(DiagKind::ExpectedToken, prev ? map.after(prev) : map.loc(0),
                    "unexpected end of file " + inPhrase(ctx) + "; expected " +
                        describeExpected(expected, vocab));
     } else {
@@ -365,8 +397,8 @@ std::vector<ast::Comment> collectComments(antlr4::CommonTokenStream &tokens,
     std::string body(r.Start.getPointer(),
                      r.End.getPointer() - r.Start.getPointer());
     // A line comment of a CRLF file ends before the '\r'.
-    while (!body.empty() && (body.back() == '\r' || body.back() == ' ' ||
-                             body.back() == '\t'))
+    while (!body.empty() &&
+           (body.back() == '\r' || body.back() == ' ' || body.back() == '\t'))
       body.pop_back();
     out.push_back({std::move(body), r, ownLine});
   }
@@ -417,8 +449,8 @@ std::unique_ptr<ast::File> relc::parseBuffer(DiagnosticEngine &diags,
     tokens.seek(0);
     parser.reset();
     parser.setErrorHandler(std::make_shared<RelcErrorStrategy>(diags, map));
-    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()
-        ->setPredictionMode(antlr4::atn::PredictionMode::LL);
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+        antlr4::atn::PredictionMode::LL);
     try {
       tree = parser.planFile();
     } catch (TooManyErrors &) {

@@ -1,4 +1,5 @@
-//===- Parser.h - From plan text to AST ------------------------------------===//
+//===- Parser.h - From plan text to AST
+//------------------------------------===//
 //
 // The entry point of lib/Syntax, the only code in relc that sees ANTLR. The
 // parse runs in two stages: SLL prediction with a bail-out error strategy

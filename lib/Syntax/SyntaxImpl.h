@@ -1,4 +1,5 @@
-//===- SyntaxImpl.h - Shared internals of lib/Syntax -----------------------===//
+//===- SyntaxImpl.h - Shared internals of lib/Syntax
+//-----------------------===//
 //
 // Private to lib/Syntax: the map from ANTLR's code-point positions to bytes of
 // the SourceMgr buffer, and the transformer from parse tree to AST. Nothing
@@ -26,8 +27,7 @@ public:
   const char *at(size_t codePointIndex) const {
     if (offsets.empty())
       return text.data() + std::min(codePointIndex, text.size());
-    return text.data() +
-           offsets[std::min(codePointIndex, offsets.size() - 1)];
+    return text.data() + offsets[std::min(codePointIndex, offsets.size() - 1)];
   }
   llvm::SMLoc loc(size_t codePointIndex) const {
     return llvm::SMLoc::getFromPointer(at(codePointIndex));

@@ -1,4 +1,5 @@
-//===- Transformer.cpp - Parse tree to AST ---------------------------------===//
+//===- Transformer.cpp - Parse tree to AST
+//---------------------------------===//
 //
 // One function per grammar rule, each turning a typed parse-tree context
 // straight into AST nodes (no visitor, no antlrcpp::Any). This is also where
@@ -163,10 +164,18 @@ Transformer::string(antlr4::tree::TerminalNode *node) {
       char e = i + 1 < raw.size() ? raw[i + 1] : '\0';
       char out;
       switch (e) {
-      case '"': out = '"'; break;
-      case '\\': out = '\\'; break;
-      case 'n': out = '\n'; break;
-      case 't': out = '\t'; break;
+      case '"':
+        out = '"';
+        break;
+      case '\\':
+        out = '\\';
+        break;
+      case 'n':
+        out = '\n';
+        break;
+      case 't':
+        out = '\t';
+        break;
       default:
         error(DiagKind::InvalidEscape, at(i, 2),
               llvm::Twine("unknown escape sequence '\\") +
@@ -204,11 +213,13 @@ Transformer::string(antlr4::tree::TerminalNode *node) {
       return nullptr;
     }
     llvm::StringRef ph = raw.slice(i + 1, close);
-    bool valid = !ph.empty() && (llvm::isAlpha(ph[0]) || ph[0] == '_') &&
-                 llvm::all_of(ph, [](char ch) {
-                   return llvm::isAlnum(ch) || ch == '_' || ch == '.';
-                 }) &&
-                 !ph.endswith(".") && !ph.contains("..");
+    bool valid =
+        !ph.empty() && (llvm::isAlpha(ph[0]) || ph[0] == '_') &&
+        llvm::all_of(ph,
+                     [](char ch) {
+                       return llvm::isAlnum(ch) || ch == '_' || ch == '.';
+                     }) &&
+        !ph.endswith(".") && !ph.contains("..");
     if (!valid) {
       error(DiagKind::InvalidPlaceholder, at(i, close - i + 1),
             ph.empty() ? llvm::Twine("empty placeholder '{}' in string")

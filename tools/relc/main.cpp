@@ -1,4 +1,5 @@
-//===- main.cpp - The relc executable --------------------------------------===//
+//===- main.cpp - The relc executable
+//--------------------------------------===//
 //
 // Forwards to the driver; everything relc does is testable without a process.
 //
