@@ -190,31 +190,23 @@ std::string describeExpected(const antlr4::misc::IntervalSet &set,
     parts.push_back("a version");
     drop({P::VERSION, P::INT});
   }
+  // Tokens that stand for a kind of literal are named by that kind; the rest
+  // by their spelling.
+  static const std::pair<size_t, const char *> kinds[] = {
+      {antlr4::Token::EOF, "end of file"},
+      {P::STRING, "a string"},
+      {P::DATE, "a date"},
+      {P::DURATION, "a duration"},
+      {P::SIZE, "a size"}};
   for (size_t t : types) {
-    switch (t) {
-    case antlr4::Token::EOF:
-      parts.push_back("end of file");
-      break;
-    case P::STRING:
-      parts.push_back("a string");
-      break;
-    case P::DATE:
-      parts.push_back("a date");
-      break;
-    case P::DURATION:
-      parts.push_back("a duration");
-      break;
-    case P::SIZE:
-      parts.push_back("a size");
-      break;
-    case P::K_GIT_BRANCH:
-    case P::K_GIT_TAG:
-    case P::K_GIT_COMMIT:
-    default: {
-      std::string lit = vocab.getLiteralName(t);
-      parts.push_back(lit.empty() ? vocab.getSymbolicName(t) : lit);
+    const auto *kind =
+        llvm::find_if(kinds, [&](auto &k) { return k.first == t; });
+    if (kind != std::end(kinds)) {
+      parts.push_back(kind->second);
+      continue;
     }
-    }
+    std::string lit = vocab.getLiteralName(t);
+    parts.push_back(lit.empty() ? vocab.getSymbolicName(t) : lit);
   }
   if (parts.empty())
     return "something else";
