@@ -23,6 +23,17 @@ add_library(relc_antlr4 INTERFACE)
 target_include_directories(relc_antlr4 SYSTEM INTERFACE ${RELC_ANTLR4_INCLUDE})
 target_link_libraries(relc_antlr4 INTERFACE ${RELC_ANTLR4_RUNTIME})
 
+# yaml-cpp 0.7 for the compatibility model. The static archive when Debian
+# ships one (it does), so start-up loads no more shared objects.
+find_package(yaml-cpp REQUIRED)
+find_library(RELC_YAML_CPP_STATIC NAMES libyaml-cpp.a PATHS /usr/lib/x86_64-linux-gnu NO_DEFAULT_PATH)
+add_library(relc_yaml_cpp INTERFACE)
+if(RELC_YAML_CPP_STATIC)
+  target_link_libraries(relc_yaml_cpp INTERFACE ${RELC_YAML_CPP_STATIC})
+else()
+  target_link_libraries(relc_yaml_cpp INTERFACE yaml-cpp)
+endif()
+
 # LLVM's lit and FileCheck (package llvm-14-tools) for the test suite.
 set(RELC_LIT ${RELC_LLVM_ROOT}/build/utils/lit/lit.py CACHE FILEPATH "lit.py")
 set(RELC_LLVM_TOOLS_DIR ${RELC_LLVM_ROOT}/bin CACHE PATH "FileCheck, not, count, split-file")

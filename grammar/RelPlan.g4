@@ -16,6 +16,11 @@ importDecl
   : K_IMPORT STRING ';'
   ;
 
+// A condition on its own: a rule of a compatibility model (docs/compat-model.md).
+conditionText
+  : condition EOF
+  ;
+
 unitDecl
   : K_PROJECT name '{' item* '}'                      # projectUnit
   | K_RELEASE name version '{' item* '}'              # releaseUnit

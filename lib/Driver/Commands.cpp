@@ -1,7 +1,8 @@
 //===- Commands.cpp - check and fmt
 //----------------------------------------===//
 //
-// `check` loads each file with the project it belongs to and reports;
+// `check` loads each file with the project it belongs to and reports (a
+// compatibility model, `.yaml` or `.yml`, is loaded and checked on its own);
 // `fmt` reformats each file on its own, refusing to write anything unless the
 // formatted text parses back to the same tree, and writes atomically (a
 // temporary file beside the target, then a rename), so a plan is never left
@@ -14,6 +15,8 @@
 #include "AST/Formatter.h"
 #include "AST/Printer.h"
 #include "Basic/SourceFiles.h"
+#include "Compat/Model.h"
+#include "Sema/Sema.h"
 
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -29,11 +32,24 @@ int relc::runCheck(const CheckOptions &opts, llvm::raw_ostream &out,
   diags.setErrorLimit(opts.errorLimit);
   PlanLoader loader(diags);
   for (const std::string &path : opts.files) {
+    // A model on its own: loaded and checked as a plan that names only it
+    // would, so its authors need no plan to try it.
+    if (llvm::StringRef(path).endswith(".yaml") ||
+        llvm::StringRef(path).endswith(".yml")) {
+      compat::Model model;
+      if (compat::loadModelFile(diags, path, llvm::SMRange(), model))
+        compat::finishModel(diags, model);
+      continue;
+    }
     std::optional<LoadedPlan> plan = loader.load(path);
     if (!plan)
       continue;
     if (opts.emit == CheckOptions::Emit::AST)
       ast::printAST(*plan->file, sm, out, opts.locations);
+    std::unique_ptr<sema::Plan> checked =
+        sema::analyze(diags, *plan->file, *plan->project);
+    if (checked && opts.emit == CheckOptions::Emit::Plan)
+      sema::printPlan(*checked, out);
   }
   diags.flush();
   return diags.exitCode();

@@ -18,7 +18,7 @@ class raw_ostream;
 namespace relc {
 
 struct CheckOptions {
-  enum class Emit { None, AST };
+  enum class Emit { None, AST, Plan };
   std::vector<std::string> files;
   Emit emit = Emit::None;
   bool locations = true;
@@ -26,6 +26,18 @@ struct CheckOptions {
 };
 int runCheck(const CheckOptions &opts, llvm::raw_ostream &out,
              llvm::raw_ostream &err);
+
+struct MatrixOptions {
+  enum class Format { Table, Json, Markdown };
+  std::vector<std::string> files;
+  std::string channel; ///< Only legs built for this channel.
+  std::string matrix;  ///< Only this matrix (for --explain).
+  std::string explain; ///< A leg to explain instead of listing.
+  Format format = Format::Table;
+  unsigned errorLimit = 20;
+};
+int runMatrix(const MatrixOptions &opts, llvm::raw_ostream &out,
+              llvm::raw_ostream &err);
 
 struct FmtOptions {
   std::vector<std::string> files;

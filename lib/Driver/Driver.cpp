@@ -33,12 +33,45 @@ static cl::opt<CheckOptions::Emit> checkEmit(
     "emit", cl::desc("What to print after checking"),
     cl::init(CheckOptions::Emit::None),
     cl::values(clEnumValN(CheckOptions::Emit::None, "none", "nothing"),
-               clEnumValN(CheckOptions::Emit::AST, "ast", "the syntax tree")),
+               clEnumValN(CheckOptions::Emit::AST, "ast", "the syntax tree"),
+               clEnumValN(CheckOptions::Emit::Plan, "plan",
+                          "the checked plan")),
     cl::sub(checkCmd), cl::cat(relcCategory));
 static cl::opt<bool>
     checkNoLocations("no-locations",
                      cl::desc("Leave line:col out of --emit=ast"),
                      cl::sub(checkCmd), cl::cat(relcCategory));
+
+static cl::SubCommand matrixCmd("matrix",
+                                "Print the legs of release plans' matrices");
+static cl::list<std::string> matrixFiles(cl::Positional, cl::OneOrMore,
+                                         cl::desc("<release files>"),
+                                         cl::sub(matrixCmd),
+                                         cl::cat(relcCategory));
+static cl::opt<MatrixOptions::Format> matrixFormat(
+    "format", cl::desc("Output format"), cl::init(MatrixOptions::Format::Table),
+    cl::values(clEnumValN(MatrixOptions::Format::Table, "table",
+                          "one line per leg"),
+               clEnumValN(MatrixOptions::Format::Json, "json",
+                          "every leg with its derived values"),
+               clEnumValN(MatrixOptions::Format::Markdown, "markdown",
+                          "the release compatibility table, one row per "
+                          "release")),
+    cl::sub(matrixCmd), cl::cat(relcCategory));
+static cl::opt<std::string>
+    matrixChannel("channel", cl::desc("Only legs built for this channel"),
+                  cl::value_desc("name"), cl::sub(matrixCmd),
+                  cl::cat(relcCategory));
+static cl::opt<std::string>
+    matrixExplain("explain",
+                  cl::desc("Say why a leg (\"3.12, linux-x86_64, cuda 12.4\", "
+                           "values in axis order) is built or not"),
+                  cl::value_desc("leg"), cl::sub(matrixCmd),
+                  cl::cat(relcCategory));
+static cl::opt<std::string> matrixName("matrix", cl::desc("Only this matrix"),
+                                       cl::value_desc("name"),
+                                       cl::sub(matrixCmd),
+                                       cl::cat(relcCategory));
 
 static cl::SubCommand fmtCmd("fmt", "Rewrite plan files in canonical layout");
 static cl::list<std::string> fmtFiles(cl::Positional, cl::OneOrMore,
@@ -58,7 +91,7 @@ static cl::opt<unsigned>
     errorLimit("error-limit",
                cl::desc("Stop reporting after this many errors (0: no limit)"),
                cl::init(20), cl::sub(checkCmd), cl::sub(fmtCmd),
-               cl::cat(relcCategory));
+               cl::sub(matrixCmd), cl::cat(relcCategory));
 
 static void printVersion(llvm::raw_ostream &os) {
   os << "relc " << RELC_VERSION << "\n";
@@ -70,18 +103,20 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
   cl::HideUnrelatedOptions(relcCategory, *cl::TopLevelSubCommand);
   cl::HideUnrelatedOptions(relcCategory, checkCmd);
   cl::HideUnrelatedOptions(relcCategory, fmtCmd);
+  cl::HideUnrelatedOptions(relcCategory, matrixCmd);
   cl::SetVersionPrinter(printVersion);
 
   if (argv.size() < 2) {
     err << "usage: relc <command> [options] <files>\n"
-           "commands: check, fmt; 'relc --help' says more\n";
+           "commands: check, fmt, matrix; 'relc --help' says more\n";
     return 2;
   }
   if (!cl::ParseCommandLineOptions(
           argv.size(), argv.data(),
           "relc: a declarative release-plan compiler\n\n"
           "  relc check [--emit=ast] FILE...   parse and check plans\n"
-          "  relc fmt [--check] FILE...        canonical layout\n\n"
+          "  relc fmt [--check] FILE...        canonical layout\n"
+          "  relc matrix [--format=F] FILE...  the legs of release matrices\n\n"
           "Exit codes: 0 clean, 1 the input has errors, 2 usage or I/O "
           "problems.\n",
           &err, nullptr, /*LongOptionsUseDoubleDash=*/true))
@@ -95,6 +130,16 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.errorLimit = errorLimit;
     return runCheck(opts, out, err);
   }
+  if (matrixCmd) {
+    MatrixOptions opts;
+    opts.files.assign(matrixFiles.begin(), matrixFiles.end());
+    opts.format = matrixFormat;
+    opts.channel = matrixChannel;
+    opts.explain = matrixExplain;
+    opts.matrix = matrixName;
+    opts.errorLimit = errorLimit;
+    return runMatrix(opts, out, err);
+  }
   if (fmtCmd) {
     FmtOptions opts;
     opts.files.assign(fmtFiles.begin(), fmtFiles.end());
@@ -103,6 +148,6 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.errorLimit = errorLimit;
     return runFmt(opts, out, err);
   }
-  err << "relc: error: no command given; commands: check, fmt\n";
+  err << "relc: error: no command given; commands: check, fmt, matrix\n";
   return 2;
 }

@@ -397,16 +397,15 @@ std::vector<ast::Comment> collectComments(antlr4::CommonTokenStream &tokens,
   return out;
 }
 
-} // namespace
-
-std::unique_ptr<ast::File> relc::parseBuffer(DiagnosticEngine &diags,
-                                             unsigned bufferId,
-                                             const ParseOptions &options,
-                                             ParseStats *stats) {
-  llvm::SourceMgr &sm = diags.getSourceMgr();
-  llvm::StringRef text = sourceText(sm, bufferId);
+/// Lexes \p text and parses it from the start rule \p rule: SLL with
+/// BailErrorStrategy, then, only if that fails, full LL with relc's error
+/// reporting. Calls \p build with the tree when the text is well formed;
+/// returns what it returns, or a null result after reporting.
+template <typename Result, typename Rule, typename Build>
+Result parseText(DiagnosticEngine &diags, llvm::StringRef text,
+                 const ParseOptions &options, ParseStats *stats,
+                 llvm::StringRef expected, Rule rule, Build build) {
   TextMap map(text);
-
   antlr4::ANTLRInputStream input(text.data(), text.size());
   RelPlanLexer lexer(&input);
   lexer.removeErrorListeners(); // BAD_CHAR leaves the lexer nothing to report.
@@ -421,8 +420,7 @@ std::unique_ptr<ast::File> relc::parseBuffer(DiagnosticEngine &diags,
            t->getChannel() != antlr4::Token::DEFAULT_CHANNEL;
   });
   if (empty) { // Nothing but whitespace and comments.
-    diags.report(DiagKind::EmptyFile, map.loc(0),
-                 "empty plan; expected 'project' or 'release'");
+    diags.report(DiagKind::EmptyFile, map.loc(0), expected);
     return nullptr;
   }
 
@@ -431,9 +429,9 @@ std::unique_ptr<ast::File> relc::parseBuffer(DiagnosticEngine &diags,
   parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
   parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
       antlr4::atn::PredictionMode::SLL);
-  P::PlanFileContext *tree = nullptr;
+  decltype((parser.*rule)()) tree = nullptr;
   try {
-    tree = parser.planFile();
+    tree = (parser.*rule)();
   } catch (antlr4::ParseCancellationException &) {
     if (stats)
       stats->usedFullLL = true;
@@ -444,19 +442,46 @@ std::unique_ptr<ast::File> relc::parseBuffer(DiagnosticEngine &diags,
     parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
         antlr4::atn::PredictionMode::LL);
     try {
-      tree = parser.planFile();
+      tree = (parser.*rule)();
     } catch (TooManyErrors &) {
       return nullptr;
     }
     if (diags.errorCount() != errorsBefore)
       return nullptr;
   }
+  return build(tree, map, tokens);
+}
 
-  std::unique_ptr<ast::File> file = transform(tree, map, diags);
-  if (!file)
-    return nullptr;
-  file->path = sm.getMemoryBuffer(bufferId)->getBufferIdentifier().str();
-  file->bufferId = bufferId;
-  file->comments = collectComments(tokens, map, text);
-  return file;
+} // namespace
+
+std::unique_ptr<ast::File> relc::parseBuffer(DiagnosticEngine &diags,
+                                             unsigned bufferId,
+                                             const ParseOptions &options,
+                                             ParseStats *stats) {
+  llvm::SourceMgr &sm = diags.getSourceMgr();
+  llvm::StringRef text = sourceText(sm, bufferId);
+  auto build = [&](P::PlanFileContext *tree, const TextMap &map,
+                   antlr4::CommonTokenStream &tokens) {
+    std::unique_ptr<ast::File> file = transform(tree, map, diags);
+    if (!file)
+      return file;
+    file->path = sm.getMemoryBuffer(bufferId)->getBufferIdentifier().str();
+    file->bufferId = bufferId;
+    file->comments = collectComments(tokens, map, text);
+    return file;
+  };
+  return parseText<std::unique_ptr<ast::File>>(
+      diags, text, options, stats,
+      "empty plan; expected 'project' or 'release'", &P::planFile, build);
+}
+
+ast::ConditionPtr relc::parseCondition(DiagnosticEngine &diags,
+                                       llvm::StringRef text) {
+  auto build = [&](P::ConditionTextContext *tree, const TextMap &map,
+                   antlr4::CommonTokenStream &) {
+    return transform(tree, map, diags);
+  };
+  return parseText<ast::ConditionPtr>(diags, text, ParseOptions(), nullptr,
+                                      "empty condition", &P::conditionText,
+                                      build);
 }

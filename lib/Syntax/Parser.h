@@ -38,6 +38,11 @@ std::unique_ptr<ast::File> parseBuffer(DiagnosticEngine &diags,
                                        const ParseOptions &options = {},
                                        ParseStats *stats = nullptr);
 
+/// Parses \p text, a condition held inside a buffer of the engine's
+/// SourceMgr (a rule of a compatibility model written in YAML), so that
+/// diagnostics point into that buffer. Returns nullptr after reporting.
+ast::ConditionPtr parseCondition(DiagnosticEngine &diags, llvm::StringRef text);
+
 } // namespace relc
 
 #endif // RELC_SYNTAX_PARSER_H

@@ -51,6 +51,10 @@ std::unique_ptr<ast::File> transform(RelPlanParser::PlanFileContext *tree,
                                      const TextMap &map,
                                      DiagnosticEngine &diags);
 
+/// Builds a condition from a parse tree that parsed without errors.
+ast::ConditionPtr transform(RelPlanParser::ConditionTextContext *tree,
+                            const TextMap &map, DiagnosticEngine &diags);
+
 } // namespace relc::syntax
 
 #endif // RELC_SYNTAX_SYNTAXIMPL_H

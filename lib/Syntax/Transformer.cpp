@@ -58,6 +58,7 @@ public:
       : map(map), diags(diags) {}
 
   std::unique_ptr<File> file(P::PlanFileContext *ctx);
+  ConditionPtr condition(P::ConditionContext *ctx);
   bool failed = false;
 
 private:
@@ -86,7 +87,6 @@ private:
   std::vector<Pin> pins(P::PinsContext *ctx);
   Attribute attribute(P::AttributeContext *ctx);
   std::vector<Attribute> attributes(const std::vector<P::AttributeContext *> &);
-  ConditionPtr condition(P::ConditionContext *ctx);
   ConditionPtr conjunction(P::ConjunctionContext *ctx);
   ConditionPtr negation(P::NegationContext *ctx);
   Setting setting(P::SettingContext *ctx);
@@ -632,4 +632,13 @@ std::unique_ptr<File> syntax::transform(P::PlanFileContext *tree,
   if (t.failed)
     return nullptr;
   return file;
+}
+
+ConditionPtr syntax::transform(P::ConditionTextContext *tree,
+                               const TextMap &map, DiagnosticEngine &diags) {
+  Transformer t(map, diags);
+  ConditionPtr c = t.condition(tree->condition());
+  if (t.failed)
+    return nullptr;
+  return c;
 }

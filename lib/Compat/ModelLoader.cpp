@@ -1,0 +1,1090 @@
+//===- ModelLoader.cpp - Reading a compatibility model from YAML ----------===//
+//
+// yaml-cpp turns the text into a tree whose nodes know their byte offset
+// (Mark::pos); this file walks that tree against the model format
+// (docs/compat-model.md) and reports every problem at its YAML line and
+// column, through the same SourceMgr as plan diagnostics. yaml-cpp throws and
+// nothing past lib/Syntax may, so every exception stops here. Conditions are
+// parsed from the bytes of the YAML buffer itself, so an error inside a rule's
+// condition points into the model file.
+//
+// YAML aliases are allowed (a list of cuDNN versions shared by several CUDA
+// entries), but the walk counts the nodes it visits: a few kilobytes of
+// aliases of aliases would otherwise expand into hours of work.
+//
+//===----------------------------------------------------------------------===//
+#include "Compat/Model.h"
+
+#include "Basic/Diagnostics.h"
+#include "Basic/SourceFiles.h"
+#include "Basic/Suggest.h"
+#include "Syntax/Parser.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include "yaml-cpp/yaml.h"
+
+#include <map>
+#include <new>
+
+using namespace relc;
+using namespace relc::compat;
+using llvm::SMRange;
+using llvm::StringRef;
+
+namespace {
+
+const StringRef topKeys[] = {"format", "name", "axes", "components", "rules"};
+const StringRef axisKeys[] = {"kind", "doc", "values"};
+const StringRef overrideKeys[] = {"when", "properties"};
+const StringRef ruleKeys[] = {"id",     "when", "require", "why",
+                              "window", "per",  "max"};
+// The keys every entry may have besides its identity.
+const StringRef commonEntryKeys[] = {
+    "status",        "released",      "end_of_bugfix", "end_of_life",
+    "free_threaded", "supports",      "properties",    "overrides",
+    "note"};
+
+const std::pair<StringRef, Status> statuses[] = {
+    {"feature", Status::Feature},   {"prerelease", Status::Prerelease},
+    {"bugfix", Status::Bugfix},     {"security", Status::Security},
+    {"end-of-life", Status::EndOfLife}};
+
+/// One pair of a mapping. The key's text is copied: yaml-cpp hands out
+/// references into nodes.
+struct Field {
+  std::string name;
+  YAML::Node key, value;
+  /// A bad key (not a scalar, given twice, not accepted here): reported
+  /// when processing reaches the pair, which is then skipped, so that
+  /// diagnostics come in document order.
+  std::optional<DiagKind> problem;
+  std::string message;
+  size_t first = 0; ///< Duplicates: the index of the first occurrence.
+};
+
+/// The pairs of a mapping in document order, and the good ones by name.
+struct Fields {
+  std::vector<Field> items;
+  llvm::StringMap<size_t> index;
+  const Field *get(StringRef name) const {
+    auto it = index.find(name);
+    return it == index.end() ? nullptr : &items[it->second];
+  }
+};
+
+/// What an entry is, which decides its identity key.
+enum class EntryKind { VersionValue, NameValue, ComponentVersion };
+
+StringRef describe(const YAML::Node &n) {
+  switch (n.Type()) {
+  case YAML::NodeType::Map:
+    return "a mapping";
+  case YAML::NodeType::Sequence:
+    return "a list";
+  case YAML::NodeType::Scalar:
+    return "a scalar";
+  default:
+    return "nothing";
+  }
+}
+
+/// What `found ...` says of a node: the text of a short scalar, else its
+/// kind.
+std::string found(const YAML::Node &n) {
+  if (!n.IsScalar())
+    return describe(n).str();
+  const std::string &s = n.Scalar();
+  if (n.Tag() == "!")
+    return "the string \"" + (s.size() > 40 ? s.substr(0, 40) + "..." : s) +
+           "\"";
+  if (s.size() > 40 || s.find('\n') != std::string::npos)
+    return "a scalar";
+  return "'" + s + "'";
+}
+
+/// The scalar value of \p key in \p map, or "": an entry's identity, read
+/// before its other keys so that messages about them can name it.
+std::string scalarAt(const YAML::Node &map, StringRef key) {
+  for (const auto &pair : map)
+    if (pair.first.IsScalar() && pair.first.Scalar() == key)
+      return pair.second.IsScalar() ? pair.second.Scalar() : "";
+  return "";
+}
+
+/// A name a plan can write where the model's name is expected: the IDENT
+/// token of the grammar (`linux-x86_64`, `manylinux_2_28`).
+bool isPlanName(StringRef s) {
+  if (s.empty() || !(llvm::isAlpha(s[0]) || s[0] == '_'))
+    return false;
+  for (size_t i = 1; i < s.size(); ++i) {
+    char c = s[i];
+    if (llvm::isAlnum(c) || c == '_')
+      continue;
+    if (c != '-' || i + 1 == s.size() || s[i + 1] == '-')
+      return false;
+  }
+  return true;
+}
+
+bool isRuleId(StringRef s) {
+  return !s.empty() && llvm::all_of(s, [](char c) {
+    return llvm::isDigit(c) || (c >= 'a' && c <= 'z') || c == '-';
+  });
+}
+
+std::vector<std::string> toStrings(llvm::ArrayRef<StringRef> refs) {
+  std::vector<std::string> out;
+  for (StringRef r : refs)
+    out.push_back(r.str());
+  return out;
+}
+
+/// Reads one model file into the model.
+class Loader {
+public:
+  Loader(DiagnosticEngine &diags, StringRef text, Model &model)
+      : diags(diags), buf(text), model(model),
+        budget(2 * text.size() + 64) {
+    for (const Axis &a : model.axes)
+      axisSeen.try_emplace(a.name, a.loc);
+    for (const Component &c : model.components)
+      componentSeen.try_emplace(c.name, c.loc);
+    for (const Rule &r : model.rules)
+      ruleSeen.try_emplace(r.id, r.loc);
+  }
+
+  void load(const YAML::Node &root, StringRef path);
+  SMLoc at(const YAML::Mark &m) const;
+
+private:
+  SMLoc at(const YAML::Node &n) const { return at(n.Mark()); }
+  std::optional<StringRef> verbatim(const YAML::Node &n) const;
+  SMRange rangeOf(const YAML::Node &n) const;
+  SMRange valueRange(const Field &f) const {
+    // yaml-cpp places an empty value at the next token, often on the next
+    // line; the key is where the reader looks.
+    return f.value.IsNull() ? rangeOf(f.key) : rangeOf(f.value);
+  }
+  bool tick(const YAML::Node &n);
+
+  Fields readMapping(const YAML::Node &map, llvm::ArrayRef<StringRef> allowed,
+                     const std::string &subject,
+                     llvm::function_ref<std::string(StringRef)> explain =
+                         nullptr);
+  bool accept(const Fields &fields, const Field &f);
+  void missing(const YAML::Node &map, StringRef key,
+               const std::string &subject, const llvm::Twine &hint = "");
+  void wrongType(const Field &f, const std::string &subject,
+                 const llvm::Twine &expected);
+
+  bool expectMap(const Field &f, const std::string &subject,
+                 const llvm::Twine &expected);
+  bool expectList(const Field &f, const std::string &subject,
+                  const llvm::Twine &expected);
+  std::optional<std::string> scalar(const Field &f, const std::string &subject,
+                                    const llvm::Twine &expected);
+  std::optional<std::string> freeText(const Field &f,
+                                      const std::string &subject);
+  std::optional<std::string> planName(const Field &f,
+                                      const std::string &subject);
+  std::optional<Version> version(const YAML::Node &n, const YAML::Node &key,
+                                 const llvm::Twine &what);
+  std::optional<Date> date(const Field &f, const std::string &subject);
+  std::optional<bool> boolean(const Field &f, const std::string &subject);
+  std::optional<uint64_t> integer(const Field &f, const std::string &subject,
+                                  const llvm::Twine &expected);
+  ast::ConditionPtr condition(const Field &f, const std::string &subject);
+
+  bool checkFormat(const Field &f);
+  void loadAxis(const Field &f);
+  void loadComponent(const Field &f);
+  void loadEntries(const YAML::Node &list, EntryKind kind,
+                   const std::string &owner, std::vector<Entry> &out);
+  bool loadEntry(const YAML::Node &node, EntryKind kind,
+                 const std::string &owner, size_t position, Entry &e);
+  void loadSupports(const Field &f, const std::string &subject, Entry &e);
+  void loadProperties(const Field &f, const std::string &subject,
+                      Properties &out);
+  void loadOverrides(const Field &f, const std::string &subject, Entry &e);
+  void loadRule(const YAML::Node &node, size_t position);
+
+  DiagnosticEngine &diags;
+  StringRef buf; ///< The text yaml-cpp parsed; Mark::pos is relative to it.
+  Model &model;
+  size_t visits = 0, budget;
+  bool stopped = false;
+  llvm::StringMap<SMLoc> axisSeen, componentSeen, ruleSeen;
+};
+
+} // namespace
+
+//===----------------------------------------------------- locations ===//
+
+SMLoc Loader::at(const YAML::Mark &m) const {
+  size_t pos = m.pos < 0 ? 0 : std::min<size_t>(m.pos, buf.size());
+  return SMLoc::getFromPointer(buf.data() + pos);
+}
+
+/// The bytes of scalar \p n in the buffer, without quotes, when the buffer
+/// holds its value verbatim (no escapes, no folded lines, no tag).
+std::optional<StringRef> Loader::verbatim(const YAML::Node &n) const {
+  if (!n.IsScalar() || n.Mark().pos < 0 ||
+      static_cast<size_t>(n.Mark().pos) >= buf.size())
+    return std::nullopt;
+  size_t pos = n.Mark().pos;
+  const std::string &value = n.Scalar();
+  char open = buf[pos];
+  bool quoted = open == '"' || open == '\'';
+  size_t begin = pos + (quoted ? 1 : 0);
+  StringRef bytes = buf.substr(begin, value.size());
+  if (bytes != value)
+    return std::nullopt;
+  // An escape always makes the source longer than its value, so equal bytes
+  // followed by the closing quote mean there was none.
+  if (quoted && buf.substr(begin + value.size(), 1) != StringRef(&open, 1))
+    return std::nullopt;
+  return bytes;
+}
+
+SMRange Loader::rangeOf(const YAML::Node &n) const {
+  SMLoc start = at(n);
+  std::optional<StringRef> bytes = verbatim(n);
+  if (!bytes)
+    return {start, start};
+  const char *end = bytes->end();
+  if (bytes->data() != start.getPointer())
+    ++end; // The closing quote.
+  return {start, SMLoc::getFromPointer(end)};
+}
+
+bool Loader::tick(const YAML::Node &n) {
+  if (stopped)
+    return false;
+  if (++visits <= budget)
+    return true;
+  stopped = true;
+  diags.report(DiagKind::ModelSyntax, at(n),
+               "the model expands to too many nodes through its aliases; "
+               "stopped reading it here");
+  return false;
+}
+
+//===------------------------------------------------------ mappings ===//
+
+/// Reads the pairs of \p map, marking keys that are not scalars, keys given
+/// twice and, unless \p allowed is empty, keys not in it (\p explain may say
+/// why a key known elsewhere is not accepted here).
+Fields Loader::readMapping(const YAML::Node &map,
+                           llvm::ArrayRef<StringRef> allowed,
+                           const std::string &subject,
+                           llvm::function_ref<std::string(StringRef)> explain) {
+  Fields fields;
+  // Range-for keeps each pair alive; `it->first` would dangle (yaml-cpp's
+  // operator-> returns a temporary proxy).
+  for (const auto &pair : map) {
+    if (!tick(pair.first))
+      break;
+    Field f{pair.first.IsScalar() ? pair.first.Scalar() : "", pair.first,
+            pair.second};
+    auto dup = fields.index.find(f.name);
+    if (!f.key.IsScalar()) {
+      f.problem = DiagKind::ModelType;
+      f.message = "a key in " + subject + " must be a scalar; found " +
+                  describe(f.key).str();
+    } else if (dup != fields.index.end()) {
+      f.problem = DiagKind::ModelDuplicateKey;
+      f.message = "duplicate key '" + f.name + "' in " + subject;
+      f.first = dup->second;
+    } else if (!allowed.empty() && !llvm::is_contained(allowed, f.name)) {
+      std::string why = explain ? explain(f.name) : std::string();
+      if (why.empty())
+        why = didYouMean(f.name, toStrings(allowed));
+      f.problem = DiagKind::ModelUnknownKey;
+      f.message = "unknown key '" + f.name + "' in " + subject + why;
+    }
+    // Unknown keys are indexed too, so that a repeated one is reported as
+    // unknown once and as repeated after.
+    if (f.key.IsScalar() && dup == fields.index.end())
+      fields.index[f.name] = fields.items.size();
+    fields.items.push_back(std::move(f));
+  }
+  // get() is for the good pairs only.
+  for (const Field &f : fields.items)
+    if (f.problem && f.problem != DiagKind::ModelDuplicateKey &&
+        f.key.IsScalar())
+      fields.index.erase(f.name);
+  return fields;
+}
+
+/// Reports \p f if its key is bad; true when it is good.
+bool Loader::accept(const Fields &fields, const Field &f) {
+  if (!f.problem)
+    return true;
+  diags.report(*f.problem, f.key.IsScalar() ? rangeOf(f.key) : at(f.key),
+               f.message);
+  if (f.problem == DiagKind::ModelDuplicateKey)
+    diags.note(at(fields.items[f.first].key),
+               "'" + f.name + "' is first given here");
+  return false;
+}
+
+void Loader::missing(const YAML::Node &map, StringRef key,
+                     const std::string &subject, const llvm::Twine &hint) {
+  diags.report(DiagKind::ModelMissingKey, at(map),
+               "missing key '" + key + "' in " + subject + hint);
+}
+
+void Loader::wrongType(const Field &f, const std::string &subject,
+                       const llvm::Twine &expected) {
+  diags.report(DiagKind::ModelType, valueRange(f),
+               "'" + f.name + "' in " + subject + " must be " + expected +
+                   "; found " + found(f.value));
+}
+
+bool Loader::expectMap(const Field &f, const std::string &subject,
+                       const llvm::Twine &expected) {
+  if (f.value.IsMap())
+    return true;
+  wrongType(f, subject, expected);
+  return false;
+}
+
+bool Loader::expectList(const Field &f, const std::string &subject,
+                        const llvm::Twine &expected) {
+  if (f.value.IsSequence())
+    return true;
+  wrongType(f, subject, expected);
+  return false;
+}
+
+//===---------------------------------------------------- scalars ===//
+
+std::optional<std::string> Loader::scalar(const Field &f,
+                                          const std::string &subject,
+                                          const llvm::Twine &expected) {
+  if (f.value.IsScalar())
+    return f.value.Scalar();
+  wrongType(f, subject, expected);
+  return std::nullopt;
+}
+
+/// Free text (`doc`, `note`, `why`): any scalar but an empty one.
+std::optional<std::string> Loader::freeText(const Field &f,
+                                            const std::string &subject) {
+  std::optional<std::string> s = scalar(f, subject, "text");
+  if (s && StringRef(*s).trim().empty()) {
+    diags.report(DiagKind::ModelType, valueRange(f),
+                 "'" + f.name + "' in " + subject + " is empty");
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::optional<std::string> Loader::planName(const Field &f,
+                                            const std::string &subject) {
+  std::optional<std::string> s = scalar(f, subject, "a name");
+  if (s && !isPlanName(*s)) {
+    diags.report(DiagKind::ModelType, valueRange(f),
+                 "'" + f.name + "' in " + subject + " must be a name a " +
+                     "plan can write (a letter or '_', then letters, " +
+                     "digits, '_' and single inner '-'); found " +
+                     found(f.value));
+    return std::nullopt;
+  }
+  return s;
+}
+
+/// A version: a scalar \p n, or, when it is null, reported at \p key.
+std::optional<Version> Loader::version(const YAML::Node &n,
+                                       const YAML::Node &key,
+                                       const llvm::Twine &what) {
+  SMRange where = n.IsNull() ? rangeOf(key) : rangeOf(n);
+  if (!n.IsScalar()) {
+    diags.report(DiagKind::ModelType, where,
+                 what + " must be a version such as \"3.12\"; found " +
+                     found(n));
+    return std::nullopt;
+  }
+  StringRef s = n.Scalar();
+  std::string err;
+  std::optional<Version> v = Version::parse(s, &err);
+  if (v)
+    return v;
+  std::string hint;
+  if (s.size() > 1 && s.endswith("t") && llvm::isDigit(s[s.size() - 2]) &&
+      Version::parse(s.drop_back()))
+    hint = "; a free-threaded build is not a value of its own: write '" +
+           s.drop_back().str() + "' with 'free_threaded: true'";
+  diags.report(DiagKind::ModelType, where,
+               "invalid version '" + s + "' for " + what + ": " + err + hint);
+  return std::nullopt;
+}
+
+std::optional<Date> Loader::date(const Field &f, const std::string &subject) {
+  std::optional<std::string> s = scalar(f, subject, "a date (YYYY-MM-DD)");
+  if (!s)
+    return std::nullopt;
+  std::string err;
+  std::optional<Date> d = Date::parse(*s, &err);
+  if (!d)
+    diags.report(DiagKind::ModelType, valueRange(f),
+                 "invalid date '" + *s + "' for '" + f.name + "' in " +
+                     subject + ": " + err);
+  return d;
+}
+
+std::optional<bool> Loader::boolean(const Field &f,
+                                    const std::string &subject) {
+  // A quoted "true" is a string in YAML; other tools reading the model would
+  // not see a boolean either.
+  if (f.value.IsScalar() && f.value.Tag() != "!") {
+    StringRef s = f.value.Scalar();
+    if (s == "true" || s == "True" || s == "TRUE")
+      return true;
+    if (s == "false" || s == "False" || s == "FALSE")
+      return false;
+  }
+  wrongType(f, subject, "true or false");
+  return std::nullopt;
+}
+
+std::optional<uint64_t> Loader::integer(const Field &f,
+                                        const std::string &subject,
+                                        const llvm::Twine &expected) {
+  uint64_t n = 0;
+  if (f.value.IsScalar() && f.value.Tag() != "!") {
+    StringRef s = f.value.Scalar();
+    if (!s.empty() && llvm::all_of(s, llvm::isDigit) &&
+        !s.getAsInteger(10, n) && n <= UINT32_MAX)
+      return n;
+  }
+  wrongType(f, subject, expected);
+  return std::nullopt;
+}
+
+/// Parses a condition where the YAML file holds it, so that its diagnostics
+/// point into the model.
+ast::ConditionPtr Loader::condition(const Field &f,
+                                    const std::string &subject) {
+  if (!f.value.IsScalar()) {
+    wrongType(f, subject, "a condition such as \"accel is cuda\"");
+    return nullptr;
+  }
+  if (StringRef(f.value.Scalar()).trim().empty()) {
+    diags.report(DiagKind::ModelType, valueRange(f),
+                 "'" + f.name + "' in " + subject +
+                     " is empty; expected a condition such as \"accel is "
+                     "cuda\"");
+    return nullptr;
+  }
+  std::optional<StringRef> bytes = verbatim(f.value);
+  if (!bytes) {
+    diags.report(DiagKind::ModelConditionLayout, at(f.value),
+                 "write the condition of '" + f.name + "' in " + subject +
+                     " on one line, plain or in quotes, without escapes");
+    return nullptr;
+  }
+  return parseCondition(diags, *bytes);
+}
+
+//===------------------------------------------------------- the model ===//
+
+bool Loader::checkFormat(const Field &f) {
+  std::optional<uint64_t> n = integer(f, "the model", "the integer 1");
+  if (n && *n != 1) {
+    diags.report(DiagKind::ModelFormat, valueRange(f),
+                 "model format " + llvm::Twine(*n) +
+                     " is not supported; this relc reads format 1");
+    return false;
+  }
+  // A malformed `format` is most likely a typo of 1: read on.
+  return true;
+}
+
+void Loader::load(const YAML::Node &root, StringRef path) {
+  model.paths.push_back(path.str());
+  model.names.emplace_back();
+  const std::string subject = "the model";
+  if (!root.IsMap()) {
+    diags.report(DiagKind::ModelType, at(root),
+                 "a model must be a mapping with 'format' and 'name' at the "
+                 "top level; found " +
+                     found(root));
+    return;
+  }
+  Fields top;
+  readMapping(root, topKeys, subject, top);
+
+  // Another format may mean anything: nothing more is read.
+  if (const Field *f = top.get("format")) {
+    if (!checkFormat(*f))
+      return;
+  } else {
+    missing(root, "format", subject, " (write 'format: 1')");
+  }
+  if (const Field *f = top.get("name")) {
+    if (std::optional<std::string> name = freeText(*f, subject))
+      model.names.back() = *name;
+  } else {
+    missing(root, "name", subject);
+  }
+
+  if (const Field *f = top.get("axes"))
+    if (expectMap(*f, subject, "a mapping of axis names to axes")) {
+      Fields axes;
+      readMapping(f->value, {}, "'axes'", axes);
+      for (const Field &axis : axes.items)
+        loadAxis(axis);
+    }
+  if (const Field *f = top.get("components"))
+    if (expectMap(*f, subject,
+                  "a mapping of component names to lists of versions")) {
+      Fields components;
+      readMapping(f->value, {}, "'components'", components);
+      for (const Field &component : components.items)
+        loadComponent(component);
+    }
+  if (const Field *f = top.get("rules"))
+    if (expectList(*f, subject, "a list of rules")) {
+      size_t position = 0;
+      for (const YAML::Node &rule : f->value) {
+        if (!tick(rule))
+          break;
+        loadRule(rule, ++position);
+      }
+    }
+}
+
+/// Reports \p name defined a second time at \p loc, or records it.
+static bool firstDefinition(DiagnosticEngine &diags,
+                            llvm::StringMap<SMLoc> &seen, StringRef what,
+                            StringRef name, SMRange range) {
+  auto [it, inserted] = seen.try_emplace(name, range.Start);
+  if (inserted)
+    return true;
+  diags.report(DiagKind::ModelDuplicate, range,
+               what + " '" + name + "' is defined twice");
+  diags.note(it->second, "first defined here");
+  return false;
+}
+
+void Loader::loadAxis(const Field &f) {
+  const std::string subject = "axis '" + f.name + "'";
+  bool fresh =
+      firstDefinition(diags, axisSeen, "axis", f.name, rangeOf(f.key));
+  if (!isPlanName(f.name))
+    diags.report(DiagKind::ModelType, rangeOf(f.key),
+                 "axis name '" + f.name +
+                     "' is not a name a plan can write (a letter or '_', "
+                     "then letters, digits, '_' and single inner '-')");
+  if (!f.value.IsMap()) {
+    diags.report(DiagKind::ModelType, valueRange(f),
+                 subject + " must be a mapping with 'kind' and 'values'; "
+                           "found " +
+                     found(f.value));
+    return;
+  }
+  Fields fields;
+  readMapping(f.value, axisKeys, subject, fields);
+  Axis axis;
+  axis.name = f.name;
+  axis.loc = at(f.key);
+
+  std::optional<EntryKind> kind;
+  if (const Field *k = fields.get("kind")) {
+    if (std::optional<std::string> s =
+            scalar(*k, subject, "'version' or 'name'")) {
+      if (*s == "version")
+        kind = EntryKind::VersionValue;
+      else if (*s == "name")
+        kind = EntryKind::NameValue;
+      else
+        diags.report(DiagKind::ModelType, valueRange(*k),
+                     "'kind' in " + subject +
+                         " must be 'version' or 'name'; found " +
+                         found(k->value) +
+                         didYouMean(*s, {"version", "name"}));
+    }
+  } else {
+    missing(f.value, "kind", subject, " (version or name)");
+  }
+  if (const Field *doc = fields.get("doc"))
+    freeText(*doc, subject);
+
+  const Field *values = fields.get("values");
+  if (!values) {
+    missing(f.value, "values", subject);
+  } else if (expectList(*values, subject, "a list of values") &&
+             values->value.size() == 0) {
+    diags.report(DiagKind::ModelType, valueRange(*values),
+                 subject + " has no values");
+  } else if (kind && values->value.IsSequence()) {
+    axis.kind = *kind == EntryKind::VersionValue ? Axis::Kind::Version
+                                                 : Axis::Kind::Name;
+    loadEntries(values->value, *kind, f.name + " value", axis.values);
+  }
+  if (fresh)
+    model.axes.push_back(std::move(axis));
+}
+
+void Loader::loadComponent(const Field &f) {
+  const std::string subject = "component '" + f.name + "'";
+  bool fresh = firstDefinition(diags, componentSeen, "component", f.name,
+                               rangeOf(f.key));
+  if (!isPlanName(f.name))
+    diags.report(DiagKind::ModelType, rangeOf(f.key),
+                 "component name '" + f.name +
+                     "' is not a name a plan can write (a letter or '_', "
+                     "then letters, digits, '_' and single inner '-')");
+  // Plans name a component's versions (`cuda 12.4`), so it needs some.
+  if (!f.value.IsSequence() || f.value.size() == 0) {
+    diags.report(DiagKind::ModelType, valueRange(f),
+                 subject +
+                     " must be a non-empty list of versions such as "
+                     "'- version: \"12.4\"'; found " +
+                     (f.value.IsSequence() ? std::string("an empty list")
+                                           : found(f.value)));
+    return;
+  }
+  Component component;
+  component.name = f.name;
+  component.loc = at(f.key);
+  loadEntries(f.value, EntryKind::ComponentVersion, f.name + " version",
+              component.versions);
+  if (fresh)
+    model.components.push_back(std::move(component));
+}
+
+/// Loads the entries of \p list; equal ones are errors, and versions must
+/// ascend. Only entries that loaded and are in order reach \p out, so the
+/// model's lists are always ascending.
+void Loader::loadEntries(const YAML::Node &list, EntryKind kind,
+                         const std::string &owner, std::vector<Entry> &out) {
+  llvm::StringMap<SMLoc> names;
+  std::map<Version, SMLoc> versions;
+  size_t position = 0;
+  for (const YAML::Node &node : list) {
+    if (!tick(node))
+      return;
+    Entry e;
+    if (!loadEntry(node, kind, owner, ++position, e))
+      continue;
+    if (!e.version) {
+      auto [it, inserted] = names.try_emplace(e.name, e.loc);
+      if (!inserted) {
+        diags.report(DiagKind::ModelDuplicate, e.loc,
+                     owner + " '" + e.name + "' is listed twice");
+        diags.note(it->second, "first listed here");
+        continue;
+      }
+      out.push_back(std::move(e));
+      continue;
+    }
+    auto it = versions.find(*e.version);
+    if (it != versions.end()) {
+      diags.report(DiagKind::ModelDuplicate, e.loc,
+                   owner + " '" + e.label() + "' is listed twice");
+      diags.note(it->second, "first listed here");
+      continue;
+    }
+    versions.emplace(*e.version, e.loc);
+    if (!out.empty() && *e.version < *out.back().version) {
+      diags.report(DiagKind::ModelOrder, e.loc,
+                   owner + " '" + e.label() + "' comes after '" +
+                       out.back().label() +
+                       "'; versions must be listed in ascending order");
+      diags.note(out.back().loc, "'" + out.back().label() + "' is here");
+      continue;
+    }
+    out.push_back(std::move(e));
+  }
+}
+
+bool Loader::loadEntry(const YAML::Node &node, EntryKind kind,
+                       const std::string &owner, size_t position, Entry &e) {
+  bool byName = kind == EntryKind::NameValue;
+  StringRef idKey = byName ? "name" : "version";
+  StringRef example = byName ? "{name: linux}" : "{version: \"3.12\"}";
+  std::string unnamed = owner + " #" + std::to_string(position);
+  if (!node.IsMap()) {
+    diags.report(DiagKind::ModelType, at(node),
+                 unnamed + " must be a mapping such as '" + example +
+                     "'; found " + found(node));
+    return false;
+  }
+  // The identity names the entry in every other message about it.
+  std::string subject = unnamed;
+  std::string label = scalarAt(node, idKey);
+  if (!label.empty() && label.size() <= 40)
+    subject = owner + " '" + label + "'";
+
+  llvm::SmallVector<StringRef, 12> allowed(std::begin(commonEntryKeys),
+                                           std::end(commonEntryKeys));
+  allowed.push_back(idKey);
+  if (byName)
+    allowed.push_back("versions");
+  auto explain = [&](StringRef key) -> std::string {
+    if (key == "name" || key == "version")
+      return "; " +
+             std::string(kind == EntryKind::ComponentVersion
+                             ? "the versions of a component"
+                         : byName ? "the values of a name axis"
+                                  : "the values of a version axis") +
+             " are identified by '" + idKey.str() + "'";
+    if (key == "versions")
+      return "; only values of a name axis take versions from a component";
+    return "";
+  };
+  Fields fields;
+  readMapping(node, allowed, subject, fields, explain);
+
+  bool ok = true;
+  if (const Field *id = fields.get(idKey)) {
+    if (byName) {
+      std::optional<std::string> name = planName(*id, subject);
+      ok = name.has_value();
+      if (name)
+        e.name = *name;
+    } else {
+      e.version = version(id->value, id->key, "'version' in " + subject);
+      ok = e.version.has_value();
+    }
+    e.loc = valueRange(*id).Start;
+  } else {
+    missing(node, idKey, subject);
+    ok = false;
+  }
+
+  if (const Field *f = fields.get("versions")) {
+    if (std::optional<std::string> comp = planName(*f, subject))
+      e.versionsFrom = *comp;
+    e.versionsLoc = valueRange(*f).Start;
+  }
+  if (const Field *f = fields.get("status")) {
+    if (std::optional<std::string> s =
+            scalar(*f, subject, "a status such as 'bugfix'")) {
+      auto *it = llvm::find_if(statuses, [&](const auto &p) {
+        return p.first == *s;
+      });
+      if (it != std::end(statuses)) {
+        e.status = it->second;
+      } else {
+        std::vector<std::string> names;
+        for (const auto &p : statuses)
+          names.push_back(p.first.str());
+        diags.report(DiagKind::ModelType, valueRange(*f),
+                     "'status' in " + subject + " must be one of " +
+                         llvm::join(names, ", ") + "; found " +
+                         found(f->value) + didYouMean(*s, names));
+      }
+    }
+    e.statusLoc = valueRange(*f).Start;
+  }
+  if (const Field *f = fields.get("released")) {
+    e.released = date(*f, subject);
+    e.releasedLoc = valueRange(*f).Start;
+  }
+  if (const Field *f = fields.get("end_of_bugfix"))
+    e.endOfBugfix = date(*f, subject);
+  if (const Field *f = fields.get("end_of_life")) {
+    e.endOfLife = date(*f, subject);
+    e.endOfLifeLoc = valueRange(*f).Start;
+  }
+  if (const Field *f = fields.get("free_threaded")) {
+    e.freeThreaded = boolean(*f, subject).value_or(false);
+    e.freeThreadedLoc = valueRange(*f).Start;
+  }
+  if (const Field *f = fields.get("supports"))
+    loadSupports(*f, subject, e);
+  if (const Field *f = fields.get("properties"))
+    loadProperties(*f, subject, e.properties);
+  if (const Field *f = fields.get("overrides"))
+    loadOverrides(*f, subject, e);
+  if (const Field *f = fields.get("note"))
+    freeText(*f, subject);
+  return ok;
+}
+
+void Loader::loadSupports(const Field &f, const std::string &subject,
+                          Entry &e) {
+  if (!expectMap(f, subject,
+                 "a mapping of components to lists of versions, such as "
+                 "'{cudnn: [\"9.1.0.70\"]}'"))
+    return;
+  Fields comps;
+  readMapping(f.value, {}, "the supports of " + subject, comps);
+  for (const Field &comp : comps.items) {
+    std::string what = "'" + comp.name + "' in the supports of " + subject;
+    e.supportsLoc[comp.name] = valueRange(comp).Start;
+    if (!comp.value.IsSequence()) {
+      diags.report(DiagKind::ModelType, valueRange(comp),
+                   what + " must be a list of versions such as "
+                          "[\"9.1.0.70\"]; found " +
+                       found(comp.value));
+      continue;
+    }
+    std::vector<Supported> &list = e.supports[comp.name];
+    std::map<Version, SMLoc> seen;
+    for (const YAML::Node &item : comp.value) {
+      if (!tick(item))
+        return;
+      std::optional<Version> v = version(item, comp.key, what);
+      if (!v)
+        continue;
+      SMLoc loc = at(item);
+      auto [it, inserted] = seen.emplace(*v, loc);
+      if (!inserted) {
+        diags.report(DiagKind::ModelDuplicate, rangeOf(item),
+                     comp.name + " " + v->str() + " is listed twice in " +
+                         "the supports of " + subject);
+        diags.note(it->second, "first listed here");
+        continue;
+      }
+      list.push_back({std::move(*v), loc});
+    }
+  }
+}
+
+void Loader::loadProperties(const Field &f, const std::string &subject,
+                            Properties &out) {
+  if (!expectMap(f, subject,
+                 "a mapping of property names to a scalar or a list of "
+                 "scalars"))
+    return;
+  Fields props;
+  readMapping(f.value, {}, "the properties of " + subject, props);
+  for (const Field &p : props.items) {
+    Property prop;
+    prop.loc = valueRange(p).Start;
+    auto bad = [&](const YAML::Node &n) {
+      diags.report(DiagKind::ModelType, n.IsNull() ? valueRange(p) : rangeOf(n),
+                   "property '" + p.name + "' of " + subject +
+                       " must be a scalar or a list of scalars; found " +
+                       found(n));
+    };
+    if (p.value.IsScalar()) {
+      prop.items.push_back(p.value.Scalar());
+    } else if (p.value.IsSequence()) {
+      prop.isList = true;
+      for (const YAML::Node &item : p.value) {
+        if (!tick(item))
+          return;
+        if (item.IsScalar())
+          prop.items.push_back(item.Scalar());
+        else
+          bad(item);
+      }
+    } else {
+      bad(p.value);
+      continue;
+    }
+    out[p.name] = std::move(prop);
+  }
+}
+
+void Loader::loadOverrides(const Field &f, const std::string &subject,
+                           Entry &e) {
+  if (!expectList(f, subject,
+                  "a list of overrides, each with 'when' and 'properties'"))
+    return;
+  std::string where = "an override of " + subject;
+  for (const YAML::Node &node : f.value) {
+    if (!tick(node))
+      return;
+    if (!node.IsMap()) {
+      diags.report(DiagKind::ModelType, at(node),
+                   "each override of " + subject +
+                       " must be a mapping with 'when' and 'properties'; "
+                       "found " +
+                       found(node));
+      continue;
+    }
+    Fields fields;
+    readMapping(node, overrideKeys, where, fields);
+    Override o;
+    o.loc = at(node);
+    if (const Field *w = fields.get("when"))
+      o.when = condition(*w, where);
+    else
+      missing(node, "when", where);
+    if (const Field *p = fields.get("properties"))
+      loadProperties(*p, where, o.properties);
+    else
+      missing(node, "properties", where);
+    // finishModel compiles every override's condition: keep only those
+    // that have one.
+    if (o.when)
+      e.overrides.push_back(std::move(o));
+  }
+}
+
+void Loader::loadRule(const YAML::Node &node, size_t position) {
+  std::string subject = "rule #" + std::to_string(position);
+  if (!node.IsMap()) {
+    diags.report(DiagKind::ModelType, at(node),
+                 subject + " must be a mapping with 'id', 'why' and either "
+                           "'when' and 'require' or 'window', 'per' and "
+                           "'max'; found " +
+                     found(node));
+    return;
+  }
+  std::string id = scalarAt(node, "id");
+  if (isRuleId(id) && id.size() <= 60)
+    subject = "rule '" + id + "'";
+  Fields fields;
+  readMapping(node, ruleKeys, subject, fields);
+
+  Rule rule;
+  bool ok = true;
+  if (const Field *id = fields.get("id")) {
+    if (std::optional<std::string> s = scalar(*id, subject, "a rule id")) {
+      if (!isRuleId(*s)) {
+        diags.report(DiagKind::ModelType, valueRange(*id),
+                     "rule id " + found(id->value) +
+                         " must be lower-case letters, digits and '-'");
+        ok = false;
+      } else {
+        ok &= firstDefinition(diags, ruleSeen, "rule id", *s,
+                              valueRange(*id));
+        rule.id = *s;
+      }
+    } else {
+      ok = false;
+    }
+    rule.loc = valueRange(*id).Start;
+  } else {
+    missing(node, "id", subject);
+    ok = false;
+  }
+
+  // The two forms share only `id` and `why`; the first key of either form
+  // decides which one the rule is.
+  const Field *requireForm = nullptr, *windowForm = nullptr;
+  for (const Field &f : fields.items) {
+    if (!requireForm && (f.name == "when" || f.name == "require"))
+      requireForm = &f;
+    if (!windowForm &&
+        (f.name == "window" || f.name == "per" || f.name == "max"))
+      windowForm = &f;
+  }
+  rule.kind = windowForm && (!requireForm || windowForm < requireForm)
+                  ? Rule::Kind::Window
+                  : Rule::Kind::Require;
+  if (requireForm && windowForm) {
+    const Field *other =
+        rule.kind == Rule::Kind::Window ? requireForm : windowForm;
+    const Field *first = other == requireForm ? windowForm : requireForm;
+    diags.report(DiagKind::ModelUnknownKey, rangeOf(other->key),
+                 "'" + other->name + "' cannot go with '" + first->name +
+                     "' in " + subject +
+                     ": a rule has either 'when' and 'require', or "
+                     "'window', 'per' and 'max'");
+    ok = false;
+  }
+  auto cond = [&](StringRef key, ast::ConditionPtr &out) {
+    if (const Field *f = fields.get(key)) {
+      out = condition(*f, subject);
+      ok &= out != nullptr;
+    } else {
+      missing(node, key, subject);
+      ok = false;
+    }
+  };
+  if (rule.kind == Rule::Kind::Require) {
+    cond("when", rule.when);
+    cond("require", rule.require);
+  } else {
+    cond("window", rule.window);
+    if (const Field *f = fields.get("per")) {
+      std::optional<std::string> per = scalar(*f, subject, "'major'");
+      ok &= per.has_value();
+      rule.per = per.value_or("");
+      rule.perLoc = valueRange(*f).Start;
+    } else {
+      missing(node, "per", subject, " (per: major)");
+      ok = false;
+    }
+    if (const Field *f = fields.get("max")) {
+      std::optional<uint64_t> max =
+          integer(*f, subject, "a positive whole number");
+      if (max && *max == 0) {
+        diags.report(DiagKind::ModelType, valueRange(*f),
+                     "'max' in " + subject + " must be at least 1");
+        max.reset();
+      }
+      ok &= max.has_value();
+      rule.max = static_cast<unsigned>(max.value_or(0));
+      rule.maxLoc = valueRange(*f).Start;
+    } else {
+      missing(node, "max", subject);
+      ok = false;
+    }
+  }
+  if (const Field *f = fields.get("why")) {
+    std::optional<std::string> why = freeText(*f, subject);
+    ok &= why.has_value();
+    rule.why = why.value_or("");
+  } else {
+    missing(node, "why", subject, " (shown when the rule is broken)");
+    ok = false;
+  }
+  if (ok)
+    model.rules.push_back(std::move(rule));
+}
+
+//===------------------------------------------------------ the entry ===//
+
+bool compat::loadModelFile(DiagnosticEngine &diags, StringRef path,
+                           SMRange namedAt, Model &model) {
+  unsigned errorsBefore = diags.errorCount();
+  unsigned id = loadSourceFile(diags, path, namedAt);
+  if (!id)
+    return false;
+  StringRef text = sourceText(diags.getSourceMgr(), id);
+  Loader loader(diags, text, model);
+  try {
+    std::vector<YAML::Node> docs = YAML::LoadAll(text.str());
+    if (docs.empty()) {
+      diags.report(DiagKind::ModelType, loader.at(YAML::Mark()),
+                   "the model is empty; expected a mapping with 'format' and "
+                   "'name'");
+      return false;
+    }
+    // A trailing `---` makes an empty second document, which is harmless.
+    for (size_t i = 1; i < docs.size(); ++i)
+      if (!docs[i].IsNull()) {
+        diags.report(DiagKind::ModelSyntax, loader.at(docs[i].Mark()),
+                     "a second YAML document; a model file holds one");
+        return false;
+      }
+    if (docs[0].IsNull()) {
+      diags.report(DiagKind::ModelType, loader.at(docs[0].Mark()),
+                   "the model is empty; expected a mapping with 'format' and "
+                   "'name'");
+      return false;
+    }
+    loader.load(docs[0], path);
+  } catch (const YAML::Exception &e) {
+    diags.report(DiagKind::ModelSyntax, loader.at(e.mark),
+                 "invalid YAML: " + e.msg);
+    return false;
+  } catch (const std::bad_alloc &) {
+    diags.report(DiagKind::InternalError, SMRange(),
+                 "out of memory reading the model '" + path + "'");
+    return false;
+  } catch (const std::exception &e) {
+    diags.report(DiagKind::InternalError, SMRange(),
+                 "unexpected failure reading the model '" + path +
+                     "': " + e.what());
+    return false;
+  } catch (...) {
+    diags.report(DiagKind::InternalError, SMRange(),
+                 "unexpected failure reading the model '" + path + "'");
+    return false;
+  }
+  return diags.errorCount() == errorsBefore;
+}

@@ -1,0 +1,347 @@
+//===- MatrixCommand.cpp - relc matrix -----------------------------------===//
+//
+// Prints the legs of each checked plan's matrices (table, JSON, or Markdown)
+// with each leg's derived values, or explains one leg. With several release
+// files and --format=markdown it renders the release compatibility table,
+// one row per release, so the table in a project's docs is generated from
+// the plans and never written by hand. JSON is streamed: a million legs do
+// not build a million-node document first.
+//
+//===----------------------------------------------------------------------===//
+#include "Driver/Commands.h"
+#include "Driver/PlanLoader.h"
+
+#include "Sema/Sema.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <set>
+
+using namespace relc;
+using namespace relc::sema;
+
+namespace {
+
+/// The legs of \p m built for channel \p channel (all when empty).
+std::vector<size_t> selectLegs(const Plan &plan, const Matrix &m,
+                               llvm::StringRef channel) {
+  std::vector<size_t> legs;
+  int c = channel.empty() ? -1 : plan.channelIndex(channel);
+  for (size_t leg = 0; leg < m.legCount(); ++leg)
+    if (c < 0 || (m.legChannels[leg] >> c & 1))
+      legs.push_back(leg);
+  return legs;
+}
+
+std::vector<std::string> channelsOf(const Plan &plan, uint32_t mask) {
+  std::vector<std::string> out;
+  for (size_t c = 0; c < plan.channels.size(); ++c)
+    if (mask >> c & 1)
+      out.push_back(plan.channels[c]);
+  return out;
+}
+
+void printTable(const Plan &plan, const Matrix &m,
+                const std::vector<size_t> &legs, llvm::raw_ostream &os) {
+  // Columns: the axes, then every derived key any leg has.
+  std::vector<std::vector<std::string>> rows;
+  std::set<std::string> keys;
+  std::vector<std::map<std::string, std::string>> derived;
+  for (size_t leg : legs) {
+    derived.push_back(derivedValues(*plan.model, m, leg, *plan.version));
+    for (const auto &kv : derived.back())
+      keys.insert(kv.first);
+  }
+  std::vector<std::string> header;
+  for (const MatrixAxis &a : m.axes)
+    header.push_back(a.name);
+  if (!plan.channels.empty())
+    header.push_back("channels");
+  header.insert(header.end(), keys.begin(), keys.end());
+  rows.push_back(header);
+  for (size_t i = 0; i < legs.size(); ++i) {
+    std::vector<std::string> row;
+    for (size_t a = 0; a < m.axes.size(); ++a) {
+      const LegValue &v = m.value(legs[i], a);
+      row.push_back(v.ref.str() + (v.experimental ? "*" : ""));
+    }
+    if (!plan.channels.empty())
+      row.push_back(llvm::join(channelsOf(plan, m.legChannels[legs[i]]), ","));
+    for (const std::string &k : keys) {
+      auto it = derived[i].find(k);
+      row.push_back(it == derived[i].end() ? "-" : it->second);
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<size_t> width(header.size(), 0);
+  for (const auto &r : rows)
+    for (size_t c = 0; c < r.size(); ++c)
+      width[c] = std::max(width[c], r[c].size());
+  os << "# " << plan.project << " " << plan.version->str() << ", matrix "
+     << m.name << ": " << legs.size() << " legs (* experimental)\n";
+  for (const auto &r : rows) {
+    for (size_t c = 0; c < r.size(); ++c) {
+      os << r[c];
+      if (c + 1 < r.size())
+        os.indent(width[c] - r[c].size() + 2);
+    }
+    os << "\n";
+  }
+}
+
+void printJson(const Plan &plan, const std::string &channel,
+               llvm::json::OStream &j) {
+  j.object([&] {
+    j.attribute("project", plan.project);
+    j.attribute("release", plan.version->str());
+    if (!channel.empty())
+      j.attribute("channel", channel);
+    j.attributeArray("matrices", [&] {
+      for (const Matrix &m : plan.matrices) {
+        std::vector<size_t> legs = selectLegs(plan, m, channel);
+        j.object([&] {
+          j.attribute("name", m.name);
+          j.attributeArray("axes", [&] {
+            for (const MatrixAxis &a : m.axes)
+              j.value(a.name);
+          });
+          j.attribute("legCount", int64_t(legs.size()));
+          j.attributeArray("legs", [&] {
+            for (size_t leg : legs)
+              j.object([&] {
+                j.attributeObject("values", [&] {
+                  for (size_t a = 0; a < m.axes.size(); ++a)
+                    j.attribute(m.axes[a].name, m.value(leg, a).ref.str());
+                });
+                j.attribute("experimental", m.experimental(leg));
+                if (!plan.channels.empty())
+                  j.attributeArray("channels", [&] {
+                    for (const std::string &c :
+                         channelsOf(plan, m.legChannels[leg]))
+                      j.value(c);
+                  });
+                j.attributeObject("derived", [&] {
+                  for (const auto &[k, v] :
+                       derivedValues(*plan.model, m, leg, *plan.version))
+                    j.attribute(k, v);
+                });
+              });
+          });
+        });
+      }
+    });
+  });
+}
+
+/// One cell of the compatibility table for a version axis:
+/// `>=3.8, <=3.12 (3.13t experimental)`.
+std::string versionCell(const std::vector<const LegValue *> &values) {
+  const LegValue *lo = nullptr, *hi = nullptr;
+  std::vector<std::string> experimental;
+  for (const LegValue *v : values) {
+    if (v->experimental) {
+      experimental.push_back(v->ref.str());
+      continue;
+    }
+    if (!lo || *v->ref.version() < *lo->ref.version())
+      lo = v;
+    if (!hi || *v->ref.version() > *hi->ref.version())
+      hi = v;
+  }
+  std::string s;
+  if (lo)
+    s = ">=" + lo->ref.str() + ", <=" + hi->ref.str();
+  if (!experimental.empty())
+    s += (s.empty() ? "(" : " (") + llvm::join(experimental, ", ") +
+         " experimental)";
+  return s.empty() ? "--" : s;
+}
+
+/// `CUDA 11.8 (CUDNN 9.1.0.70)`: a versioned value with its pins.
+std::string pinnedValue(const Matrix &m, const LegValue &v) {
+  const compat::Entry &e = *v.ref.entry;
+  auto title = e.properties.find("title");
+  std::string s =
+      (title != e.properties.end() ? title->second.str()
+                                   : llvm::StringRef(e.name).upper()) +
+      " " + v.ref.componentVersion->version->str();
+  std::map<std::string, Version> pins = m.pins;
+  for (const auto &[comp, ver] : v.pins)
+    pins[comp] = ver;
+  for (const auto &[comp, ver] : pins) {
+    // Only pins the value uses (cuDNN for CUDA, not for ROCm).
+    bool uses =
+        e.supports.count(comp) || v.ref.componentVersion->supports.count(comp);
+    if (uses)
+      s += " (" + llvm::StringRef(comp).upper() + " " + ver.str() + ")";
+  }
+  return s;
+}
+
+/// Renders the release compatibility table of \p plans: the values each
+/// release ships in its narrowest channel.
+void printCompatTable(const std::vector<std::unique_ptr<Plan>> &plans,
+                      llvm::raw_ostream &os) {
+  // Columns: version axes; per versioned name (cuda), stable and
+  // experimental; matrix-wide pins.
+  struct Column {
+    std::string title;
+    std::function<std::string(const Plan &, const Matrix &,
+                              const std::vector<size_t> &)>
+        cell;
+  };
+  std::vector<Column> columns;
+  std::set<std::string> seen;
+  for (const auto &plan : plans)
+    for (const Matrix &m : plan->matrices)
+      for (size_t a = 0; a < m.axes.size(); ++a) {
+        const MatrixAxis &axis = m.axes[a];
+        const compat::Axis &ma = plan->model->axes[axis.modelAxis];
+        auto valuesOf = [a](const Matrix &mm, const std::vector<size_t> &legs,
+                            const compat::Entry *entry, int experimental) {
+          std::vector<const LegValue *> out;
+          for (size_t leg : legs) {
+            const LegValue &v = mm.value(leg, a);
+            if ((entry && v.ref.entry != entry) ||
+                (experimental >= 0 && v.experimental != bool(experimental)))
+              continue;
+            if (!llvm::any_of(
+                    out, [&](const LegValue *o) { return o->ref == v.ref; }))
+              out.push_back(&v);
+          }
+          std::sort(out.begin(), out.end(), [](auto *x, auto *y) {
+            const Version *vx = x->ref.version(), *vy = y->ref.version();
+            return vx && vy ? *vx < *vy : x->ref.str() < y->ref.str();
+          });
+          return out;
+        };
+        if (ma.kind == compat::Axis::Kind::Version) {
+          if (seen.insert("axis:" + axis.name).second)
+            columns.push_back(
+                {llvm::StringRef(axis.name).upper() == "PYTHON" ? "Python"
+                                                                : axis.name,
+                 [=](const Plan &, const Matrix &mm,
+                     const std::vector<size_t> &legs) {
+                   return versionCell(valuesOf(mm, legs, nullptr, -1));
+                 }});
+          continue;
+        }
+        for (const compat::Entry &e : ma.values) {
+          if (e.versionsFrom.empty())
+            continue;
+          auto title = e.properties.find("title");
+          std::string name = title != e.properties.end()
+                                 ? title->second.str()
+                                 : llvm::StringRef(e.name).upper();
+          for (int exp : {0, 1}) {
+            std::string key = "value:" + e.name + std::to_string(exp);
+            if (!seen.insert(key).second)
+              continue;
+            const compat::Entry *entry = &e;
+            columns.push_back({(exp ? "Experimental " : "Stable ") + name,
+                               [=](const Plan &, const Matrix &mm,
+                                   const std::vector<size_t> &legs) {
+                                 std::vector<std::string> cells;
+                                 for (const LegValue *v :
+                                      valuesOf(mm, legs, entry, exp))
+                                   cells.push_back(pinnedValue(mm, *v));
+                                 return cells.empty() ? std::string("--")
+                                                      : llvm::join(cells, ", ");
+                               }});
+          }
+        }
+      }
+  std::string project = plans.empty() ? "Release" : plans[0]->project;
+  os << "| " << project;
+  for (const Column &c : columns)
+    os << " | " << c.title;
+  os << " |\n|---";
+  for (size_t i = 0; i < columns.size(); ++i)
+    os << "|---";
+  os << "|\n";
+  std::vector<const Plan *> sorted;
+  for (const auto &p : plans)
+    sorted.push_back(p.get());
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](auto *a, auto *b) { return *a->version > *b->version; });
+  for (const Plan *plan : sorted) {
+    if (plan->matrices.empty())
+      continue;
+    const Matrix &m = plan->matrices[0];
+    std::string channel = plan->channels.empty() ? "" : plan->channels.back();
+    std::vector<size_t> legs = selectLegs(*plan, m, channel);
+    os << "| " << plan->version->major() << "." << plan->version->minor();
+    for (const Column &c : columns)
+      os << " | " << c.cell(*plan, m, legs);
+    os << " |\n";
+  }
+}
+
+} // namespace
+
+int relc::runMatrix(const MatrixOptions &opts, llvm::raw_ostream &out,
+                    llvm::raw_ostream &err) {
+  llvm::SourceMgr sm;
+  DiagnosticEngine diags(sm, err);
+  diags.setErrorLimit(opts.errorLimit);
+  PlanLoader loader(diags);
+  std::vector<std::unique_ptr<Plan>> plans;
+  for (const std::string &path : opts.files) {
+    std::optional<LoadedPlan> loaded = loader.load(path);
+    if (!loaded)
+      continue;
+    if (loaded->file->kind != ast::File::Kind::Release) {
+      diags.report(DiagKind::MisplacedItem, loaded->file->unitRange.Start,
+                   "'relc matrix' takes release files; this is the project");
+      continue;
+    }
+    std::unique_ptr<Plan> plan =
+        analyze(diags, *loaded->file, *loaded->project);
+    if (!plan)
+      continue;
+    if (!opts.channel.empty() && plan->channelIndex(opts.channel) < 0) {
+      diags.report(DiagKind::UnknownName, llvm::SMRange(),
+                   "plan " + path + " has no channel '" + opts.channel + "'");
+      continue;
+    }
+    plans.push_back(std::move(plan));
+  }
+  diags.flush();
+  if (diags.hasErrors())
+    return diags.exitCode();
+
+  if (!opts.explain.empty()) {
+    for (const auto &plan : plans)
+      for (const Matrix &m : plan->matrices)
+        if (opts.matrix.empty() || m.name == opts.matrix)
+          if (!explainLeg(diags, *plan, m, opts.explain, out))
+            return diags.exitCode();
+    return 0;
+  }
+  switch (opts.format) {
+  case MatrixOptions::Format::Table:
+    for (const auto &plan : plans)
+      for (const Matrix &m : plan->matrices)
+        printTable(*plan, m, selectLegs(*plan, m, opts.channel), out);
+    break;
+  case MatrixOptions::Format::Json: {
+    llvm::json::OStream j(out, 2);
+    if (plans.size() == 1)
+      printJson(*plans[0], opts.channel, j);
+    else
+      j.array([&] {
+        for (const auto &plan : plans)
+          printJson(*plan, opts.channel, j);
+      });
+    out << "\n";
+    break;
+  }
+  case MatrixOptions::Format::Markdown:
+    printCompatTable(plans, out);
+    break;
+  }
+  return 0;
+}

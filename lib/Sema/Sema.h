@@ -1,0 +1,41 @@
+//===- Sema.h - Checking a plan against itself and the model ---*- C++ -*-===//
+//
+// Semantic analysis: resolves every name of a release file and its project,
+// computes dates, loads the compatibility model, expands and checks the
+// matrices, and enforces the rules of docs/language.md (schedule order,
+// channel subsets, stage graph, irreversible steps). Each problem is a
+// diagnostic of its own kind at the plan line, with a note at the model
+// line it relies on where there is one.
+//
+//===----------------------------------------------------------------------===//
+#ifndef RELC_SEMA_SEMA_H
+#define RELC_SEMA_SEMA_H
+
+#include "Basic/Diagnostics.h"
+#include "Sema/Plan.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+namespace relc::sema {
+
+/// Checks \p file (a release, or a project on its own) with \p project.
+/// Returns the plan, or nullptr if there were errors (all reported).
+std::unique_ptr<Plan> analyze(DiagnosticEngine &diags, const ast::File &file,
+                              const ast::File &project);
+
+/// Expands the matrices of \p plan (called by analyze).
+bool expandMatrices(DiagnosticEngine &diags, Plan &plan,
+                    const std::vector<const ast::Item *> &matrices);
+
+/// `relc check --emit=plan`: the checked plan, one fact per line.
+void printPlan(const Plan &plan, llvm::raw_ostream &os);
+
+/// `relc matrix --explain`: why the leg \p spec ("3.12, linux-x86_64,
+/// cuda 12.4", values in axis order) is in \p matrix or is not. False if
+/// \p spec names no possible leg (reported).
+bool explainLeg(DiagnosticEngine &diags, const Plan &plan, const Matrix &m,
+                llvm::StringRef spec, llvm::raw_ostream &os);
+
+} // namespace relc::sema
+
+#endif // RELC_SEMA_SEMA_H
