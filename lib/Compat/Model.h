@@ -75,6 +75,7 @@ struct Entry {
   std::string name;               ///< Name entries.
   std::optional<Version> version; ///< Version entries.
   SMLoc loc;                      ///< Of the identity (`name:`/`version:`).
+  std::string title;              ///< How tables show it (`ROCm`).
   std::string versionsFrom;       ///< `versions: cuda`: `cuda X` values.
   SMLoc versionsLoc;
   Status status = Status::Unknown;
@@ -98,6 +99,7 @@ struct Entry {
 struct Axis {
   enum class Kind { Version, Name };
   std::string name;
+  std::string title; ///< How tables show it (`Python`).
   Kind kind = Kind::Name;
   SMLoc loc;
   std::vector<Entry> values;

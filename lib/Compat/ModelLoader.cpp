@@ -25,6 +25,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/SourceMgr.h"
 
+#include "yaml-cpp/depthguard.h"
 #include "yaml-cpp/yaml.h"
 
 #include <map>
@@ -38,7 +39,7 @@ using llvm::StringRef;
 namespace {
 
 const StringRef topKeys[] = {"format", "name", "axes", "components", "rules"};
-const StringRef axisKeys[] = {"kind", "doc", "values"};
+const StringRef axisKeys[] = {"kind", "title", "doc", "values"};
 const StringRef overrideKeys[] = {"when", "properties"};
 const StringRef ruleKeys[] = {"id",     "when", "require", "why",
                               "window", "per",  "max"};
@@ -46,7 +47,7 @@ const StringRef ruleKeys[] = {"id",     "when", "require", "why",
 const StringRef commonEntryKeys[] = {
     "status",        "released",      "end_of_bugfix", "end_of_life",
     "free_threaded", "supports",      "properties",    "overrides",
-    "note"};
+    "title",         "note"};
 
 const std::pair<StringRef, Status> statuses[] = {
     {"feature", Status::Feature},   {"prerelease", Status::Prerelease},
@@ -132,7 +133,10 @@ bool isPlanName(StringRef s) {
 
 bool isRuleId(StringRef s) {
   return !s.empty() && llvm::all_of(s, [](char c) {
-    return llvm::isDigit(c) || (c >= 'a' && c <= 'z') || c == '-';
+    // Platform names such as linux-x86_64 and versions such as 2.2 appear
+    // in ids.
+    return llvm::isDigit(c) || (c >= 'a' && c <= 'z') || c == '-' ||
+           c == '_' || c == '.';
   });
 }
 
@@ -200,6 +204,7 @@ private:
   ast::ConditionPtr condition(const Field &f, const std::string &subject);
 
   bool checkFormat(const Field &f);
+  void checkPlanName(const Field &f, StringRef what);
   void loadAxis(const Field &f);
   void loadComponent(const Field &f);
   void loadEntries(const YAML::Node &list, EntryKind kind,
@@ -288,8 +293,10 @@ Fields Loader::readMapping(const YAML::Node &map,
   for (const auto &pair : map) {
     if (!tick(pair.first))
       break;
-    Field f{pair.first.IsScalar() ? pair.first.Scalar() : "", pair.first,
-            pair.second};
+    Field f;
+    f.name = pair.first.IsScalar() ? pair.first.Scalar() : "";
+    f.key = pair.first;
+    f.value = pair.second;
     auto dup = fields.index.find(f.name);
     if (!f.key.IsScalar()) {
       f.problem = DiagKind::ModelType;
@@ -324,7 +331,7 @@ Fields Loader::readMapping(const YAML::Node &map,
 bool Loader::accept(const Fields &fields, const Field &f) {
   if (!f.problem)
     return true;
-  diags.report(*f.problem, f.key.IsScalar() ? rangeOf(f.key) : at(f.key),
+  diags.report(*f.problem, rangeOf(f.key),
                f.message);
   if (f.problem == DiagKind::ModelDuplicateKey)
     diags.note(at(fields.items[f.first].key),
@@ -516,8 +523,7 @@ void Loader::load(const YAML::Node &root, StringRef path) {
                      found(root));
     return;
   }
-  Fields top;
-  readMapping(root, topKeys, subject, top);
+  Fields top = readMapping(root, topKeys, subject);
 
   // Another format may mean anything: nothing more is read.
   if (const Field *f = top.get("format")) {
@@ -526,40 +532,44 @@ void Loader::load(const YAML::Node &root, StringRef path) {
   } else {
     missing(root, "format", subject, " (write 'format: 1')");
   }
-  if (const Field *f = top.get("name")) {
-    if (std::optional<std::string> name = freeText(*f, subject))
-      model.names.back() = *name;
-  } else {
+  if (!top.get("name"))
     missing(root, "name", subject);
-  }
 
-  if (const Field *f = top.get("axes"))
-    if (expectMap(*f, subject, "a mapping of axis names to axes")) {
-      Fields axes;
-      readMapping(f->value, {}, "'axes'", axes);
+  for (const Field &f : top.items) {
+    if (!accept(top, f) || f.name == "format")
+      continue;
+    if (f.name == "name") {
+      if (std::optional<std::string> name = freeText(f, subject))
+        model.names.back() = *name;
+    } else if (f.name == "axes") {
+      if (!expectMap(f, subject, "a mapping of axis names to axes"))
+        continue;
+      Fields axes = readMapping(f.value, {}, "'axes'");
       for (const Field &axis : axes.items)
-        loadAxis(axis);
-    }
-  if (const Field *f = top.get("components"))
-    if (expectMap(*f, subject,
-                  "a mapping of component names to lists of versions")) {
-      Fields components;
-      readMapping(f->value, {}, "'components'", components);
+        if (accept(axes, axis))
+          loadAxis(axis);
+    } else if (f.name == "components") {
+      if (!expectMap(f, subject,
+                     "a mapping of component names to lists of versions"))
+        continue;
+      Fields components = readMapping(f.value, {}, "'components'");
       for (const Field &component : components.items)
-        loadComponent(component);
-    }
-  if (const Field *f = top.get("rules"))
-    if (expectList(*f, subject, "a list of rules")) {
+        if (accept(components, component))
+          loadComponent(component);
+    } else if (f.name == "rules") {
+      if (!expectList(f, subject, "a list of rules"))
+        continue;
       size_t position = 0;
-      for (const YAML::Node &rule : f->value) {
+      for (const YAML::Node &rule : f.value) {
         if (!tick(rule))
           break;
         loadRule(rule, ++position);
       }
     }
+  }
 }
 
-/// Reports \p name defined a second time at \p loc, or records it.
+/// Reports \p name defined a second time at \p range, or records it.
 static bool firstDefinition(DiagnosticEngine &diags,
                             llvm::StringMap<SMLoc> &seen, StringRef what,
                             StringRef name, SMRange range) {
@@ -572,15 +582,19 @@ static bool firstDefinition(DiagnosticEngine &diags,
   return false;
 }
 
+void Loader::checkPlanName(const Field &f, StringRef what) {
+  if (!isPlanName(f.name))
+    diags.report(DiagKind::ModelType, rangeOf(f.key),
+                 what + " name '" + f.name + "' is not a name a plan can " +
+                     "write (a letter or '_', then letters, digits, '_' " +
+                     "and single inner '-')");
+}
+
 void Loader::loadAxis(const Field &f) {
   const std::string subject = "axis '" + f.name + "'";
   bool fresh =
       firstDefinition(diags, axisSeen, "axis", f.name, rangeOf(f.key));
-  if (!isPlanName(f.name))
-    diags.report(DiagKind::ModelType, rangeOf(f.key),
-                 "axis name '" + f.name +
-                     "' is not a name a plan can write (a letter or '_', "
-                     "then letters, digits, '_' and single inner '-')");
+  checkPlanName(f, "axis");
   if (!f.value.IsMap()) {
     diags.report(DiagKind::ModelType, valueRange(f),
                  subject + " must be a mapping with 'kind' and 'values'; "
@@ -588,12 +602,12 @@ void Loader::loadAxis(const Field &f) {
                      found(f.value));
     return;
   }
-  Fields fields;
-  readMapping(f.value, axisKeys, subject, fields);
+  Fields fields = readMapping(f.value, axisKeys, subject);
   Axis axis;
   axis.name = f.name;
   axis.loc = at(f.key);
 
+  // The kind decides how values are read, whatever the order of the keys.
   std::optional<EntryKind> kind;
   if (const Field *k = fields.get("kind")) {
     if (std::optional<std::string> s =
@@ -612,20 +626,28 @@ void Loader::loadAxis(const Field &f) {
   } else {
     missing(f.value, "kind", subject, " (version or name)");
   }
-  if (const Field *doc = fields.get("doc"))
-    freeText(*doc, subject);
-
-  const Field *values = fields.get("values");
-  if (!values) {
-    missing(f.value, "values", subject);
-  } else if (expectList(*values, subject, "a list of values") &&
-             values->value.size() == 0) {
-    diags.report(DiagKind::ModelType, valueRange(*values),
-                 subject + " has no values");
-  } else if (kind && values->value.IsSequence()) {
+  if (kind)
     axis.kind = *kind == EntryKind::VersionValue ? Axis::Kind::Version
                                                  : Axis::Kind::Name;
-    loadEntries(values->value, *kind, f.name + " value", axis.values);
+  if (!fields.get("values"))
+    missing(f.value, "values", subject);
+
+  for (const Field &v : fields.items) {
+    if (!accept(fields, v))
+      continue;
+    if (v.name == "title") {
+      axis.title = freeText(v, subject).value_or("");
+    } else if (v.name == "doc") {
+      freeText(v, subject);
+    } else if (v.name == "values") {
+      if (!expectList(v, subject, "a list of values"))
+        continue;
+      if (v.value.size() == 0)
+        diags.report(DiagKind::ModelType, valueRange(v),
+                     subject + " has no values");
+      else if (kind)
+        loadEntries(v.value, *kind, f.name + " value", axis.values);
+    }
   }
   if (fresh)
     model.axes.push_back(std::move(axis));
@@ -635,11 +657,7 @@ void Loader::loadComponent(const Field &f) {
   const std::string subject = "component '" + f.name + "'";
   bool fresh = firstDefinition(diags, componentSeen, "component", f.name,
                                rangeOf(f.key));
-  if (!isPlanName(f.name))
-    diags.report(DiagKind::ModelType, rangeOf(f.key),
-                 "component name '" + f.name +
-                     "' is not a name a plan can write (a letter or '_', "
-                     "then letters, digits, '_' and single inner '-')");
+  checkPlanName(f, "component");
   // Plans name a component's versions (`cuda 12.4`), so it needs some.
   if (!f.value.IsSequence() || f.value.size() == 0) {
     diags.report(DiagKind::ModelType, valueRange(f),
@@ -709,15 +727,14 @@ bool Loader::loadEntry(const YAML::Node &node, EntryKind kind,
   bool byName = kind == EntryKind::NameValue;
   StringRef idKey = byName ? "name" : "version";
   StringRef example = byName ? "{name: linux}" : "{version: \"3.12\"}";
-  std::string unnamed = owner + " #" + std::to_string(position);
+  std::string subject = owner + " #" + std::to_string(position);
   if (!node.IsMap()) {
     diags.report(DiagKind::ModelType, at(node),
-                 unnamed + " must be a mapping such as '" + example +
+                 subject + " must be a mapping such as '" + example +
                      "'; found " + found(node));
     return false;
   }
   // The identity names the entry in every other message about it.
-  std::string subject = unnamed;
   std::string label = scalarAt(node, idKey);
   if (!label.empty() && label.size() <= 40)
     subject = owner + " '" + label + "'";
@@ -739,16 +756,14 @@ bool Loader::loadEntry(const YAML::Node &node, EntryKind kind,
       return "; only values of a name axis take versions from a component";
     return "";
   };
-  Fields fields;
-  readMapping(node, allowed, subject, fields, explain);
+  Fields fields = readMapping(node, allowed, subject, explain);
 
   bool ok = true;
   if (const Field *id = fields.get(idKey)) {
     if (byName) {
       std::optional<std::string> name = planName(*id, subject);
       ok = name.has_value();
-      if (name)
-        e.name = *name;
+      e.name = name.value_or("");
     } else {
       e.version = version(id->value, id->key, "'version' in " + subject);
       ok = e.version.has_value();
@@ -759,53 +774,56 @@ bool Loader::loadEntry(const YAML::Node &node, EntryKind kind,
     ok = false;
   }
 
-  if (const Field *f = fields.get("versions")) {
-    if (std::optional<std::string> comp = planName(*f, subject))
-      e.versionsFrom = *comp;
-    e.versionsLoc = valueRange(*f).Start;
-  }
-  if (const Field *f = fields.get("status")) {
-    if (std::optional<std::string> s =
-            scalar(*f, subject, "a status such as 'bugfix'")) {
-      auto *it = llvm::find_if(statuses, [&](const auto &p) {
-        return p.first == *s;
-      });
+  for (const Field &f : fields.items) {
+    if (!accept(fields, f) || f.name == idKey)
+      continue;
+    SMLoc loc = valueRange(f).Start;
+    if (f.name == "versions") {
+      if (std::optional<std::string> comp = planName(f, subject))
+        e.versionsFrom = *comp;
+      e.versionsLoc = loc;
+    } else if (f.name == "status") {
+      e.statusLoc = loc;
+      std::optional<std::string> s =
+          scalar(f, subject, "a status such as 'bugfix'");
+      if (!s)
+        continue;
+      auto *it = llvm::find_if(statuses,
+                               [&](const auto &p) { return p.first == *s; });
       if (it != std::end(statuses)) {
         e.status = it->second;
-      } else {
-        std::vector<std::string> names;
-        for (const auto &p : statuses)
-          names.push_back(p.first.str());
-        diags.report(DiagKind::ModelType, valueRange(*f),
-                     "'status' in " + subject + " must be one of " +
-                         llvm::join(names, ", ") + "; found " +
-                         found(f->value) + didYouMean(*s, names));
+        continue;
       }
+      std::vector<std::string> names;
+      for (const auto &p : statuses)
+        names.push_back(p.first.str());
+      diags.report(DiagKind::ModelType, valueRange(f),
+                   "'status' in " + subject + " must be one of " +
+                       llvm::join(names, ", ") + "; found " + found(f.value) +
+                       didYouMean(*s, names));
+    } else if (f.name == "released") {
+      e.released = date(f, subject);
+      e.releasedLoc = loc;
+    } else if (f.name == "end_of_bugfix") {
+      e.endOfBugfix = date(f, subject);
+    } else if (f.name == "end_of_life") {
+      e.endOfLife = date(f, subject);
+      e.endOfLifeLoc = loc;
+    } else if (f.name == "free_threaded") {
+      e.freeThreaded = boolean(f, subject).value_or(false);
+      e.freeThreadedLoc = loc;
+    } else if (f.name == "supports") {
+      loadSupports(f, subject, e);
+    } else if (f.name == "properties") {
+      loadProperties(f, subject, e.properties);
+    } else if (f.name == "overrides") {
+      loadOverrides(f, subject, e);
+    } else if (f.name == "title") {
+      e.title = freeText(f, subject).value_or("");
+    } else if (f.name == "note") {
+      freeText(f, subject);
     }
-    e.statusLoc = valueRange(*f).Start;
   }
-  if (const Field *f = fields.get("released")) {
-    e.released = date(*f, subject);
-    e.releasedLoc = valueRange(*f).Start;
-  }
-  if (const Field *f = fields.get("end_of_bugfix"))
-    e.endOfBugfix = date(*f, subject);
-  if (const Field *f = fields.get("end_of_life")) {
-    e.endOfLife = date(*f, subject);
-    e.endOfLifeLoc = valueRange(*f).Start;
-  }
-  if (const Field *f = fields.get("free_threaded")) {
-    e.freeThreaded = boolean(*f, subject).value_or(false);
-    e.freeThreadedLoc = valueRange(*f).Start;
-  }
-  if (const Field *f = fields.get("supports"))
-    loadSupports(*f, subject, e);
-  if (const Field *f = fields.get("properties"))
-    loadProperties(*f, subject, e.properties);
-  if (const Field *f = fields.get("overrides"))
-    loadOverrides(*f, subject, e);
-  if (const Field *f = fields.get("note"))
-    freeText(*f, subject);
   return ok;
 }
 
@@ -815,9 +833,10 @@ void Loader::loadSupports(const Field &f, const std::string &subject,
                  "a mapping of components to lists of versions, such as "
                  "'{cudnn: [\"9.1.0.70\"]}'"))
     return;
-  Fields comps;
-  readMapping(f.value, {}, "the supports of " + subject, comps);
+  Fields comps = readMapping(f.value, {}, "the supports of " + subject);
   for (const Field &comp : comps.items) {
+    if (!accept(comps, comp))
+      continue;
     std::string what = "'" + comp.name + "' in the supports of " + subject;
     e.supportsLoc[comp.name] = valueRange(comp).Start;
     if (!comp.value.IsSequence()) {
@@ -855,9 +874,10 @@ void Loader::loadProperties(const Field &f, const std::string &subject,
                  "a mapping of property names to a scalar or a list of "
                  "scalars"))
     return;
-  Fields props;
-  readMapping(f.value, {}, "the properties of " + subject, props);
+  Fields props = readMapping(f.value, {}, "the properties of " + subject);
   for (const Field &p : props.items) {
+    if (!accept(props, p))
+      continue;
     Property prop;
     prop.loc = valueRange(p).Start;
     auto bad = [&](const YAML::Node &n) {
@@ -903,20 +923,22 @@ void Loader::loadOverrides(const Field &f, const std::string &subject,
                        found(node));
       continue;
     }
-    Fields fields;
-    readMapping(node, overrideKeys, where, fields);
+    Fields fields = readMapping(node, overrideKeys, where);
     Override o;
     o.loc = at(node);
-    if (const Field *w = fields.get("when"))
-      o.when = condition(*w, where);
-    else
-      missing(node, "when", where);
-    if (const Field *p = fields.get("properties"))
-      loadProperties(*p, where, o.properties);
-    else
-      missing(node, "properties", where);
-    // finishModel compiles every override's condition: keep only those
-    // that have one.
+    for (const char *key : {"when", "properties"})
+      if (!fields.get(key))
+        missing(node, key, where);
+    for (const Field &p : fields.items) {
+      if (!accept(fields, p))
+        continue;
+      if (p.name == "when")
+        o.when = condition(p, where);
+      else if (p.name == "properties")
+        loadProperties(p, where, o.properties);
+    }
+    // finishModel compiles the condition of every override: keep only
+    // those that have one.
     if (o.when)
       e.overrides.push_back(std::move(o));
   }
@@ -932,105 +954,97 @@ void Loader::loadRule(const YAML::Node &node, size_t position) {
                      found(node));
     return;
   }
-  std::string id = scalarAt(node, "id");
-  if (isRuleId(id) && id.size() <= 60)
-    subject = "rule '" + id + "'";
-  Fields fields;
-  readMapping(node, ruleKeys, subject, fields);
-
-  Rule rule;
-  bool ok = true;
-  if (const Field *id = fields.get("id")) {
-    if (std::optional<std::string> s = scalar(*id, subject, "a rule id")) {
-      if (!isRuleId(*s)) {
-        diags.report(DiagKind::ModelType, valueRange(*id),
-                     "rule id " + found(id->value) +
-                         " must be lower-case letters, digits and '-'");
-        ok = false;
-      } else {
-        ok &= firstDefinition(diags, ruleSeen, "rule id", *s,
-                              valueRange(*id));
-        rule.id = *s;
-      }
-    } else {
-      ok = false;
-    }
-    rule.loc = valueRange(*id).Start;
-  } else {
-    missing(node, "id", subject);
-    ok = false;
-  }
+  std::string label = scalarAt(node, "id");
+  if (isRuleId(label) && label.size() <= 60)
+    subject = "rule '" + label + "'";
+  Fields fields = readMapping(node, ruleKeys, subject);
 
   // The two forms share only `id` and `why`; the first key of either form
-  // decides which one the rule is.
-  const Field *requireForm = nullptr, *windowForm = nullptr;
-  for (const Field &f : fields.items) {
-    if (!requireForm && (f.name == "when" || f.name == "require"))
-      requireForm = &f;
-    if (!windowForm &&
-        (f.name == "window" || f.name == "per" || f.name == "max"))
-      windowForm = &f;
-  }
-  rule.kind = windowForm && (!requireForm || windowForm < requireForm)
-                  ? Rule::Kind::Window
-                  : Rule::Kind::Require;
-  if (requireForm && windowForm) {
-    const Field *other =
-        rule.kind == Rule::Kind::Window ? requireForm : windowForm;
-    const Field *first = other == requireForm ? windowForm : requireForm;
-    diags.report(DiagKind::ModelUnknownKey, rangeOf(other->key),
-                 "'" + other->name + "' cannot go with '" + first->name +
-                     "' in " + subject +
-                     ": a rule has either 'when' and 'require', or "
-                     "'window', 'per' and 'max'");
-    ok = false;
-  }
-  auto cond = [&](StringRef key, ast::ConditionPtr &out) {
-    if (const Field *f = fields.get(key)) {
-      out = condition(*f, subject);
-      ok &= out != nullptr;
-    } else {
-      missing(node, key, subject);
+  // decides which one the rule is, and a key of the other is misplaced.
+  Rule rule;
+  std::optional<Rule::Kind> form;
+  for (const Field &f : fields.items)
+    if (!f.problem && !form) {
+      if (f.name == "when" || f.name == "require")
+        form = Rule::Kind::Require;
+      else if (f.name == "window" || f.name == "per" || f.name == "max")
+        form = Rule::Kind::Window;
+    }
+  rule.kind = form.value_or(Rule::Kind::Require);
+  bool window = rule.kind == Rule::Kind::Window;
+  llvm::SmallVector<StringRef, 4> required = {"id", "why"};
+  if (window)
+    required.append({"window", "per", "max"});
+  else
+    required.append({"when", "require"});
+  bool ok = true;
+  for (StringRef key : required)
+    if (!fields.get(key)) {
+      missing(node, key, subject,
+              key == "when" && !form
+                  ? " (a rule has 'when' and 'require', or 'window', "
+                    "'per' and 'max')"
+                  : "");
       ok = false;
     }
-  };
-  if (rule.kind == Rule::Kind::Require) {
-    cond("when", rule.when);
-    cond("require", rule.require);
-  } else {
-    cond("window", rule.window);
-    if (const Field *f = fields.get("per")) {
-      std::optional<std::string> per = scalar(*f, subject, "'major'");
+
+  for (const Field &f : fields.items) {
+    if (!accept(fields, f)) {
+      ok = false;
+      continue;
+    }
+    bool requireKey = f.name == "when" || f.name == "require";
+    bool windowKey = f.name == "window" || f.name == "per" || f.name == "max";
+    if ((requireKey && window) || (windowKey && !window)) {
+      diags.report(DiagKind::ModelUnknownKey, rangeOf(f.key),
+                   "'" + f.name + "' does not belong in " + subject +
+                       (window ? ", a window rule" : ", a 'when' rule") +
+                       ": a rule has either 'when' and 'require', or "
+                       "'window', 'per' and 'max'");
+      ok = false;
+      continue;
+    }
+    SMLoc loc = valueRange(f).Start;
+    if (f.name == "id") {
+      rule.loc = loc;
+      std::optional<std::string> id = scalar(f, subject, "a rule id");
+      if (id && !isRuleId(*id)) {
+        diags.report(DiagKind::ModelType, valueRange(f),
+                     "rule id " + found(f.value) +
+                         " must be lower-case letters, digits, '-', '_' and '.'");
+        id.reset();
+      }
+      ok &= id && firstDefinition(diags, ruleSeen, "rule id", *id,
+                                  valueRange(f));
+      rule.id = id.value_or("");
+    } else if (f.name == "when" || f.name == "require" ||
+               f.name == "window") {
+      ast::ConditionPtr &out = f.name == "when"      ? rule.when
+                               : f.name == "require" ? rule.require
+                                                     : rule.window;
+      out = condition(f, subject);
+      ok &= out != nullptr;
+    } else if (f.name == "per") {
+      std::optional<std::string> per = scalar(f, subject, "'major'");
       ok &= per.has_value();
       rule.per = per.value_or("");
-      rule.perLoc = valueRange(*f).Start;
-    } else {
-      missing(node, "per", subject, " (per: major)");
-      ok = false;
-    }
-    if (const Field *f = fields.get("max")) {
+      rule.perLoc = loc;
+    } else if (f.name == "max") {
       std::optional<uint64_t> max =
-          integer(*f, subject, "a positive whole number");
+          integer(f, subject, "a positive whole number");
       if (max && *max == 0) {
-        diags.report(DiagKind::ModelType, valueRange(*f),
+        diags.report(DiagKind::ModelType, valueRange(f),
                      "'max' in " + subject + " must be at least 1");
         max.reset();
       }
       ok &= max.has_value();
       rule.max = static_cast<unsigned>(max.value_or(0));
-      rule.maxLoc = valueRange(*f).Start;
-    } else {
-      missing(node, "max", subject);
-      ok = false;
+      rule.maxLoc = loc;
+    } else if (f.name == "why") {
+      std::optional<std::string> why = freeText(f, subject);
+      ok &= why.has_value();
+      rule.why = why.value_or("");
     }
-  }
-  if (const Field *f = fields.get("why")) {
-    std::optional<std::string> why = freeText(*f, subject);
-    ok &= why.has_value();
-    rule.why = why.value_or("");
-  } else {
-    missing(node, "why", subject, " (shown when the rule is broken)");
-    ok = false;
   }
   if (ok)
     model.rules.push_back(std::move(rule));
@@ -1068,6 +1082,12 @@ bool compat::loadModelFile(DiagnosticEngine &diags, StringRef path,
       return false;
     }
     loader.load(docs[0], path);
+  } catch (const YAML::DeepRecursion &e) {
+    // yaml-cpp words this one "bad file".
+    diags.report(DiagKind::ModelSyntax, loader.at(e.mark),
+                 "invalid YAML: nested more than " + llvm::Twine(e.depth() - 1) +
+                     " levels deep");
+    return false;
   } catch (const YAML::Exception &e) {
     diags.report(DiagKind::ModelSyntax, loader.at(e.mark),
                  "invalid YAML: " + e.msg);

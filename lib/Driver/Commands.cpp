@@ -46,6 +46,8 @@ int relc::runCheck(const CheckOptions &opts, llvm::raw_ostream &out,
       continue;
     if (opts.emit == CheckOptions::Emit::AST)
       ast::printAST(*plan->file, sm, out, opts.locations);
+    if (opts.parseOnly)
+      continue;
     std::unique_ptr<sema::Plan> checked =
         sema::analyze(diags, *plan->file, *plan->project);
     if (checked && opts.emit == CheckOptions::Emit::Plan)

@@ -22,6 +22,7 @@ struct CheckOptions {
   std::vector<std::string> files;
   Emit emit = Emit::None;
   bool locations = true;
+  bool parseOnly = false; ///< Stop after parsing: no names, no model.
   unsigned errorLimit = 20;
 };
 int runCheck(const CheckOptions &opts, llvm::raw_ostream &out,

@@ -37,6 +37,11 @@ static cl::opt<CheckOptions::Emit> checkEmit(
                clEnumValN(CheckOptions::Emit::Plan, "plan",
                           "the checked plan")),
     cl::sub(checkCmd), cl::cat(relcCategory));
+static cl::opt<bool> checkParseOnly(
+    "parse-only",
+    cl::desc("Only parse (and follow imports); check no names, dates or "
+             "compatibility"),
+    cl::sub(checkCmd), cl::cat(relcCategory));
 static cl::opt<bool>
     checkNoLocations("no-locations",
                      cl::desc("Leave line:col out of --emit=ast"),
@@ -127,6 +132,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.files.assign(checkFiles.begin(), checkFiles.end());
     opts.emit = checkEmit;
     opts.locations = !checkNoLocations;
+    opts.parseOnly = checkParseOnly;
     opts.errorLimit = errorLimit;
     return runCheck(opts, out, err);
   }

@@ -163,11 +163,9 @@ std::string versionCell(const std::vector<const LegValue *> &values) {
 /// `CUDA 11.8 (CUDNN 9.1.0.70)`: a versioned value with its pins.
 std::string pinnedValue(const Matrix &m, const LegValue &v) {
   const compat::Entry &e = *v.ref.entry;
-  auto title = e.properties.find("title");
   std::string s =
-      (title != e.properties.end() ? title->second.str()
-                                   : llvm::StringRef(e.name).upper()) +
-      " " + v.ref.componentVersion->version->str();
+      (e.title.empty() ? llvm::StringRef(e.name).upper() : e.title) + " " +
+      v.ref.componentVersion->version->str();
   std::map<std::string, Version> pins = m.pins;
   for (const auto &[comp, ver] : v.pins)
     pins[comp] = ver;
@@ -181,81 +179,67 @@ std::string pinnedValue(const Matrix &m, const LegValue &v) {
   return s;
 }
 
+/// The distinct values of axis \p axisName in \p legs, ascending; only those
+/// of the named entry (`cuda`) and experimental or not, when asked.
+std::vector<const LegValue *>
+valuesOf(const Matrix &m, const std::vector<size_t> &legs,
+         llvm::StringRef axisName, llvm::StringRef entry, int experimental) {
+  std::vector<const LegValue *> out;
+  size_t a = 0;
+  while (a < m.axes.size() && m.axes[a].name != axisName)
+    ++a;
+  if (a == m.axes.size())
+    return out;
+  for (size_t leg : legs) {
+    const LegValue &v = m.value(leg, a);
+    if ((!entry.empty() && v.ref.entry->name != entry) ||
+        (experimental >= 0 && v.experimental != bool(experimental)))
+      continue;
+    if (!llvm::any_of(out, [&](const LegValue *o) { return o->ref == v.ref; }))
+      out.push_back(&v);
+  }
+  std::sort(out.begin(), out.end(), [](auto *x, auto *y) {
+    const Version *vx = x->ref.version(), *vy = y->ref.version();
+    if (vx && vy && *vx != *vy)
+      return *vx < *vy;
+    return x->ref.str() < y->ref.str();
+  });
+  return out;
+}
+
 /// Renders the release compatibility table of \p plans: the values each
-/// release ships in its narrowest channel.
+/// release ships in its narrowest channel. Columns: each version axis (a
+/// range with the experimental values), then for each value that has
+/// versions (`cuda`) its stable and its experimental versions with pins.
 void printCompatTable(const std::vector<std::unique_ptr<Plan>> &plans,
                       llvm::raw_ostream &os) {
-  // Columns: version axes; per versioned name (cuda), stable and
-  // experimental; matrix-wide pins.
   struct Column {
-    std::string title;
-    std::function<std::string(const Plan &, const Matrix &,
-                              const std::vector<size_t> &)>
-        cell;
+    std::string title, axis, entry;
+    int experimental;
   };
   std::vector<Column> columns;
   std::set<std::string> seen;
   for (const auto &plan : plans)
     for (const Matrix &m : plan->matrices)
-      for (size_t a = 0; a < m.axes.size(); ++a) {
-        const MatrixAxis &axis = m.axes[a];
+      for (const MatrixAxis &axis : m.axes) {
         const compat::Axis &ma = plan->model->axes[axis.modelAxis];
-        auto valuesOf = [a](const Matrix &mm, const std::vector<size_t> &legs,
-                            const compat::Entry *entry, int experimental) {
-          std::vector<const LegValue *> out;
-          for (size_t leg : legs) {
-            const LegValue &v = mm.value(leg, a);
-            if ((entry && v.ref.entry != entry) ||
-                (experimental >= 0 && v.experimental != bool(experimental)))
-              continue;
-            if (!llvm::any_of(
-                    out, [&](const LegValue *o) { return o->ref == v.ref; }))
-              out.push_back(&v);
-          }
-          std::sort(out.begin(), out.end(), [](auto *x, auto *y) {
-            const Version *vx = x->ref.version(), *vy = y->ref.version();
-            return vx && vy ? *vx < *vy : x->ref.str() < y->ref.str();
-          });
-          return out;
-        };
         if (ma.kind == compat::Axis::Kind::Version) {
-          if (seen.insert("axis:" + axis.name).second)
+          if (seen.insert(axis.name).second)
             columns.push_back(
-                {llvm::StringRef(axis.name).upper() == "PYTHON" ? "Python"
-                                                                : axis.name,
-                 [=](const Plan &, const Matrix &mm,
-                     const std::vector<size_t> &legs) {
-                   return versionCell(valuesOf(mm, legs, nullptr, -1));
-                 }});
+                {ma.title.empty() ? axis.name : ma.title, axis.name, "", -1});
           continue;
         }
         for (const compat::Entry &e : ma.values) {
-          if (e.versionsFrom.empty())
+          if (e.versionsFrom.empty() ||
+              !seen.insert(axis.name + "/" + e.name).second)
             continue;
-          auto title = e.properties.find("title");
-          std::string name = title != e.properties.end()
-                                 ? title->second.str()
-                                 : llvm::StringRef(e.name).upper();
-          for (int exp : {0, 1}) {
-            std::string key = "value:" + e.name + std::to_string(exp);
-            if (!seen.insert(key).second)
-              continue;
-            const compat::Entry *entry = &e;
-            columns.push_back({(exp ? "Experimental " : "Stable ") + name,
-                               [=](const Plan &, const Matrix &mm,
-                                   const std::vector<size_t> &legs) {
-                                 std::vector<std::string> cells;
-                                 for (const LegValue *v :
-                                      valuesOf(mm, legs, entry, exp))
-                                   cells.push_back(pinnedValue(mm, *v));
-                                 return cells.empty() ? std::string("--")
-                                                      : llvm::join(cells, ", ");
-                               }});
-          }
+          std::string name =
+              e.title.empty() ? llvm::StringRef(e.name).upper() : e.title;
+          columns.push_back({"Stable " + name, axis.name, e.name, 0});
+          columns.push_back({"Experimental " + name, axis.name, e.name, 1});
         }
       }
-  std::string project = plans.empty() ? "Release" : plans[0]->project;
-  os << "| " << project;
+  os << "| " << (plans.empty() ? "Release" : plans[0]->project);
   for (const Column &c : columns)
     os << " | " << c.title;
   os << " |\n|---";
@@ -274,8 +258,18 @@ void printCompatTable(const std::vector<std::unique_ptr<Plan>> &plans,
     std::string channel = plan->channels.empty() ? "" : plan->channels.back();
     std::vector<size_t> legs = selectLegs(*plan, m, channel);
     os << "| " << plan->version->major() << "." << plan->version->minor();
-    for (const Column &c : columns)
-      os << " | " << c.cell(*plan, m, legs);
+    for (const Column &c : columns) {
+      std::vector<const LegValue *> values =
+          valuesOf(m, legs, c.axis, c.entry, c.experimental);
+      std::vector<std::string> cells;
+      if (!c.entry.empty())
+        for (const LegValue *v : values)
+          cells.push_back(pinnedValue(m, *v));
+      os << " | "
+         << (c.entry.empty() ? versionCell(values)
+             : cells.empty() ? std::string("--")
+                             : llvm::join(cells, ", "));
+    }
     os << " |\n";
   }
 }
