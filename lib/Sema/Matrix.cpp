@@ -707,10 +707,11 @@ void MatrixBuilder::checkChannels() {
         if (allowed)
           continue;
         // Blame the value whose channels leave out the wider channel.
-        const LegValue *culprit = &m.value(leg, 0);
+        size_t culpritAxis = 0;
         for (size_t a = 0; a < m.axes.size(); ++a)
           if (!(m.value(leg, a).channels >> wide & 1))
-            culprit = &m.value(leg, a);
+            culpritAxis = a;
+        const LegValue *culprit = &m.value(leg, culpritAxis);
         if (!reported.insert(culprit).second)
           continue;
         diags.report(DiagKind::ChannelSubset, culprit->range,
@@ -719,8 +720,8 @@ void MatrixBuilder::checkChannels() {
                          plan.channels[wide] + "'; channels are " +
                          llvm::join(plan.channels, " > "));
         diags.note(chItem ? chItem->range.Start : m.range.Start,
-                   "declare 'allow " + m.axes[0].name + " VALUE in " +
-                       plan.channels[narrow] +
+                   "declare 'allow " + m.axes[culpritAxis].name + " " +
+                       culprit->ref.str() + " in " + plan.channels[narrow] +
                        " \"why\";' in the channels if this is meant");
       }
     }
