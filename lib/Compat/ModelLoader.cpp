@@ -26,10 +26,12 @@
 #include "llvm/Support/SourceMgr.h"
 
 #include "yaml-cpp/depthguard.h"
+#include "yaml-cpp/eventhandler.h"
 #include "yaml-cpp/yaml.h"
 
 #include <map>
 #include <new>
+#include <sstream>
 
 using namespace relc;
 using namespace relc::compat;
@@ -1052,6 +1054,81 @@ void Loader::loadRule(const YAML::Node &node, size_t position) {
 
 //===------------------------------------------------------ the entry ===//
 
+namespace {
+/// Where yaml-cpp's parser finds a document's first node, and whether it
+/// is an empty one.
+class FirstNode : public YAML::EventHandler {
+public:
+  std::optional<YAML::Mark> mark;
+  bool null = false;
+
+private:
+  void node(const YAML::Mark &m, bool isNull) {
+    if (!mark) {
+      mark = m;
+      null = isNull;
+    }
+  }
+  void OnDocumentStart(const YAML::Mark &) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark &m, YAML::anchor_t) override { node(m, true); }
+  void OnAlias(const YAML::Mark &m, YAML::anchor_t) override {
+    node(m, false);
+  }
+  void OnScalar(const YAML::Mark &m, const std::string &, YAML::anchor_t,
+                const std::string &) override {
+    node(m, false);
+  }
+  void OnSequenceStart(const YAML::Mark &m, const std::string &,
+                       YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(m, false);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark &m, const std::string &, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    node(m, false);
+  }
+  void OnMapEnd() override {}
+};
+} // namespace
+
+/// Where text follows the first document of \p text (whose tree is \p root),
+/// if it does; a trailing `---` or `...` with nothing after is harmless.
+///
+/// YAML::Load reads one document and ignores the rest, and YAML::LoadAll
+/// loops forever on text it cannot place after one (`"x",`), so the rest is
+/// read here event by event. A block mapping can only be followed through a
+/// document marker, so the usual model, which has none, is parsed once.
+static std::optional<YAML::Mark> textAfterDocument(StringRef text,
+                                                   const YAML::Node &root) {
+  bool markers = false;
+  for (StringRef rest = text; !rest.empty() && !markers;) {
+    auto [line, next] = rest.split('\n');
+    markers = line.startswith("---") || line.startswith("...");
+    rest = next;
+  }
+  if (!markers && root.Style() == YAML::EmitterStyle::Block &&
+      (root.IsMap() || root.IsSequence()))
+    return std::nullopt;
+  std::istringstream in(text.str());
+  YAML::Parser parser(in);
+  FirstNode first;
+  if (!parser.HandleNextDocument(first))
+    return std::nullopt;
+  std::optional<int> lastEmpty;
+  for (;;) {
+    FirstNode doc;
+    if (!parser.HandleNextDocument(doc) || !doc.mark)
+      return std::nullopt;
+    // Text the parser cannot place comes back as the same empty document
+    // again and again.
+    if (!doc.null || doc.mark->pos == lastEmpty)
+      return doc.mark;
+    lastEmpty = doc.mark->pos;
+  }
+}
+
+
 bool compat::loadModelFile(DiagnosticEngine &diags, StringRef path,
                            SMRange namedAt, Model &model) {
   unsigned errorsBefore = diags.errorCount();
@@ -1061,27 +1138,20 @@ bool compat::loadModelFile(DiagnosticEngine &diags, StringRef path,
   StringRef text = sourceText(diags.getSourceMgr(), id);
   Loader loader(diags, text, model);
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(text.str());
-    if (docs.empty()) {
-      diags.report(DiagKind::ModelType, loader.at(YAML::Mark()),
+    YAML::Node root = YAML::Load(text.str());
+    if (std::optional<YAML::Mark> more = textAfterDocument(text, root)) {
+      diags.report(DiagKind::ModelSyntax, loader.at(*more),
+                   "more YAML after the model; a model file holds one "
+                   "document");
+      return false;
+    }
+    if (root.IsNull()) {
+      diags.report(DiagKind::ModelType, loader.at(root.Mark()),
                    "the model is empty; expected a mapping with 'format' and "
                    "'name'");
       return false;
     }
-    // A trailing `---` makes an empty second document, which is harmless.
-    for (size_t i = 1; i < docs.size(); ++i)
-      if (!docs[i].IsNull()) {
-        diags.report(DiagKind::ModelSyntax, loader.at(docs[i].Mark()),
-                     "a second YAML document; a model file holds one");
-        return false;
-      }
-    if (docs[0].IsNull()) {
-      diags.report(DiagKind::ModelType, loader.at(docs[0].Mark()),
-                   "the model is empty; expected a mapping with 'format' and "
-                   "'name'");
-      return false;
-    }
-    loader.load(docs[0], path);
+    loader.load(root, path);
   } catch (const YAML::DeepRecursion &e) {
     // yaml-cpp words this one "bad file".
     diags.report(DiagKind::ModelSyntax, loader.at(e.mark),
