@@ -9,8 +9,9 @@
 // condition points into the model file.
 //
 // YAML aliases are allowed (a list of cuDNN versions shared by several CUDA
-// entries), but the walk counts the nodes it visits: a few kilobytes of
-// aliases of aliases would otherwise expand into hours of work.
+// entries), but the walk counts the nodes it visits: one long list named by
+// an alias from thousands of entries would otherwise make it quadratic in
+// the size of the file.
 //
 //===----------------------------------------------------------------------===//
 #include "Compat/Model.h"
@@ -47,13 +48,14 @@ const StringRef ruleKeys[] = {"id",     "when", "require", "why",
                               "window", "per",  "max"};
 // The keys every entry may have besides its identity.
 const StringRef commonEntryKeys[] = {
-    "status",        "released",      "end_of_bugfix", "end_of_life",
-    "free_threaded", "supports",      "properties",    "overrides",
-    "title",         "note"};
+    "status",   "released",   "end_of_bugfix", "end_of_life", "free_threaded",
+    "supports", "properties", "overrides",     "title",       "note"};
 
 const std::pair<StringRef, Status> statuses[] = {
-    {"feature", Status::Feature},   {"prerelease", Status::Prerelease},
-    {"bugfix", Status::Bugfix},     {"security", Status::Security},
+    {"feature", Status::Feature},
+    {"prerelease", Status::Prerelease},
+    {"bugfix", Status::Bugfix},
+    {"security", Status::Security},
     {"end-of-life", Status::EndOfLife}};
 
 /// One pair of a mapping. The key's text is copied: yaml-cpp hands out
@@ -137,8 +139,8 @@ bool isRuleId(StringRef s) {
   return !s.empty() && llvm::all_of(s, [](char c) {
     // Platform names such as linux-x86_64 and versions such as 2.2 appear
     // in ids.
-    return llvm::isDigit(c) || (c >= 'a' && c <= 'z') || c == '-' ||
-           c == '_' || c == '.';
+    return llvm::isDigit(c) || (c >= 'a' && c <= 'z') || c == '-' || c == '_' ||
+           c == '.';
   });
 }
 
@@ -153,8 +155,7 @@ std::vector<std::string> toStrings(llvm::ArrayRef<StringRef> refs) {
 class Loader {
 public:
   Loader(DiagnosticEngine &diags, StringRef text, Model &model)
-      : diags(diags), buf(text), model(model),
-        budget(2 * text.size() + 64) {
+      : diags(diags), buf(text), model(model), budget(2 * text.size() + 64) {
     for (const Axis &a : model.axes)
       axisSeen.try_emplace(a.name, a.loc);
     for (const Component &c : model.components)
@@ -177,13 +178,13 @@ private:
   }
   bool tick(const YAML::Node &n);
 
-  Fields readMapping(const YAML::Node &map, llvm::ArrayRef<StringRef> allowed,
-                     const std::string &subject,
-                     llvm::function_ref<std::string(StringRef)> explain =
-                         nullptr);
+  Fields
+  readMapping(const YAML::Node &map, llvm::ArrayRef<StringRef> allowed,
+              const std::string &subject,
+              llvm::function_ref<std::string(StringRef)> explain = nullptr);
   bool accept(const Fields &fields, const Field &f);
-  void missing(const YAML::Node &map, StringRef key,
-               const std::string &subject, const llvm::Twine &hint = "");
+  void missing(const YAML::Node &map, StringRef key, const std::string &subject,
+               const llvm::Twine &hint = "");
   void wrongType(const Field &f, const std::string &subject,
                  const llvm::Twine &expected);
 
@@ -333,8 +334,7 @@ Fields Loader::readMapping(const YAML::Node &map,
 bool Loader::accept(const Fields &fields, const Field &f) {
   if (!f.problem)
     return true;
-  diags.report(*f.problem, rangeOf(f.key),
-               f.message);
+  diags.report(*f.problem, rangeOf(f.key), f.message);
   if (f.problem == DiagKind::ModelDuplicateKey)
     diags.note(at(fields.items[f.first].key),
                "'" + f.name + "' is first given here");
@@ -594,13 +594,13 @@ void Loader::checkPlanName(const Field &f, StringRef what) {
 
 void Loader::loadAxis(const Field &f) {
   const std::string subject = "axis '" + f.name + "'";
-  bool fresh =
-      firstDefinition(diags, axisSeen, "axis", f.name, rangeOf(f.key));
+  bool fresh = firstDefinition(diags, axisSeen, "axis", f.name, rangeOf(f.key));
   checkPlanName(f, "axis");
   if (!f.value.IsMap()) {
     diags.report(DiagKind::ModelType, valueRange(f),
-                 subject + " must be a mapping with 'kind' and 'values'; "
-                           "found " +
+                 subject +
+                     " must be a mapping with 'kind' and 'values'; "
+                     "found " +
                      found(f.value));
     return;
   }
@@ -622,8 +622,7 @@ void Loader::loadAxis(const Field &f) {
         diags.report(DiagKind::ModelType, valueRange(*k),
                      "'kind' in " + subject +
                          " must be 'version' or 'name'; found " +
-                         found(k->value) +
-                         didYouMean(*s, {"version", "name"}));
+                         found(k->value) + didYouMean(*s, {"version", "name"}));
     }
   } else {
     missing(f.value, "kind", subject, " (version or name)");
@@ -790,8 +789,8 @@ bool Loader::loadEntry(const YAML::Node &node, EntryKind kind,
           scalar(f, subject, "a status such as 'bugfix'");
       if (!s)
         continue;
-      auto *it = llvm::find_if(statuses,
-                               [&](const auto &p) { return p.first == *s; });
+      auto *it =
+          llvm::find_if(statuses, [&](const auto &p) { return p.first == *s; });
       if (it != std::end(statuses)) {
         e.status = it->second;
         continue;
@@ -843,8 +842,9 @@ void Loader::loadSupports(const Field &f, const std::string &subject,
     e.supportsLoc[comp.name] = valueRange(comp).Start;
     if (!comp.value.IsSequence()) {
       diags.report(DiagKind::ModelType, valueRange(comp),
-                   what + " must be a list of versions such as "
-                          "[\"9.1.0.70\"]; found " +
+                   what +
+                       " must be a list of versions such as "
+                       "[\"9.1.0.70\"]; found " +
                        found(comp.value));
       continue;
     }
@@ -950,9 +950,10 @@ void Loader::loadRule(const YAML::Node &node, size_t position) {
   std::string subject = "rule #" + std::to_string(position);
   if (!node.IsMap()) {
     diags.report(DiagKind::ModelType, at(node),
-                 subject + " must be a mapping with 'id', 'why' and either "
-                           "'when' and 'require' or 'window', 'per' and "
-                           "'max'; found " +
+                 subject +
+                     " must be a mapping with 'id', 'why' and either "
+                     "'when' and 'require' or 'window', 'per' and "
+                     "'max'; found " +
                      found(node));
     return;
   }
@@ -974,11 +975,12 @@ void Loader::loadRule(const YAML::Node &node, size_t position) {
     }
   rule.kind = form.value_or(Rule::Kind::Require);
   bool window = rule.kind == Rule::Kind::Window;
-  llvm::SmallVector<StringRef, 4> required = {"id", "why"};
+  llvm::SmallVector<StringRef, 6> required = {"id"};
   if (window)
     required.append({"window", "per", "max"});
   else
     required.append({"when", "require"});
+  required.push_back("why");
   bool ok = true;
   for (StringRef key : required)
     if (!fields.get(key)) {
@@ -1011,16 +1013,16 @@ void Loader::loadRule(const YAML::Node &node, size_t position) {
       rule.loc = loc;
       std::optional<std::string> id = scalar(f, subject, "a rule id");
       if (id && !isRuleId(*id)) {
-        diags.report(DiagKind::ModelType, valueRange(f),
-                     "rule id " + found(f.value) +
-                         " must be lower-case letters, digits, '-', '_' and '.'");
+        diags.report(
+            DiagKind::ModelType, valueRange(f),
+            "rule id " + found(f.value) +
+                " must be lower-case letters, digits, '-', '_' and '.'");
         id.reset();
       }
-      ok &= id && firstDefinition(diags, ruleSeen, "rule id", *id,
-                                  valueRange(f));
+      ok &=
+          id && firstDefinition(diags, ruleSeen, "rule id", *id, valueRange(f));
       rule.id = id.value_or("");
-    } else if (f.name == "when" || f.name == "require" ||
-               f.name == "window") {
+    } else if (f.name == "when" || f.name == "require" || f.name == "window") {
       ast::ConditionPtr &out = f.name == "when"      ? rule.when
                                : f.name == "require" ? rule.require
                                                      : rule.window;
@@ -1072,15 +1074,13 @@ private:
   void OnDocumentStart(const YAML::Mark &) override {}
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark &m, YAML::anchor_t) override { node(m, true); }
-  void OnAlias(const YAML::Mark &m, YAML::anchor_t) override {
-    node(m, false);
-  }
+  void OnAlias(const YAML::Mark &m, YAML::anchor_t) override { node(m, false); }
   void OnScalar(const YAML::Mark &m, const std::string &, YAML::anchor_t,
                 const std::string &) override {
     node(m, false);
   }
-  void OnSequenceStart(const YAML::Mark &m, const std::string &,
-                       YAML::anchor_t, YAML::EmitterStyle::value) override {
+  void OnSequenceStart(const YAML::Mark &m, const std::string &, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
     node(m, false);
   }
   void OnSequenceEnd() override {}
@@ -1128,7 +1128,6 @@ static std::optional<YAML::Mark> textAfterDocument(StringRef text,
   }
 }
 
-
 bool compat::loadModelFile(DiagnosticEngine &diags, StringRef path,
                            SMRange namedAt, Model &model) {
   unsigned errorsBefore = diags.errorCount();
@@ -1155,8 +1154,8 @@ bool compat::loadModelFile(DiagnosticEngine &diags, StringRef path,
   } catch (const YAML::DeepRecursion &e) {
     // yaml-cpp words this one "bad file".
     diags.report(DiagKind::ModelSyntax, loader.at(e.mark),
-                 "invalid YAML: nested more than " + llvm::Twine(e.depth() - 1) +
-                     " levels deep");
+                 "invalid YAML: nested more than " +
+                     llvm::Twine(e.depth() - 1) + " levels deep");
     return false;
   } catch (const YAML::Exception &e) {
     diags.report(DiagKind::ModelSyntax, loader.at(e.mark),
