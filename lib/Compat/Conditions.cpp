@@ -255,6 +255,14 @@ std::optional<int> Compiler::axisOf(const ast::Name &name) {
 
 CondPtr Compiler::compileRelease(Op op, const ast::Value &value,
                                  llvm::SMRange range) {
+  if (op == Op::Is || op == Op::IsNot) {
+    // `is` matches builds of a value; a release has one version, so only
+    // the comparisons say what is meant.
+    diags.report(DiagKind::ConditionType, range,
+                 "'release' is compared with '<', '<=', '>', '>=', '==' or "
+                 "'!=', not 'is'");
+    return nullptr;
+  }
   if (value.kind != ast::Value::Kind::Version || value.version->freeThreaded) {
     diags.report(DiagKind::ConditionType, range,
                  "'release' is the release version; compare it with a "
@@ -420,6 +428,16 @@ bool compat::finishModel(DiagnosticEngine &diags, Model &model) {
     finishEntries(a.values);
   for (Component &c : model.components)
     finishEntries(c.versions);
+  for (Component &c : model.components) {
+    auto pairs = [&](const Entry &e) { return e.supports.count(c.name) != 0; };
+    c.paired = llvm::any_of(model.axes,
+                            [&](const Axis &a) {
+                              return llvm::any_of(a.values, pairs);
+                            }) ||
+               llvm::any_of(model.components, [&](const Component &o) {
+                 return llvm::any_of(o.versions, pairs);
+               });
+  }
 
   for (Rule &r : model.rules) {
     std::string where = "model rule '" + r.id + "'";
@@ -441,7 +459,8 @@ bool compat::finishModel(DiagnosticEngine &diags, Model &model) {
       ok = false;
     }
     if (r.kind == Rule::Kind::Window && r.compiledWindow &&
-        r.compiledWindow->kind != Cond::Kind::Match) {
+        (r.compiledWindow->kind != Cond::Kind::Match ||
+         r.compiledWindow->negated)) {
       diags.report(DiagKind::ConditionType, r.window->getRange().Start,
                    "a window counts the values one 'AXIS is VALUE' names");
       ok = false;

@@ -35,12 +35,14 @@ struct ValueRef {
       return &*componentVersion->version;
     return entry->version ? &*entry->version : nullptr;
   }
-  /// `accel is cuda`: same entry, any version unless this names one; the
-  /// free-threaded suffix does not matter.
+  /// `accel is cuda`: same entry, any version unless the pattern names one.
+  /// `python is 3.13` holds for both builds of 3.13; `python is 3.13t` only
+  /// for the free-threaded one, so an exclude aimed at it spares 3.13.
   bool matchedBy(const ValueRef &pattern) const {
     return entry == pattern.entry &&
            (!pattern.componentVersion ||
-            componentVersion == pattern.componentVersion);
+            componentVersion == pattern.componentVersion) &&
+           (!pattern.freeThreaded || freeThreaded);
   }
   friend bool operator==(const ValueRef &a, const ValueRef &b) {
     return a.entry == b.entry && a.componentVersion == b.componentVersion &&

@@ -109,7 +109,12 @@ struct Axis {
 
 struct Component {
   std::string name;
+  std::string title; ///< How tables name it (`C++`); empty: the name.
   SMLoc loc;
+  /// Some entry lists versions of it under `supports` (cuDNN with CUDA), so
+  /// a matrix-wide pin of it concerns only legs with such an entry; a
+  /// component no entry pairs with (the C++ standard) concerns every leg.
+  bool paired = false;
   std::vector<Entry> versions; ///< Ascending.
   const Entry *find(const Version &v) const;
 };

@@ -43,6 +43,7 @@ namespace {
 
 const StringRef topKeys[] = {"format", "name", "axes", "components", "rules"};
 const StringRef axisKeys[] = {"kind", "title", "doc", "values"};
+const StringRef componentKeys[] = {"title", "doc", "versions"};
 const StringRef overrideKeys[] = {"when", "properties"};
 const StringRef ruleKeys[] = {"id",     "when", "require", "why",
                               "window", "per",  "max"};
@@ -659,20 +660,41 @@ void Loader::loadComponent(const Field &f) {
   bool fresh = firstDefinition(diags, componentSeen, "component", f.name,
                                rangeOf(f.key));
   checkPlanName(f, "component");
-  // Plans name a component's versions (`cuda 12.4`), so it needs some.
-  if (!f.value.IsSequence() || f.value.size() == 0) {
-    diags.report(DiagKind::ModelType, valueRange(f),
-                 subject +
-                     " must be a non-empty list of versions such as "
-                     "'- version: \"12.4\"'; found " +
-                     (f.value.IsSequence() ? std::string("an empty list")
-                                           : found(f.value)));
-    return;
-  }
   Component component;
   component.name = f.name;
   component.loc = at(f.key);
-  loadEntries(f.value, EntryKind::ComponentVersion, f.name + " version",
+  // A component is its list of versions, or a mapping that also gives the
+  // title tables print (`title: "C++"`).
+  const Field *versions = &f;
+  Fields fields;
+  if (f.value.IsMap()) {
+    fields = readMapping(f.value, componentKeys, subject);
+    versions = fields.get("versions");
+    if (!versions) {
+      missing(f.value, "versions", subject);
+      return;
+    }
+    for (const Field &k : fields.items) {
+      if (!accept(fields, k))
+        continue;
+      if (k.name == "title")
+        component.title = freeText(k, subject).value_or("");
+      else if (k.name == "doc")
+        freeText(k, subject);
+    }
+  }
+  // Plans name a component's versions (`cuda 12.4`), so it needs some.
+  if (!versions->value.IsSequence() || versions->value.size() == 0) {
+    diags.report(DiagKind::ModelType, valueRange(*versions),
+                 subject +
+                     " must be a non-empty list of versions such as "
+                     "'- version: \"12.4\"'; found " +
+                     (versions->value.IsSequence()
+                          ? std::string("an empty list")
+                          : found(versions->value)));
+    return;
+  }
+  loadEntries(versions->value, EntryKind::ComponentVersion, f.name + " version",
               component.versions);
   if (fresh)
     model.components.push_back(std::move(component));

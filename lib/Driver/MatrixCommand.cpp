@@ -11,6 +11,7 @@
 #include "Driver/Commands.h"
 #include "Driver/PlanLoader.h"
 
+#include "Basic/Words.h"
 #include "Sema/Sema.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -81,7 +82,7 @@ void printTable(const Plan &plan, const Matrix &m,
     for (size_t c = 0; c < r.size(); ++c)
       width[c] = std::max(width[c], r[c].size());
   os << "# " << plan.project << " " << plan.version->str() << ", matrix "
-     << m.name << ": " << legs.size() << " legs (* experimental)\n";
+     << m.name << ": " << countOf(legs.size(), "leg") << " (* experimental)\n";
   for (const auto &r : rows) {
     for (size_t c = 0; c < r.size(); ++c) {
       os << r[c];
@@ -207,26 +208,50 @@ valuesOf(const Matrix &m, const std::vector<size_t> &legs,
   return out;
 }
 
+/// The cell of a matrix-wide pin: the component version's title (`C++17`),
+/// or the component's title and the version.
+std::string pinCell(const Plan &plan, const Matrix &m,
+                    const std::string &component) {
+  auto pin = m.pins.find(component);
+  if (pin == m.pins.end())
+    return "--";
+  const compat::Component *c = plan.model->component(component);
+  const compat::Entry *e = c ? c->find(pin->second) : nullptr;
+  if (e && !e->title.empty())
+    return e->title;
+  return (c && !c->title.empty() ? c->title : component) + " " +
+         pin->second.str();
+}
+
 /// Renders the release compatibility table of \p plans: the values each
 /// release ships in its narrowest channel. Columns: each version axis (a
-/// range with the experimental values), then for each value that has
-/// versions (`cuda`) its stable and its experimental versions with pins.
+/// range with the experimental values), each unpaired component a matrix
+/// pins (the C++ standard), then for each value that has versions
+/// (`cuda`) its stable and its experimental versions with pins. A column
+/// empty in every row is left out.
 void printCompatTable(const std::vector<std::unique_ptr<Plan>> &plans,
                       llvm::raw_ostream &os) {
   struct Column {
-    std::string title, axis, entry;
+    std::string title, axis, entry, component;
     int experimental;
   };
-  std::vector<Column> columns;
+  std::vector<Column> versionColumns, pinColumns, entryColumns;
   std::set<std::string> seen;
   for (const auto &plan : plans)
-    for (const Matrix &m : plan->matrices)
+    for (const Matrix &m : plan->matrices) {
+      for (const auto &[comp, version] : m.pins) {
+        // Paired pins (cuDNN) show beside the value they pair with.
+        const compat::Component *c = plan->model->component(comp);
+        if (c && !c->paired && seen.insert("pin/" + comp).second)
+          pinColumns.push_back(
+              {c && !c->title.empty() ? c->title : comp, "", "", comp, -1});
+      }
       for (const MatrixAxis &axis : m.axes) {
         const compat::Axis &ma = plan->model->axes[axis.modelAxis];
         if (ma.kind == compat::Axis::Kind::Version) {
           if (seen.insert(axis.name).second)
-            columns.push_back(
-                {ma.title.empty() ? axis.name : ma.title, axis.name, "", -1});
+            versionColumns.push_back({ma.title.empty() ? axis.name : ma.title,
+                                      axis.name, "", "", -1});
           continue;
         }
         for (const compat::Entry &e : ma.values) {
@@ -235,43 +260,61 @@ void printCompatTable(const std::vector<std::unique_ptr<Plan>> &plans,
             continue;
           std::string name =
               e.title.empty() ? llvm::StringRef(e.name).upper() : e.title;
-          columns.push_back({"Stable " + name, axis.name, e.name, 0});
-          columns.push_back({"Experimental " + name, axis.name, e.name, 1});
+          entryColumns.push_back({"Stable " + name, axis.name, e.name, "", 0});
+          entryColumns.push_back(
+              {"Experimental " + name, axis.name, e.name, "", 1});
         }
       }
-  os << "| " << (plans.empty() ? "Release" : plans[0]->project);
-  for (const Column &c : columns)
-    os << " | " << c.title;
-  os << " |\n|---";
-  for (size_t i = 0; i < columns.size(); ++i)
-    os << "|---";
-  os << "|\n";
+    }
+  std::vector<Column> columns = std::move(versionColumns);
+  llvm::append_range(columns, pinColumns);
+  llvm::append_range(columns, entryColumns);
+
   std::vector<const Plan *> sorted;
   for (const auto &p : plans)
-    sorted.push_back(p.get());
+    if (!p->matrices.empty())
+      sorted.push_back(p.get());
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](auto *a, auto *b) { return *a->version > *b->version; });
+  // Cells first, so that columns no release fills can be dropped.
+  std::vector<std::vector<std::string>> rows;
+  std::vector<bool> used(columns.size());
   for (const Plan *plan : sorted) {
-    if (plan->matrices.empty())
-      continue;
     const Matrix &m = plan->matrices[0];
     std::string channel = plan->channels.empty() ? "" : plan->channels.back();
     std::vector<size_t> legs = selectLegs(*plan, m, channel);
-    os << "| " << plan->version->major() << "." << plan->version->minor();
+    std::vector<std::string> &row = rows.emplace_back();
+    row.push_back(std::to_string(plan->version->major()) + "." +
+                  std::to_string(plan->version->minor()));
     for (const Column &c : columns) {
-      std::vector<const LegValue *> values =
-          valuesOf(m, legs, c.axis, c.entry, c.experimental);
-      std::vector<std::string> cells;
-      if (!c.entry.empty())
-        for (const LegValue *v : values)
-          cells.push_back(pinnedValue(m, *v));
-      os << " | "
-         << (c.entry.empty() ? versionCell(values)
-             : cells.empty() ? std::string("--")
-                             : llvm::join(cells, ", "));
+      if (!c.component.empty()) {
+        row.push_back(pinCell(*plan, m, c.component));
+      } else {
+        std::vector<const LegValue *> values =
+            valuesOf(m, legs, c.axis, c.entry, c.experimental);
+        std::vector<std::string> cells;
+        if (!c.entry.empty())
+          for (const LegValue *v : values)
+            cells.push_back(pinnedValue(m, *v));
+        row.push_back(c.entry.empty() ? versionCell(values)
+                      : cells.empty() ? std::string("--")
+                                      : llvm::join(cells, ", "));
+      }
+      used[row.size() - 2] = used[row.size() - 2] || row.back() != "--";
     }
-    os << " |\n";
   }
+  auto printRow = [&](llvm::StringRef first, auto cell) {
+    os << "| " << first;
+    for (size_t i = 0; i < columns.size(); ++i)
+      if (used[i])
+        os << " | " << cell(i);
+    os << " |\n";
+  };
+  printRow(plans.empty() ? "Release" : plans[0]->project,
+           [&](size_t i) { return columns[i].title; });
+  printRow("---", [](size_t) { return "---"; });
+  for (const auto &row : rows)
+    printRow(row[0], [&](size_t i) { return row[i + 1]; });
 }
 
 } // namespace

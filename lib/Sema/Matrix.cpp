@@ -12,6 +12,7 @@
 #include "Sema/Sema.h"
 
 #include "Basic/Suggest.h"
+#include "Basic/Words.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
@@ -47,6 +48,17 @@ std::string legString(const Matrix &m, const std::vector<uint32_t> &row) {
   return s + ")";
 }
 
+/// \p item is in the list property \p prop (`8.0` and `8.0.0` are equal).
+bool listedIn(const compat::Property &prop, const std::string &item) {
+  std::optional<Version> want = Version::parse(item);
+  return llvm::any_of(prop.items, [&](const std::string &i) {
+    if (i == item)
+      return true;
+    std::optional<Version> have = Version::parse(i);
+    return want && have && *want == *have;
+  });
+}
+
 class MatrixBuilder {
 public:
   MatrixBuilder(DiagnosticEngine &diags, Plan &plan, const ast::Item &item)
@@ -69,6 +81,7 @@ private:
   void expand();
   void include(size_t index, const ast::MatrixEntry &e);
   void checkRules();
+  void checkSubsets();
   void checkWindows();
   void checkLifecycle();
   void checkChannels();
@@ -224,7 +237,8 @@ bool MatrixBuilder::buildValue(LegValue &v, const std::vector<ast::Pin> &pins,
       ok = false;
       continue;
     }
-    std::vector<std::string> &out = v.attributes[name];
+    LegValue::Subset &out = v.attributes[name];
+    out.range = a.range;
     for (const ast::ExprPtr &e : a.args) {
       std::string text;
       if (auto *ver = llvm::dyn_cast<ast::VersionExpr>(e.get()))
@@ -233,11 +247,7 @@ bool MatrixBuilder::buildValue(LegValue &v, const std::vector<ast::Pin> &pins,
         text = p->str();
       else if (auto *s = llvm::dyn_cast<ast::StringExpr>(e.get()))
         text = s->value;
-      bool listed = llvm::any_of(prop->items, [&](const std::string &i) {
-        auto a = Version::parse(i), b = Version::parse(text);
-        return i == text || (a && b && *a == *b);
-      });
-      if (!listed) {
+      if (!listedIn(*prop, text)) {
         diags.report(DiagKind::AttributeUnsupported, e->getRange(),
                      "'" + v.ref.str() + "' cannot have " + name + " '" + text +
                          "'; the model lists " + llvm::join(prop->items, ", "));
@@ -245,7 +255,7 @@ bool MatrixBuilder::buildValue(LegValue &v, const std::vector<ast::Pin> &pins,
         ok = false;
         continue;
       }
-      out.push_back(text);
+      out.items.push_back(text);
     }
   }
   return ok;
@@ -519,6 +529,7 @@ bool MatrixBuilder::build() {
                      "' has no legs: its excludes remove "
                      "every combination");
   checkRules();
+  checkSubsets();
   checkWindows();
   checkLifecycle();
   checkChannels();
@@ -552,13 +563,49 @@ void MatrixBuilder::checkRules() {
     }
     for (const auto &[value, hit] : hits) {
       std::string more =
-          hit.second > 1
-              ? " (and " + std::to_string(hit.second - 1) + " more legs)"
-              : "";
+          hit.second > 1 ? " (and " + countOf(hit.second - 1, "more leg") + ")"
+                         : "";
       diags.report(DiagKind::CompatRule, value->range,
                    "leg " + legString(m, rowOf(m, hit.first)) +
                        " breaks model rule '" + r.id + "': " + r.why + more);
       diags.note(r.loc, "rule '" + r.id + "' is defined here");
+    }
+  }
+}
+
+/// An attribute subset was checked against the value's base list when it
+/// was read; an override can narrow the list on some legs (CUDA archs on
+/// aarch64), so each leg is checked against the list that holds on it.
+void MatrixBuilder::checkSubsets() {
+  std::set<std::pair<const LegValue *, std::string>> reported;
+  for (size_t leg = 0; leg < m.legCount(); ++leg) {
+    std::vector<uint32_t> row = rowOf(m, leg);
+    compat::LegView legView = view(row);
+    for (size_t a = 0; a < m.axes.size(); ++a) {
+      const LegValue &v = m.value(leg, a);
+      for (const auto &[name, subset] : v.attributes) {
+        const compat::Override *narrowing = nullptr;
+        for (const Entry *e : {v.ref.entry, v.ref.componentVersion})
+          if (e)
+            for (const compat::Override &o : e->overrides)
+              if (o.properties.count(name) && o.compiledWhen &&
+                  compat::evaluate(*o.compiledWhen, legView))
+                narrowing = &o; // The last that holds wins, as in derived.
+        if (!narrowing)
+          continue;
+        const compat::Property &prop = narrowing->properties.at(name);
+        for (const std::string &item : subset.items) {
+          if (listedIn(prop, item) || !reported.insert({&v, item}).second)
+            continue;
+          diags.report(DiagKind::AttributeUnsupported, subset.range,
+                       "leg " + legString(m, row) + " cannot have " + name +
+                           " '" + item + "' for '" + v.ref.str() +
+                           "'; on this leg the model lists " +
+                           llvm::join(prop.items, ", "));
+          diags.note(narrowing->loc, "'" + name + "' of " + v.ref.str() +
+                                         " is narrowed on such legs here");
+        }
+      }
     }
   }
 }
@@ -581,10 +628,9 @@ void MatrixBuilder::checkWindows() {
         continue;
       diags.report(DiagKind::SupportWindow, values[r.max]->range,
                    "'" + values[r.max]->ref.str() + "' is the " +
-                       std::to_string(r.max + 1) + "th supported " +
-                       pattern.str() + " " + std::to_string(major) +
-                       ".x; model rule '" + r.id + "' allows " +
-                       std::to_string(r.max) + ": " + r.why);
+                       ordinal(r.max + 1) + " supported " + pattern.str() +
+                       " " + std::to_string(major) + ".x; model rule '" + r.id +
+                       "' allows " + std::to_string(r.max) + ": " + r.why);
       diags.note(r.maxLoc, "the limit is set here");
     }
   }
@@ -783,15 +829,19 @@ std::map<std::string, std::string> sema::derivedValues(const Model &model,
     byAxis[m.axes[a].modelAxis] = &m.value(leg, a).ref;
   compat::LegView view{byAxis, &release};
   for (const auto &[comp, v] : m.pins)
-    out[comp] = v.str();
+    if (const compat::Component *c = model.component(comp); c && !c->paired)
+      out[comp] = v.str();
   for (size_t a = 0; a < m.axes.size(); ++a) {
     const LegValue &v = m.value(leg, a);
     for (const Entry *e : {v.ref.entry, v.ref.componentVersion}) {
       if (!e)
         continue;
-      // A component with a single supported version needs no pin.
+      // A matrix-wide pin reaches the legs whose values pair with it; a
+      // component with a single supported version needs no pin.
       for (const auto &[comp, list] : e->supports)
-        if (list.size() == 1 && !m.pins.count(comp))
+        if (auto pin = m.pins.find(comp); pin != m.pins.end())
+          out[comp] = pin->second.str();
+        else if (list.size() == 1)
           out[comp] = list[0].version.str();
       for (const auto &[key, prop] : e->properties)
         out[key] = prop.str();
@@ -802,8 +852,8 @@ std::map<std::string, std::string> sema::derivedValues(const Model &model,
     }
     for (const auto &[comp, ver] : v.pins)
       out[comp] = ver.str();
-    for (const auto &[name, items] : v.attributes)
-      out[name] = llvm::join(items, ";");
+    for (const auto &[name, subset] : v.attributes)
+      out[name] = llvm::join(subset.items, ";");
   }
   return out;
 }

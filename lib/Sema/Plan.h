@@ -39,7 +39,12 @@ struct LegValue {
   bool experimental = false;
   uint32_t channels = ~0u;         ///< Bit i: plan channel i.
   bool channelsRestricted = false; ///< Written with `only(...)`.
-  std::map<std::string, std::vector<std::string>> attributes; ///< archs(...)
+  /// `archs(8.0, 9.0)`: a subset of a list property of the value.
+  struct Subset {
+    std::vector<std::string> items;
+    llvm::SMRange range;
+  };
+  std::map<std::string, Subset> attributes;
   llvm::SMRange range; ///< Where the plan writes it.
 };
 

@@ -6,6 +6,7 @@
 // not built, pointing at the plan and model lines responsible.
 //
 //===----------------------------------------------------------------------===//
+#include "Basic/Words.h"
 #include "Sema/Sema.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -44,7 +45,7 @@ void sema::printPlan(const Plan &plan, llvm::raw_ostream &os) {
     os << " (" << s.item->steps.size() << " steps)\n";
   }
   for (const Matrix &m : plan.matrices) {
-    os << "  matrix " << m.name << ": " << m.legCount() << " legs\n";
+    os << "  matrix " << m.name << ": " << countOf(m.legCount(), "leg") << "\n";
     for (const MatrixAxis &a : m.axes) {
       os << "    axis " << a.name << ":";
       for (unsigned i = 0; i < a.declared; ++i) {
@@ -59,7 +60,8 @@ void sema::printPlan(const Plan &plan, llvm::raw_ostream &os) {
       size_t n = 0;
       for (uint32_t ch : m.legChannels)
         n += ch >> c & 1;
-      os << "    channel " << plan.channels[c] << ": " << n << " legs\n";
+      os << "    channel " << plan.channels[c] << ": " << countOf(n, "leg")
+         << "\n";
     }
   }
 }

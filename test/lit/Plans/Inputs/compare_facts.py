@@ -64,12 +64,15 @@ for version, r in sorted(facts.items()):
         "Stable CUDA": cuda_facts(r["stable_cuda"]),
         "Experimental CUDA": cuda_facts(r["experimental_cuda"]),
         "Stable ROCm": "ROCm " + r["stable_rocm"],
+        "C++": r["cxx_standard"],
     }
     got = {
         "Python": python_table(row["Python"]),
-        "Stable CUDA": row["Stable CUDA"],
-        "Experimental CUDA": row["Experimental CUDA"],
-        "Stable ROCm": row["Stable ROCm"],
+        # The table leaves out a column no release fills.
+        "Stable CUDA": row.get("Stable CUDA", "--"),
+        "Experimental CUDA": row.get("Experimental CUDA", "--"),
+        "Stable ROCm": row.get("Stable ROCm", "--"),
+        "C++": row.get("C++", "--"),
     }
     for key in want:
         if want[key] != got[key]:
