@@ -134,15 +134,19 @@ compat::resolveRange(DiagnosticEngine &diags, const Model &model,
       r.componentVersion = &e;
     else
       r.entry = &e;
-    // `3.8 .. 3.14t` covers the free-threaded builds that exist.
+    // `3.12t .. 3.14t` covers the free-threaded builds that exist.
     if (r.freeThreaded && !r.entry->freeThreaded)
       continue;
     out.push_back(r);
   }
   if (out.empty()) {
+    std::string why =
+        *a->version() > *b->version() ? "write the lower bound first"
+        : a->freeThreaded ? "the model has no free-threaded build in it"
+                          : "the model lists no version in it";
     diags.report(DiagKind::EmptyRange, range,
-                 "the range '" + a->str() + " .. " + b->str() +
-                     "' is empty; write the lower bound first");
+                 "the range '" + a->str() + " .. " + b->str() + "' is empty; " +
+                     why);
     return std::nullopt;
   }
   return out;

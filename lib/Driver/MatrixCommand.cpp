@@ -11,6 +11,7 @@
 #include "Driver/Commands.h"
 #include "Driver/PlanLoader.h"
 
+#include "Basic/Suggest.h"
 #include "Basic/Words.h"
 #include "Sema/Sema.h"
 
@@ -82,7 +83,11 @@ void printTable(const Plan &plan, const Matrix &m,
     for (size_t c = 0; c < r.size(); ++c)
       width[c] = std::max(width[c], r[c].size());
   os << "# " << plan.project << " " << plan.version->str() << ", matrix "
-     << m.name << ": " << countOf(legs.size(), "leg") << " (* experimental)\n";
+     << m.name << ": " << countOf(legs.size(), "leg")
+     << (llvm::any_of(legs, [&](size_t l) { return m.experimental(l); })
+             ? " (* experimental)"
+             : "")
+     << "\n";
   for (const auto &r : rows) {
     for (size_t c = 0; c < r.size(); ++c) {
       os << r[c];
@@ -93,15 +98,26 @@ void printTable(const Plan &plan, const Matrix &m,
   }
 }
 
-void printJson(const Plan &plan, const std::string &channel,
-               llvm::json::OStream &j) {
+/// The matrices of \p plan that `--matrix` selects (all, without it).
+std::vector<const Matrix *> selected(const Plan &plan,
+                                     const std::string &name) {
+  std::vector<const Matrix *> out;
+  for (const Matrix &m : plan.matrices)
+    if (name.empty() || m.name == name)
+      out.push_back(&m);
+  return out;
+}
+
+void printJson(const Plan &plan, const std::vector<const Matrix *> &matrices,
+               const std::string &channel, llvm::json::OStream &j) {
   j.object([&] {
     j.attribute("project", plan.project);
     j.attribute("release", plan.version->str());
     if (!channel.empty())
       j.attribute("channel", channel);
     j.attributeArray("matrices", [&] {
-      for (const Matrix &m : plan.matrices) {
+      for (const Matrix *mp : matrices) {
+        const Matrix &m = *mp;
         std::vector<size_t> legs = selectLegs(plan, m, channel);
         j.object([&] {
           j.attribute("name", m.name);
@@ -230,7 +246,7 @@ std::string pinCell(const Plan &plan, const Matrix &m,
 /// (`cuda`) its stable and its experimental versions with pins. A column
 /// empty in every row is left out.
 void printCompatTable(const std::vector<std::unique_ptr<Plan>> &plans,
-                      llvm::raw_ostream &os) {
+                      const std::string &matrixName, llvm::raw_ostream &os) {
   struct Column {
     std::string title, axis, entry, component;
     int experimental;
@@ -238,7 +254,8 @@ void printCompatTable(const std::vector<std::unique_ptr<Plan>> &plans,
   std::vector<Column> versionColumns, pinColumns, entryColumns;
   std::set<std::string> seen;
   for (const auto &plan : plans)
-    for (const Matrix &m : plan->matrices) {
+    for (const Matrix *mp : selected(*plan, matrixName)) {
+      const Matrix &m = *mp;
       for (const auto &[comp, version] : m.pins) {
         // Paired pins (cuDNN) show beside the value they pair with.
         const compat::Component *c = plan->model->component(comp);
@@ -272,7 +289,7 @@ void printCompatTable(const std::vector<std::unique_ptr<Plan>> &plans,
 
   std::vector<const Plan *> sorted;
   for (const auto &p : plans)
-    if (!p->matrices.empty())
+    if (!selected(*p, matrixName).empty())
       sorted.push_back(p.get());
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](auto *a, auto *b) { return *a->version > *b->version; });
@@ -280,7 +297,8 @@ void printCompatTable(const std::vector<std::unique_ptr<Plan>> &plans,
   std::vector<std::vector<std::string>> rows;
   std::vector<bool> used(columns.size());
   for (const Plan *plan : sorted) {
-    const Matrix &m = plan->matrices[0];
+    // A release's first matrix is the one it ships (wheels).
+    const Matrix &m = *selected(*plan, matrixName)[0];
     std::string channel = plan->channels.empty() ? "" : plan->channels.back();
     std::vector<size_t> legs = selectLegs(*plan, m, channel);
     std::vector<std::string> &row = rows.emplace_back();
@@ -341,7 +359,17 @@ int relc::runMatrix(const MatrixOptions &opts, llvm::raw_ostream &out,
       continue;
     if (!opts.channel.empty() && plan->channelIndex(opts.channel) < 0) {
       diags.report(DiagKind::UnknownName, llvm::SMRange(),
-                   "plan " + path + " has no channel '" + opts.channel + "'");
+                   "plan " + path + " has no channel '" + opts.channel + "'" +
+                       didYouMean(opts.channel, plan->channels));
+      continue;
+    }
+    if (!opts.matrix.empty() && selected(*plan, opts.matrix).empty()) {
+      std::vector<std::string> names;
+      for (const Matrix &m : plan->matrices)
+        names.push_back(m.name);
+      diags.report(DiagKind::UnknownName, llvm::SMRange(),
+                   "plan " + path + " has no matrix '" + opts.matrix + "'" +
+                       didYouMean(opts.matrix, names));
       continue;
     }
     plans.push_back(std::move(plan));
@@ -351,33 +379,47 @@ int relc::runMatrix(const MatrixOptions &opts, llvm::raw_ostream &out,
     return diags.exitCode();
 
   if (!opts.explain.empty()) {
-    for (const auto &plan : plans)
-      for (const Matrix &m : plan->matrices)
-        if (opts.matrix.empty() || m.name == opts.matrix)
-          if (!explainLeg(diags, *plan, m, opts.explain, out))
-            return diags.exitCode();
+    // Without --matrix, the leg is explained in every matrix with as many
+    // axes as it has values; if there is none, the first says what it takes.
+    llvm::SmallVector<llvm::StringRef, 8> parts;
+    llvm::StringRef(opts.explain).split(parts, ',', -1, /*KeepEmpty=*/false);
+    for (const auto &plan : plans) {
+      std::vector<const Matrix *> matrices = selected(*plan, opts.matrix);
+      if (opts.matrix.empty() && matrices.size() > 1)
+        llvm::erase_if(matrices, [&](const Matrix *m) {
+          return m->axes.size() != parts.size();
+        });
+      if (matrices.empty() && !plan->matrices.empty())
+        matrices.push_back(&plan->matrices[0]);
+      for (const Matrix *m : matrices)
+        if (!explainLeg(diags, *plan, *m, opts.explain, out))
+          return diags.exitCode();
+    }
     return 0;
   }
   switch (opts.format) {
   case MatrixOptions::Format::Table:
     for (const auto &plan : plans)
-      for (const Matrix &m : plan->matrices)
-        printTable(*plan, m, selectLegs(*plan, m, opts.channel), out);
+      for (const Matrix *m : selected(*plan, opts.matrix))
+        printTable(*plan, *m, selectLegs(*plan, *m, opts.channel), out);
     break;
   case MatrixOptions::Format::Json: {
     llvm::json::OStream j(out, 2);
+    auto print = [&](const Plan &plan) {
+      printJson(plan, selected(plan, opts.matrix), opts.channel, j);
+    };
     if (plans.size() == 1)
-      printJson(*plans[0], opts.channel, j);
+      print(*plans[0]);
     else
       j.array([&] {
         for (const auto &plan : plans)
-          printJson(*plan, opts.channel, j);
+          print(*plan);
       });
     out << "\n";
     break;
   }
   case MatrixOptions::Format::Markdown:
-    printCompatTable(plans, out);
+    printCompatTable(plans, opts.matrix, out);
     break;
   }
   return 0;

@@ -659,7 +659,9 @@ void MatrixBuilder::checkLifecycle() {
       for (const Entry *e : {v.ref.entry, v.ref.componentVersion}) {
         if (!e)
           continue;
-        if (release && e->endOfLife && !(release->date < *e->endOfLife)) {
+        // The end-of-life day itself is still supported (CPython's last
+        // release comes out on it).
+        if (release && e->endOfLife && *e->endOfLife < release->date) {
           diags.report(DiagKind::EndOfLife, v.range,
                        "'" + v.ref.str() + "' reaches end of life on " +
                            e->endOfLife->str() +
@@ -667,10 +669,16 @@ void MatrixBuilder::checkLifecycle() {
                            release->date.str());
           diags.note(e->endOfLifeLoc, "end of life per the model");
         }
-        bool notYet = e->isPrerelease() ||
-                      (e->version && e->version->isPrerelease()) ||
-                      (release && e->released && release->date < *e->released);
-        if (notYet && inRelease[i] && !v.experimental) {
+        // The note points at what makes it a prerelease: its status, its
+        // version (`3.14.0rc1`), or a first release after this one's date.
+        std::optional<llvm::SMLoc> why;
+        if (e->isPrerelease())
+          why = e->statusLoc;
+        else if (e->version && e->version->isPrerelease())
+          why = e->loc;
+        else if (release && e->released && release->date < *e->released)
+          why = e->releasedLoc;
+        if (why && inRelease[i] && !v.experimental) {
           diags.report(DiagKind::PrereleaseNotExperimental, v.range,
                        "'" + v.ref.str() +
                            "' is a prerelease when this release ships; mark "
@@ -678,8 +686,7 @@ void MatrixBuilder::checkLifecycle() {
                            (plan.channels.empty() ? std::string("release")
                                                   : plan.channels.back()) +
                            "' channel");
-          diags.note(e->statusLoc.isValid() ? e->statusLoc : e->releasedLoc,
-                     "per the model");
+          diags.note(why->isValid() ? *why : e->loc, "per the model");
         }
       }
     }
@@ -696,7 +703,7 @@ void MatrixBuilder::checkLifecycle() {
     for (const Entry &e : ma.values) {
       if (!lowest || *e.version <= *lowest || !e.released ||
           cut->date < *e.released ||
-          (e.endOfLife && !(release->date < *e.endOfLife)))
+          (e.endOfLife && *e.endOfLife < release->date))
         continue;
       bool present = false;
       for (size_t i = 0; i < axis.values.size(); ++i)

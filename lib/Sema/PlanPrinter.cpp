@@ -77,6 +77,48 @@ static std::string where(const llvm::SourceMgr &sm, llvm::SMLoc loc) {
       .str();
 }
 
+/// For a leg with a value no axis lists: why each include that binds one
+/// of its values does not add it.
+static void explainIncludes(const llvm::SourceMgr &sm, const Matrix &m,
+                            const std::vector<int> &row,
+                            llvm::raw_ostream &os) {
+  for (const ast::MatrixEntry *inc : m.includes) {
+    const char *begin = inc->range.Start.getPointer(),
+               *end = inc->range.End.getPointer();
+    std::string reason;
+    bool binds = false;
+    for (size_t a = 0; a < m.axes.size() && reason.empty(); ++a) {
+      const MatrixAxis &axis = m.axes[a];
+      const ValueRef &want = axis.values[row[a]].ref;
+      // The value this include binds on the axis: the one written inside it.
+      const LegValue *bound = nullptr;
+      for (size_t k = axis.declared; k < axis.values.size(); ++k) {
+        const char *at = axis.values[k].range.Start.getPointer();
+        if (at >= begin && at <= end)
+          bound = &axis.values[k];
+      }
+      bool listed = false;
+      for (unsigned d = 0; d < axis.declared; ++d)
+        listed |= axis.values[d].ref == want;
+      if (bound && bound->ref == want)
+        binds |= !listed;
+      else if (bound)
+        reason = "it binds " + axis.name + " to '" + bound->ref.str() + "'";
+      else if (!listed)
+        reason = "it ranges over the values axis '" + axis.name +
+                 "' lists, and '" + want.str() + "' is not one";
+    }
+    if (!binds)
+      continue;
+    // Its bindings match and it ranges over this leg's other values, so
+    // only its condition can keep the leg out.
+    if (reason.empty() && inc->where)
+      reason = "its 'where' does not hold for it";
+    os << "  the include at " << where(sm, inc->range.Start) << ": "
+       << (reason.empty() ? "it does not add it" : reason) << "\n";
+  }
+}
+
 bool sema::explainLeg(DiagnosticEngine &diags, const Plan &plan,
                       const Matrix &m, llvm::StringRef spec,
                       llvm::raw_ostream &os) {
@@ -153,8 +195,8 @@ bool sema::explainLeg(DiagnosticEngine &diags, const Plan &plan,
     declared &= unsigned(row[a]) < m.axes[a].declared;
   os << "leg " << name << " is not built";
   if (!declared) {
-    os << ": an include lists its values, but its 'where' does not hold "
-          "for it\n";
+    os << ": only includes bring in its values, and none adds it\n";
+    explainIncludes(sm, m, row, os);
     return true;
   }
   // The product had it, so an exclude removed it: say which.
