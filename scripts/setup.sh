@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs relc's build and test dependencies from Debian 12 packages.
-# Idempotent: installs only what is missing; runs as root or through sudo.
+# Installs relc's build and test dependencies from Debian 12 packages, then
+# the npm packages of the CI-file validators (test/validators).
+# Idempotent: installs only what is missing or stale; apt runs as root or
+# through sudo.
 set -euo pipefail
 
 packages=(
@@ -9,6 +11,7 @@ packages=(
   libyaml-cpp-dev libgit2-dev
   googletest libgtest-dev
   cmake ninja-build g++ python3 git
+  python3-jsonschema python3-yaml
 )
 
 missing=()
@@ -17,14 +20,25 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
 
-sudo=()
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 2; }
-  sudo=(sudo)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 2; }
+    sudo=(sudo)
+  fi
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-echo "setup: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# The validators' npm packages, exactly as package-lock.json pins them. npm
+# writes node_modules/.package-lock.json on every install, so one older than
+# the lock file (or none) means the install is missing or stale.
+validators="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/test/validators"
+if [ ! "$validators/node_modules/.package-lock.json" -nt "$validators/package-lock.json" ]; then
+  command -v npm >/dev/null || { echo "setup: need Node.js 20 and npm for test/validators" >&2; exit 2; }
+  echo "setup: installing test/validators npm packages"
+  (cd "$validators" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+fi

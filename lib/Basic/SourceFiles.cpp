@@ -79,3 +79,13 @@ llvm::StringRef relc::sourceText(llvm::SourceMgr &sm, unsigned bufferId) {
     text = text.drop_front(3);
   return text;
 }
+
+std::string relc::locationString(const llvm::SourceMgr &sm, llvm::SMLoc loc) {
+  unsigned buf = sm.FindBufferContainingLoc(loc);
+  if (!buf)
+    return "?";
+  auto [line, col] = sm.getLineAndColumn(loc, buf);
+  return (sm.getMemoryBuffer(buf)->getBufferIdentifier() + ":" +
+          llvm::Twine(line) + ":" + llvm::Twine(col))
+      .str();
+}

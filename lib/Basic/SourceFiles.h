@@ -30,6 +30,9 @@ bool checkSourceText(DiagnosticEngine &diags, unsigned bufferId);
 /// The buffer's text without a leading UTF-8 byte order mark.
 llvm::StringRef sourceText(llvm::SourceMgr &sm, unsigned bufferId);
 
+/// `plans/pytorch/2.4.relplan:12:5`, or `?` for a location in no buffer.
+std::string locationString(const llvm::SourceMgr &sm, llvm::SMLoc loc);
+
 } // namespace relc
 
 #endif // RELC_BASIC_SOURCEFILES_H

@@ -40,6 +40,29 @@ struct MatrixOptions {
 int runMatrix(const MatrixOptions &opts, llvm::raw_ostream &out,
               llvm::raw_ostream &err);
 
+struct GraphOptions {
+  enum class Format { Json, Dot, Mermaid };
+  std::string file;
+  std::string stage; ///< Only this stage.
+  int rc = -1;       ///< The RC number; -1: left as `{rc}`.
+  Format format = Format::Json;
+  unsigned errorLimit = 20;
+};
+int runGraph(const GraphOptions &opts, llvm::raw_ostream &out,
+             llvm::raw_ostream &err);
+
+struct EmitOptions {
+  std::string backend; ///< github or gitlab.
+  std::string file;
+  std::string output; ///< GitHub: a directory; GitLab: the file.
+  std::string lock;   ///< The actions lock; empty: found beside the plans.
+  bool check = false; ///< Compare, do not write.
+  bool split = true;  ///< Split matrices over the limit, or refuse.
+  unsigned errorLimit = 20;
+};
+int runEmit(const EmitOptions &opts, llvm::raw_ostream &out,
+            llvm::raw_ostream &err);
+
 struct FmtOptions {
   std::vector<std::string> files;
   bool check = false;    ///< Report, do not write.

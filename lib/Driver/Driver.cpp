@@ -78,6 +78,55 @@ static cl::opt<std::string> matrixName("matrix", cl::desc("Only this matrix"),
                                        cl::sub(matrixCmd),
                                        cl::cat(relcCategory));
 
+static cl::SubCommand graphCmd("graph",
+                               "Print the step graph a release plan lowers to");
+static cl::opt<std::string> graphFile(cl::Positional, cl::Required,
+                                      cl::desc("<release file>"),
+                                      cl::sub(graphCmd), cl::cat(relcCategory));
+static cl::opt<GraphOptions::Format> graphFormat(
+    "format", cl::desc("Output format"), cl::init(GraphOptions::Format::Json),
+    cl::values(clEnumValN(GraphOptions::Format::Json, "json",
+                          "for programs (docs/step-graph.md)"),
+               clEnumValN(GraphOptions::Format::Dot, "dot", "for graphviz"),
+               clEnumValN(GraphOptions::Format::Mermaid, "mermaid",
+                          "a Mermaid flowchart")),
+    cl::sub(graphCmd), cl::cat(relcCategory));
+static cl::opt<std::string> graphStage("stage", cl::desc("Only this stage"),
+                                       cl::value_desc("name"),
+                                       cl::sub(graphCmd),
+                                       cl::cat(relcCategory));
+static cl::opt<unsigned>
+    graphRc("rc",
+            cl::desc("The release candidate number ({rc} and the parameter "
+                     "of a parameterised stage); without it, '{rc}' stays"),
+            cl::value_desc("n"), cl::sub(graphCmd), cl::cat(relcCategory));
+
+static cl::SubCommand emitCmd("emit",
+                              "Generate CI configuration from a release plan");
+static cl::list<std::string> emitArgs(cl::Positional, cl::OneOrMore,
+                                      cl::desc("github|gitlab <release file>"),
+                                      cl::sub(emitCmd), cl::cat(relcCategory));
+static cl::opt<std::string>
+    emitOutput("o",
+               cl::desc("Output: the workflows directory (github) or the "
+                        "file (gitlab)"),
+               cl::value_desc("path"), cl::Required, cl::sub(emitCmd),
+               cl::cat(relcCategory));
+static cl::opt<bool> emitCheck(
+    "check",
+    cl::desc("Write nothing; exit 1 with a diff if the output is stale"),
+    cl::sub(emitCmd), cl::cat(relcCategory));
+static cl::opt<std::string> emitLock(
+    "lock",
+    cl::desc("The actions lock (default: actions.lock.yaml beside the plan "
+             "or in a directory above it)"),
+    cl::value_desc("file"), cl::sub(emitCmd), cl::cat(relcCategory));
+static cl::opt<bool> emitNoSplit(
+    "no-split",
+    cl::desc("Refuse a build over the backend's jobs-per-matrix limit "
+             "instead of splitting it"),
+    cl::sub(emitCmd), cl::cat(relcCategory));
+
 static cl::SubCommand fmtCmd("fmt", "Rewrite plan files in canonical layout");
 static cl::list<std::string> fmtFiles(cl::Positional, cl::OneOrMore,
                                       cl::desc("<plan files>"), cl::sub(fmtCmd),
@@ -96,7 +145,8 @@ static cl::opt<unsigned>
     errorLimit("error-limit",
                cl::desc("Stop reporting after this many errors (0: no limit)"),
                cl::init(20), cl::sub(checkCmd), cl::sub(fmtCmd),
-               cl::sub(matrixCmd), cl::cat(relcCategory));
+               cl::sub(matrixCmd), cl::sub(graphCmd), cl::sub(emitCmd),
+               cl::cat(relcCategory));
 
 static void printVersion(llvm::raw_ostream &os) {
   os << "relc " << RELC_VERSION << "\n";
@@ -109,11 +159,14 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
   cl::HideUnrelatedOptions(relcCategory, checkCmd);
   cl::HideUnrelatedOptions(relcCategory, fmtCmd);
   cl::HideUnrelatedOptions(relcCategory, matrixCmd);
+  cl::HideUnrelatedOptions(relcCategory, graphCmd);
+  cl::HideUnrelatedOptions(relcCategory, emitCmd);
   cl::SetVersionPrinter(printVersion);
 
   if (argv.size() < 2) {
     err << "usage: relc <command> [options] <files>\n"
-           "commands: check, fmt, matrix; 'relc --help' says more\n";
+           "commands: check, fmt, matrix, graph, emit; 'relc --help' says "
+           "more\n";
     return 2;
   }
   if (!cl::ParseCommandLineOptions(
@@ -121,7 +174,9 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
           "relc: a declarative release-plan compiler\n\n"
           "  relc check [--emit=ast] FILE...   parse and check plans\n"
           "  relc fmt [--check] FILE...        canonical layout\n"
-          "  relc matrix [--format=F] FILE...  the legs of release matrices\n\n"
+          "  relc matrix [--format=F] FILE...  the legs of release matrices\n"
+          "  relc graph [--format=F] FILE      the step graph of a release\n"
+          "  relc emit github|gitlab FILE -o OUT  CI configuration\n\n"
           "Exit codes: 0 clean, 1 the input has errors, 2 usage or I/O "
           "problems.\n",
           &err, nullptr, /*LongOptionsUseDoubleDash=*/true))
@@ -146,6 +201,31 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.errorLimit = errorLimit;
     return runMatrix(opts, out, err);
   }
+  if (graphCmd) {
+    GraphOptions opts;
+    opts.file = graphFile;
+    opts.format = graphFormat;
+    opts.stage = graphStage;
+    opts.rc = graphRc.getNumOccurrences() ? int(graphRc) : -1;
+    opts.errorLimit = errorLimit;
+    return runGraph(opts, out, err);
+  }
+  if (emitCmd) {
+    if (emitArgs.size() != 2 ||
+        (emitArgs[0] != "github" && emitArgs[0] != "gitlab")) {
+      err << "relc emit: usage: relc emit github|gitlab PLAN -o OUTPUT\n";
+      return 2;
+    }
+    EmitOptions opts;
+    opts.backend = emitArgs[0];
+    opts.file = emitArgs[1];
+    opts.output = emitOutput;
+    opts.lock = emitLock;
+    opts.check = emitCheck;
+    opts.split = !emitNoSplit;
+    opts.errorLimit = errorLimit;
+    return runEmit(opts, out, err);
+  }
   if (fmtCmd) {
     FmtOptions opts;
     opts.files.assign(fmtFiles.begin(), fmtFiles.end());
@@ -154,6 +234,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.errorLimit = errorLimit;
     return runFmt(opts, out, err);
   }
-  err << "relc: error: no command given; commands: check, fmt, matrix\n";
+  err << "relc: error: no command given; commands: check, fmt, matrix, graph, "
+         "emit\n";
   return 2;
 }

@@ -345,16 +345,7 @@ int relc::runMatrix(const MatrixOptions &opts, llvm::raw_ostream &out,
   PlanLoader loader(diags);
   std::vector<std::unique_ptr<Plan>> plans;
   for (const std::string &path : opts.files) {
-    std::optional<LoadedPlan> loaded = loader.load(path);
-    if (!loaded)
-      continue;
-    if (loaded->file->kind != ast::File::Kind::Release) {
-      diags.report(DiagKind::MisplacedItem, loaded->file->unitRange.Start,
-                   "'relc matrix' takes release files; this is the project");
-      continue;
-    }
-    std::unique_ptr<Plan> plan =
-        analyze(diags, *loaded->file, *loaded->project);
+    std::unique_ptr<Plan> plan = loadRelease(loader, diags, path, "matrix");
     if (!plan)
       continue;
     if (!opts.channel.empty() && plan->channelIndex(opts.channel) < 0) {

@@ -10,6 +10,7 @@
 
 #include "AST/Formatter.h"
 #include "Basic/SourceFiles.h"
+#include "Sema/Sema.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -137,4 +138,20 @@ const ast::File *PlanLoader::parseOnly(llvm::StringRef path) {
   if (file)
     unlinked.push_back(std::move(file));
   return result;
+}
+
+std::unique_ptr<sema::Plan> relc::loadRelease(PlanLoader &loader,
+                                              DiagnosticEngine &diags,
+                                              llvm::StringRef path,
+                                              llvm::StringRef command) {
+  std::optional<LoadedPlan> loaded = loader.load(path);
+  if (!loaded)
+    return nullptr;
+  if (loaded->file->kind != ast::File::Kind::Release) {
+    diags.report(DiagKind::MisplacedItem, loaded->file->unitRange.Start,
+                 "'relc " + command + "' takes release files; this is the " +
+                     "project");
+    return nullptr;
+  }
+  return sema::analyze(diags, *loaded->file, *loaded->project);
 }

@@ -50,6 +50,18 @@ private:
   std::vector<std::unique_ptr<ast::File>> unlinked; ///< From parseOnly.
 };
 
+namespace sema {
+struct Plan;
+}
+
+/// Loads and checks a release file for a command that works on releases
+/// (`relc matrix`, `relc graph`, `relc emit`); null after reporting, also
+/// when \p path is a project file.
+std::unique_ptr<sema::Plan> loadRelease(PlanLoader &loader,
+                                        DiagnosticEngine &diags,
+                                        llvm::StringRef path,
+                                        llvm::StringRef command);
+
 } // namespace relc
 
 #endif // RELC_DRIVER_PLANLOADER_H

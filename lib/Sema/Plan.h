@@ -109,8 +109,10 @@ struct Plan {
   const ast::File *file = nullptr, *projectFile = nullptr;
   std::unique_ptr<compat::Model> model;
   std::map<std::string, std::string> repo; ///< Settings as written.
-  std::vector<std::string> channels;       ///< Widest first.
-  std::vector<Milestone> milestones;       ///< In date order.
+  /// Patch policy settings: `categories` -> its names; a number as text.
+  std::map<std::string, std::vector<std::string>> policy;
+  std::vector<std::string> channels; ///< Widest first.
+  std::vector<Milestone> milestones; ///< In date order.
   std::vector<Patch> patches;
   std::vector<Check> checks;
   std::vector<Stage> stages; ///< In dependency order.

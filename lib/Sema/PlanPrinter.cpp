@@ -6,6 +6,7 @@
 // not built, pointing at the plan and model lines responsible.
 //
 //===----------------------------------------------------------------------===//
+#include "Basic/SourceFiles.h"
 #include "Basic/Words.h"
 #include "Sema/Sema.h"
 
@@ -67,15 +68,6 @@ void sema::printPlan(const Plan &plan, llvm::raw_ostream &os) {
 }
 
 /// "file:line:col" of a location, for explanations.
-static std::string where(const llvm::SourceMgr &sm, llvm::SMLoc loc) {
-  unsigned buf = sm.FindBufferContainingLoc(loc);
-  if (!buf)
-    return "?";
-  auto [line, col] = sm.getLineAndColumn(loc, buf);
-  return (sm.getMemoryBuffer(buf)->getBufferIdentifier() + ":" +
-          llvm::Twine(line) + ":" + llvm::Twine(col))
-      .str();
-}
 
 /// For a leg with a value no axis lists: why each include that binds one
 /// of its values does not add it.
@@ -114,7 +106,7 @@ static void explainIncludes(const llvm::SourceMgr &sm, const Matrix &m,
     // only its condition can keep the leg out.
     if (reason.empty() && inc->where)
       reason = "its 'where' does not hold for it";
-    os << "  the include at " << where(sm, inc->range.Start) << ": "
+    os << "  the include at " << locationString(sm, inc->range.Start) << ": "
        << (reason.empty() ? "it does not add it" : reason) << "\n";
   }
 }
@@ -146,7 +138,7 @@ bool sema::explainLeg(DiagnosticEngine &diags, const Plan &plan,
     if (row[a] < 0) {
       os << "leg (" << spec.trim() << ") is not built: axis '" << m.axes[a].name
          << "' of matrix '" << m.name << "' does not list '" << want << "' ("
-         << where(sm, m.axes[a].range.Start) << ")\n";
+         << locationString(sm, m.axes[a].range.Start) << ")\n";
       return true;
     }
   }
@@ -169,12 +161,12 @@ bool sema::explainLeg(DiagnosticEngine &diags, const Plan &plan,
     if (m.legOrigins[leg].include >= 0) {
       const ast::MatrixEntry *inc = m.includes[m.legOrigins[leg].include];
       os << "leg " << name << " is built: added by the include at "
-         << where(sm, inc->range.Start) << "\n";
+         << locationString(sm, inc->range.Start) << "\n";
     } else {
       os << "leg " << name << " is built: every value is listed by its axis";
       for (size_t a = 0; a < m.axes.size(); ++a)
         os << (a ? ", " : " (") << m.axes[a].name << " at "
-           << where(sm, m.value(leg, a).range.Start);
+           << locationString(sm, m.value(leg, a).range.Start);
       os << ") and no exclude removes it\n";
     }
     std::vector<std::string> chans;
@@ -216,8 +208,8 @@ bool sema::explainLeg(DiagnosticEngine &diags, const Plan &plan,
                                   : nullptr;
     if (c && compat::evaluate(*c, view) &&
         (!ex->where || (w && compat::evaluate(*w, view)))) {
-      os << ": removed by the exclude at " << where(sm, ex->range.Start)
-         << "\n";
+      os << ": removed by the exclude at "
+         << locationString(sm, ex->range.Start) << "\n";
       found = true;
       break;
     }
@@ -231,6 +223,6 @@ bool sema::explainLeg(DiagnosticEngine &diags, const Plan &plan,
         compat::evaluate(*r.compiledWhen, view) &&
         !compat::evaluate(*r.compiledRequire, view))
       os << "  model rule '" << r.id << "' forbids it too: " << r.why << " ("
-         << where(sm, r.loc) << ")\n";
+         << locationString(sm, r.loc) << ")\n";
   return true;
 }

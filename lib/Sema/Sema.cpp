@@ -275,6 +275,13 @@ void Sema::checkPolicy() {
         continue;
       }
       policyByName.emplace(s.key.text, &s);
+      std::vector<std::string> &values = plan->policy[s.key.text];
+      for (const ast::ExprPtr &e : s.values) {
+        if (auto *p = llvm::dyn_cast<ast::PathExpr>(e.get()))
+          values.push_back(p->str());
+        else if (auto *v = llvm::dyn_cast<ast::VersionExpr>(e.get()))
+          values.push_back(v->str());
+      }
       bool flag = s.key.text == "only_latest_minor";
       bool number = s.key.text == "max_per_minor";
       if (flag && !s.values.empty())

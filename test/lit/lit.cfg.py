@@ -25,3 +25,11 @@ config.environment["PATH"] = os.pathsep.join(
 config.environment["LC_ALL"] = "C.UTF-8"
 config.substitutions.append(("%relc_root", repo_root))
 config.substitutions.append(("%plans", os.path.join(repo_root, "plans")))
+# Independent checkers for the CI files relc emits (test/validators).
+validators = os.path.join(repo_root, "test", "validators")
+config.substitutions.append(
+    ("%check-github", "/usr/bin/node " + os.path.join(validators, "check-github.mjs")))
+config.substitutions.append(
+    ("%check-schema", "/usr/bin/python3 " + os.path.join(validators, "check-schema.py")))
+config.substitutions.append(
+    ("%check-static", "/usr/bin/python3 " + os.path.join(validators, "check-static.py")))

@@ -1,0 +1,99 @@
+//===- EmitCommand.cpp - relc emit github|gitlab --------------------------===//
+//
+// Checks the release, lowers it to its step graph and writes (or, with
+// --check, compares) the CI configuration for one backend.
+//
+//===----------------------------------------------------------------------===//
+#include "Driver/Commands.h"
+#include "Driver/PlanLoader.h"
+#include "Emit/Emit.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace relc;
+
+#ifndef RELC_VERSION
+#define RELC_VERSION "0.0.0"
+#endif
+
+/// `actions.lock.yaml` in the plan's directory or the nearest above it, as
+/// a path relative like the plan's (the header names it, and must not
+/// change with where the checkout is).
+static std::string findLock(llvm::StringRef plan) {
+  std::string dir = llvm::sys::path::parent_path(plan).str();
+  while (true) {
+    llvm::SmallString<256> candidate(dir);
+    llvm::sys::path::append(candidate, "actions.lock.yaml");
+    if (llvm::sys::fs::exists(candidate))
+      return std::string(candidate);
+    if (dir.empty())
+      return "";
+    dir = llvm::sys::path::parent_path(dir).str();
+  }
+}
+
+int relc::runEmit(const EmitOptions &opts, llvm::raw_ostream &out,
+                  llvm::raw_ostream &err) {
+  llvm::SourceMgr sm;
+  DiagnosticEngine diags(sm, err);
+  diags.setErrorLimit(opts.errorLimit);
+  PlanLoader loader(diags);
+  std::unique_ptr<sema::Plan> plan =
+      loadRelease(loader, diags, opts.file, "emit");
+  std::optional<emit::ActionsLock> lock;
+  bool github = opts.backend == "github";
+  if (plan && github) {
+    std::string lockPath = opts.lock.empty() ? findLock(opts.file) : opts.lock;
+    if (lockPath.empty())
+      diags.report(DiagKind::ActionsLock, llvm::SMRange(),
+                   "no actions.lock.yaml beside " + opts.file +
+                       " or above it; write one or pass --lock");
+    else
+      lock = emit::loadActionsLock(diags, lockPath);
+  }
+  diags.flush();
+  if (!plan || diags.hasErrors() || (github && !lock))
+    return diags.hasErrors() ? diags.exitCode() : 1;
+
+  graph::Graph g = graph::lower(*plan, {}, sm, opts.file);
+  // Not the output path: the same plan gives the same bytes wherever the
+  // files are written.
+  std::string command = "relc emit " + opts.backend + " " + opts.file +
+                        (github ? " -o <this directory>" : " -o <this file>");
+  emit::Context ctx{
+      *plan, g, emit::header(sm, opts.file, command, RELC_VERSION), opts.split};
+  std::vector<emit::Output> outputs;
+  std::string dir = opts.output;
+  std::function<bool(llvm::StringRef)> owned;
+  if (github) {
+    std::optional<std::vector<emit::Output>> files =
+        emit::github(diags, ctx, *lock);
+    if (!files) {
+      diags.flush();
+      return diags.exitCode();
+    }
+    outputs = std::move(*files);
+    // Files of this release that relc wrote before; not other releases'.
+    std::string prefix =
+        "relc-" + graph::slug(g.project) + "-" + graph::slug(g.version) + "-";
+    owned = [prefix](llvm::StringRef name) {
+      return name.startswith(prefix) && name.endswith(".yml");
+    };
+  } else {
+    std::optional<emit::Output> file = emit::gitlab(diags, ctx);
+    if (!file) {
+      diags.flush();
+      return diags.exitCode();
+    }
+    file->path = llvm::sys::path::filename(opts.output).str();
+    dir = llvm::sys::path::parent_path(opts.output).str();
+    if (dir.empty())
+      dir = ".";
+    outputs.push_back(std::move(*file));
+    owned = [](llvm::StringRef) { return false; };
+  }
+  return emit::writeOrCheck(diags, outputs, dir, opts.check, owned, out);
+}

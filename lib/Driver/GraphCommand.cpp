@@ -1,0 +1,56 @@
+//===- GraphCommand.cpp - relc graph --------------------------------------===//
+//
+// Prints the step graph of a release: what `relc run` would walk and what
+// `relc emit` turns into CI jobs.
+//
+//===----------------------------------------------------------------------===//
+#include "Driver/Commands.h"
+#include "Driver/PlanLoader.h"
+#include "Graph/Graph.h"
+
+#include "Basic/Suggest.h"
+
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace relc;
+
+int relc::runGraph(const GraphOptions &opts, llvm::raw_ostream &out,
+                   llvm::raw_ostream &err) {
+  llvm::SourceMgr sm;
+  DiagnosticEngine diags(sm, err);
+  diags.setErrorLimit(opts.errorLimit);
+  PlanLoader loader(diags);
+  std::unique_ptr<sema::Plan> plan =
+      loadRelease(loader, diags, opts.file, "graph");
+  if (plan && !opts.stage.empty()) {
+    std::vector<std::string> names;
+    for (const sema::Stage &s : plan->stages)
+      names.push_back(s.name);
+    if (!llvm::is_contained(names, opts.stage))
+      diags.report(DiagKind::UnknownName, llvm::SMRange(),
+                   "plan " + opts.file + " has no stage '" + opts.stage + "'" +
+                       didYouMean(opts.stage, names));
+  }
+  diags.flush();
+  if (!plan || diags.hasErrors())
+    return diags.hasErrors() ? diags.exitCode() : 1;
+
+  graph::LowerOptions lo;
+  lo.stage = opts.stage;
+  if (opts.rc >= 0)
+    lo.rc = unsigned(opts.rc);
+  graph::Graph g = graph::lower(*plan, lo, sm, opts.file);
+  switch (opts.format) {
+  case GraphOptions::Format::Json:
+    graph::printJson(g, out);
+    break;
+  case GraphOptions::Format::Dot:
+    graph::printDot(g, out);
+    break;
+  case GraphOptions::Format::Mermaid:
+    graph::printMermaid(g, out);
+    break;
+  }
+  return 0;
+}

@@ -1,0 +1,78 @@
+//===- Emit.h - CI files generated from the step graph ----------*- C++ -*-===//
+//
+// `relc emit github` and `relc emit gitlab` turn a release's step graph into
+// CI configuration in which every job runs `relc run --step`, so CI is the
+// distributed executor of the same graph `relc run` walks. Output is
+// deterministic (same inputs, same bytes) and starts with a header naming
+// the plan and a hash of every input, so `--check` can tell stale files.
+//
+//===----------------------------------------------------------------------===//
+#ifndef RELC_EMIT_EMIT_H
+#define RELC_EMIT_EMIT_H
+
+#include "Basic/Diagnostics.h"
+#include "Graph/Graph.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace relc::emit {
+
+/// One pinned action: `actions/checkout` at a full commit SHA.
+struct PinnedAction {
+  std::string version, sha;
+};
+using ActionsLock = std::map<std::string, PinnedAction>;
+
+/// Reads the actions lock file (YAML: `actions: {NAME: {version, sha}}`)
+/// through \p diags' SourceMgr, so it counts as an input of the header hash.
+std::optional<ActionsLock> loadActionsLock(DiagnosticEngine &diags,
+                                           llvm::StringRef path);
+
+/// A generated file: where it goes (relative to the output) and its text.
+struct Output {
+  std::string path;
+  std::string text;
+};
+
+struct Context {
+  const sema::Plan &plan;
+  const graph::Graph &graph;
+  std::string header; ///< Comment lines every output starts with.
+  bool split = true;  ///< Split matrices over the limit; else refuse.
+};
+
+/// The header: what generated the file, from what, and the hash of every
+/// file \p sm holds (plans, models, lock file) and relc's version.
+std::string header(const llvm::SourceMgr &sm, llvm::StringRef planPath,
+                   llvm::StringRef command, llvm::StringRef relcVersion);
+
+/// One workflow per stage, under `.github/workflows` naming. Null after
+/// reporting (an action missing from the lock, a refused split).
+std::optional<std::vector<Output>>
+github(DiagnosticEngine &diags, const Context &ctx, const ActionsLock &lock);
+
+std::optional<Output> gitlab(DiagnosticEngine &diags, const Context &ctx);
+
+/// GitHub refuses a matrix of more than 256 jobs; GitLab a `parallel` of
+/// more than 200.
+constexpr size_t githubMatrixLimit = 256;
+constexpr size_t gitlabParallelLimit = 200;
+
+/// Writes \p outputs under \p dir atomically, or with \p check compares and
+/// prints a unified diff of each difference to \p out. Returns the exit
+/// code. \p owned says which existing files in \p dir relc made (so a
+/// file it would no longer make counts as stale).
+int writeOrCheck(DiagnosticEngine &diags, const std::vector<Output> &outputs,
+                 llvm::StringRef dir, bool check,
+                 llvm::function_ref<bool(llvm::StringRef)> owned,
+                 llvm::raw_ostream &out);
+
+/// A unified diff of \p a and \p b (3 lines of context); empty if equal.
+std::string unifiedDiff(llvm::StringRef a, llvm::StringRef b,
+                        llvm::StringRef aName, llvm::StringRef bName);
+
+} // namespace relc::emit
+
+#endif // RELC_EMIT_EMIT_H

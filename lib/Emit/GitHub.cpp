@@ -1,0 +1,224 @@
+//===- GitHub.cpp - GitHub Actions workflows from the step graph ----------===//
+//
+// One workflow per stage, since stages start at different times (a date, a
+// tag push, another stage's success, a person). Secure by default: no
+// permissions at the top, the least grant per job, credentials not kept in
+// the checkout, every action pinned to a commit from the lock file, and no
+// `${{ }}` in any script (values reach scripts through `env:`).
+//
+//===----------------------------------------------------------------------===//
+#include "Emit/Emit.h"
+#include "Emit/Jobs.h"
+#include "Emit/Yaml.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace relc;
+using namespace relc::emit;
+using YNode = yaml::Node;
+using GNode = graph::Node;
+
+static std::string workflowName(const graph::Graph &g, llvm::StringRef stage) {
+  return g.project + " " + g.version + " " + stage.str();
+}
+
+static std::string workflowFile(const graph::Graph &g, llvm::StringRef stage) {
+  return "relc-" + graph::slug(g.project) + "-" + graph::slug(g.version) + "-" +
+         graph::slug(stage) + ".yml";
+}
+
+/// The `uses:` of \p action pinned from the lock, with its version as a
+/// comment; reports an action the lock lacks.
+static std::optional<YNode> pinned(DiagnosticEngine &diags,
+                                   const ActionsLock &lock,
+                                   llvm::StringRef action) {
+  auto it = lock.find(action.str());
+  if (it == lock.end()) {
+    diags.report(DiagKind::ActionsLock, llvm::SMRange(),
+                 "action '" + action +
+                     "' is not in the actions lock; add it with its version "
+                     "and full commit sha");
+    return std::nullopt;
+  }
+  return YNode::str(action.str() + "@" + it->second.sha, it->second.version);
+}
+
+static YNode triggers(const graph::Graph &g, const graph::StageInfo &s) {
+  YNode on;
+  // A stage that tags an RC is started by pushing such a tag, too.
+  if (!s.params.empty())
+    for (const GNode &n : g.nodes)
+      if (n.stage == s.name && n.kind == GNode::Kind::Tag) {
+        std::string pattern = *n.field("name");
+        size_t at = pattern.find("{rc}");
+        if (at == std::string::npos)
+          continue;
+        pattern.replace(at, 4, "*");
+        on["push"]["tags"].push(YNode::str(pattern));
+      }
+  if (!s.after.empty()) {
+    YNode &run = on["workflow_run"];
+    for (const std::string &a : s.after)
+      run["workflows"].push(YNode::str(workflowName(g, a)));
+    run["types"].push(YNode::str("completed"));
+  }
+  YNode &dispatch = on["workflow_dispatch"];
+  if (!s.params.empty()) {
+    YNode &rc = dispatch["inputs"]["rc"];
+    rc.set("description", YNode::str("release candidate number"));
+    rc.set("required", YNode::boolean(false));
+    rc.set("type", YNode::str("string"));
+  } else {
+    dispatch = YNode::mapping();
+  }
+  if (s.notBefore) {
+    // Every year on the date; the stage's wait step refuses earlier runs.
+    YNode cron;
+    cron.set("cron",
+             YNode::str("0 0 " + std::to_string(s.notBefore->day()) + " " +
+                        std::to_string(s.notBefore->month()) + " *"));
+    on["schedule"].push(std::move(cron));
+  }
+  return on;
+}
+
+static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
+                                const ActionsLock &lock,
+                                const graph::StageInfo &s, const Job &j,
+                                bool entry) {
+  YNode out;
+  const GNode &first = *j.nodes.front();
+  if (j.matrix) {
+    out.set("name", YNode::str("build " + *first.field("matrix") +
+                               " (${{ matrix.leg }})"));
+  } else {
+    out.set(
+        "name",
+        YNode::str(stepLabel(first) +
+                   (j.nodes.size() > 1
+                        ? " and " + std::to_string(j.nodes.size() - 1) + " more"
+                        : "")));
+  }
+  out.set("runs-on", YNode::str("ubuntu-latest"));
+  if (!j.needs.empty()) {
+    YNode &needs = out["needs"];
+    for (const std::string &n : j.needs)
+      needs.push(YNode::str(n));
+  }
+  if (entry && !s.after.empty())
+    out.set("if", YNode::str("github.event_name != 'workflow_run' || "
+                             "github.event.workflow_run.conclusion == "
+                             "'success'"));
+  if (!j.environment.empty())
+    out.set("environment", YNode::str(j.environment));
+  YNode &perms = out["permissions"];
+  perms.set("contents", YNode::str(j.writesGit ? "write" : "read"));
+  if (j.publishes)
+    perms.set("id-token", YNode::str("write"));
+  if (j.irreversible) {
+    YNode &c = out["concurrency"];
+    c.set("group", YNode::str("relc-" + graph::slug(ctx.graph.project) + "-" +
+                              graph::slug(ctx.graph.version) + "-" + s.name +
+                              "-" + j.id));
+    c.set("cancel-in-progress", YNode::boolean(false));
+  }
+  if (const std::string *t = first.field("timeout"))
+    if (std::optional<Duration> d = Duration::parse(*t))
+      out.set("timeout-minutes", YNode::number((d->inSeconds() + 59) / 60));
+  if (j.matrix) {
+    YNode &strategy = out["strategy"];
+    strategy.set("fail-fast", YNode::boolean(false));
+    YNode &include = strategy["matrix"]["include"];
+    for (const GNode *n : j.nodes) {
+      YNode leg;
+      leg.set("step", YNode::str(n->id));
+      std::vector<std::string> values;
+      for (const auto &[axis, value] : n->leg)
+        values.push_back(value);
+      leg.set("leg", YNode::str(llvm::join(values, ", ")));
+      for (const auto &[axis, value] : n->leg)
+        leg.set(axis, YNode::str(value));
+      include.push(std::move(leg));
+    }
+  }
+  YNode &steps = out["steps"];
+  std::optional<YNode> checkout = pinned(diags, lock, "actions/checkout");
+  if (!checkout)
+    return std::nullopt;
+  YNode co;
+  co.set("name", YNode::str("Check out"));
+  co.set("uses", *checkout);
+  co["with"].set("persist-credentials", YNode::boolean(false));
+  co["with"].set("fetch-depth", YNode::number(0));
+  steps.push(std::move(co));
+  auto step = [&](const std::string &name, YNode stepId, bool git) {
+    YNode st;
+    st.set("name", YNode::str(name));
+    YNode &env = st["env"];
+    env.set("RELC_STEP", std::move(stepId));
+    // Git steps push with the job's token, passed by name: never written
+    // into the checkout, never in a script.
+    if (git)
+      env.set("RELC_GIT_TOKEN", YNode::str("${{ secrets.GITHUB_TOKEN }}"));
+    // A literal block: the command reads as it runs.
+    st.set("run", YNode::str(runCommand(s.name) + "\n"));
+    steps.push(std::move(st));
+  };
+  if (j.matrix)
+    step("build " + *first.field("matrix"), YNode::str("${{ matrix.step }}"),
+         false);
+  else
+    for (const GNode *n : j.nodes)
+      step(stepLabel(*n), YNode::str(n->id),
+           n->kind == GNode::Kind::Branch || n->kind == GNode::Kind::Tag ||
+               n->kind == GNode::Kind::Commit);
+  applyOverlays(ctx.plan, "github", j.id, out);
+  return out;
+}
+
+std::optional<std::vector<Output>> emit::github(DiagnosticEngine &diags,
+                                                const Context &ctx,
+                                                const ActionsLock &lock) {
+  std::vector<Output> outputs;
+  bool ok = true;
+  for (const graph::StageInfo &s : ctx.graph.stages) {
+    std::vector<Job> jobs = stageJobs(ctx.graph, s.name, githubMatrixLimit);
+    if (!ctx.split)
+      for (const Job &j : jobs)
+        if (j.part == 1) {
+          diags.report(DiagKind::MatrixTooLarge, llvm::SMRange(),
+                       "stage '" + s.name + "' builds more than " +
+                           std::to_string(githubMatrixLimit) +
+                           " legs of one matrix, GitHub's limit per job, and "
+                           "splitting is refused (--no-split)");
+          ok = false;
+        }
+    YNode wf;
+    wf.set("name", YNode::str(workflowName(ctx.graph, s.name)));
+    wf.set("on", triggers(ctx.graph, s));
+    wf.set("permissions", YNode::mapping());
+    YNode &env = wf["env"];
+    env.set("RELC_PLAN", YNode::str(ctx.graph.file));
+    if (!s.params.empty())
+      env.set("RELC_RC", YNode::str("${{ inputs.rc }}"));
+    YNode &jobsNode = wf["jobs"];
+    for (size_t k = 0; k < jobs.size(); ++k) {
+      std::optional<YNode> j =
+          job(diags, ctx, lock, s, jobs[k], jobs[k].needs.empty());
+      if (!j)
+        return std::nullopt;
+      jobsNode.set(jobs[k].id, std::move(*j));
+    }
+    if (jobs.empty())
+      continue;
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << ctx.header;
+    yaml::write(wf, os);
+    outputs.push_back({workflowFile(ctx.graph, s.name), os.str()});
+  }
+  if (!ok)
+    return std::nullopt;
+  return outputs;
+}

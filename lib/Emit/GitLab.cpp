@@ -1,0 +1,114 @@
+//===- GitLab.cpp - .gitlab-ci.yml from the step graph --------------------===//
+//
+// One pipeline holds every stage, in the plan's stage order. A stage starts
+// by hand (its first jobs are manual: a release manager, or a pipeline
+// schedule, starts it on its date); an approval is a manual job in a
+// protected environment; publishing jobs share a resource group so two
+// never run at once; builds use `parallel: matrix`, one entry per leg, cut
+// at GitLab's 200.
+//
+//===----------------------------------------------------------------------===//
+#include "Emit/Emit.h"
+#include "Emit/Jobs.h"
+#include "Emit/Yaml.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace relc;
+using namespace relc::emit;
+using YNode = yaml::Node;
+using GNode = graph::Node;
+
+/// A GitLab variable name for an axis: `python` -> `PYTHON`.
+static std::string variable(llvm::StringRef axis) {
+  std::string v;
+  for (char c : axis)
+    v += llvm::isAlnum(c) ? llvm::toUpper(c) : '_';
+  return v;
+}
+
+/// `'cut/branch-release_branch'`: a single-quoted shell word.
+static std::string shellWord(llvm::StringRef s) {
+  std::string out = "'";
+  for (char c : s)
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
+                                   const Context &ctx) {
+  YNode root;
+  YNode &stages = root["stages"];
+  for (const graph::StageInfo &s : ctx.graph.stages)
+    stages.push(YNode::str(s.name));
+  root["variables"].set("RELC_PLAN", YNode::str(ctx.graph.file));
+
+  std::map<std::string, std::vector<std::string>> lastJobs; // Per stage.
+  for (const graph::StageInfo &s : ctx.graph.stages) {
+    std::vector<Job> jobs = stageJobs(ctx.graph, s.name, gitlabParallelLimit);
+    if (!ctx.split)
+      for (const Job &j : jobs)
+        if (j.part == 1) {
+          diags.report(DiagKind::MatrixTooLarge, llvm::SMRange(),
+                       "stage '" + s.name + "' builds more than " +
+                           std::to_string(gitlabParallelLimit) +
+                           " legs of one matrix, GitLab's 'parallel' limit, "
+                           "and splitting is refused (--no-split)");
+          return std::nullopt;
+        }
+    std::string prefix = graph::slug(s.name) + "-";
+    for (const Job &j : jobs) {
+      YNode job;
+      job.set("stage", YNode::str(s.name));
+      YNode &needs = job["needs"];
+      needs = YNode::sequence();
+      for (const std::string &n : j.needs)
+        needs.push(YNode::str(prefix + n));
+      bool entry = j.needs.empty();
+      if (entry)
+        for (const std::string &a : s.after)
+          for (const std::string &n : lastJobs[a])
+            needs.push(YNode::str(n));
+      if (!j.environment.empty() || entry)
+        job.set("when", YNode::str("manual"));
+      if (!j.environment.empty()) {
+        job["environment"].set("name", YNode::str(j.environment));
+        job["environment"].set("action", YNode::str("access"));
+      }
+      if (j.irreversible)
+        job.set("resource_group",
+                YNode::str("relc-" + graph::slug(ctx.graph.project) + "-" +
+                           graph::slug(ctx.graph.version) + "-" + s.name));
+      YNode &script = job["script"];
+      if (j.matrix) {
+        YNode &matrix = job["parallel"]["matrix"];
+        for (const GNode *n : j.nodes) {
+          YNode leg;
+          leg.set("RELC_STEP", YNode::str(n->id));
+          for (const auto &[axis, value] : n->leg)
+            leg.set(variable(axis), YNode::str(value));
+          matrix.push(std::move(leg));
+        }
+        script.push(YNode::str(runCommand(s.name)));
+      } else {
+        for (const GNode *n : j.nodes)
+          script.push(YNode::str("relc run \"$RELC_PLAN\" --stage " + s.name +
+                                 " --step " + shellWord(n->id) + " --execute"));
+      }
+      applyOverlays(ctx.plan, "gitlab", prefix + j.id, job);
+      root.set(prefix + j.id, std::move(job));
+    }
+    for (const Job &j : jobs)
+      if (!j.nodes.empty() && llvm::any_of(j.nodes, [&](const GNode *n) {
+            const graph::StageInfo *info = ctx.graph.stage(s.name);
+            return llvm::is_contained(info->exits, n->id);
+          }))
+        lastJobs[s.name].push_back(prefix + j.id);
+  }
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << ctx.header;
+  yaml::write(root, os);
+  return Output{".gitlab-ci.yml", os.str()};
+}

@@ -1,0 +1,55 @@
+//===- Jobs.h - Grouping a stage's steps into CI jobs -----------*- C++ -*-===//
+//
+// Both backends cut a stage the same way: the builds of one plan step make a
+// matrix job (split at the backend's limit); an approval starts a job gated
+// by its environment, holding every step after it up to the next build, so
+// the steps the approval is for run where its secrets are; other steps run
+// in order in one job. Jobs depend on the jobs holding their nodes' needs.
+//
+//===----------------------------------------------------------------------===//
+#ifndef RELC_EMIT_JOBS_H
+#define RELC_EMIT_JOBS_H
+
+#include "Graph/Graph.h"
+
+#include "Emit/Yaml.h"
+
+#include <string>
+#include <vector>
+
+namespace relc::emit {
+
+struct Job {
+  std::string id;
+  std::vector<const graph::Node *> nodes;
+  bool matrix = false;
+  unsigned part = 0;       ///< 1, 2, ... for the parts of a split matrix.
+  std::string environment; ///< The approval group gating the job.
+  std::vector<std::string> needs;
+  bool writesGit = false; ///< Branch, tag or commit steps.
+  bool publishes = false; ///< A `once` step: irreversible, outward.
+  bool irreversible = false;
+};
+
+/// The jobs of \p stage, build matrices cut into parts of at most \p limit.
+std::vector<Job> stageJobs(const graph::Graph &g, llvm::StringRef stage,
+                           size_t limit);
+
+/// `rc/tag-rc_tag` -> `tag-rc_tag`: a job id both backends accept.
+std::string jobId(llvm::StringRef text);
+
+/// The command a CI step runs for the node(s) of a job; the step id comes
+/// from the `RELC_STEP` environment variable, never from `${{ }}`.
+std::string runCommand(llvm::StringRef stage);
+
+/// Applies the plan's `overlay BACKEND "GLOB" {...}` entries (project
+/// first, then release) to \p job if its id matches.
+void applyOverlays(const sema::Plan &plan, llvm::StringRef backend,
+                   llvm::StringRef jobId, yaml::Node &job);
+
+/// A label for people: `branch release/2.4`, `build wheels (3.12, ...)`.
+std::string stepLabel(const graph::Node &n);
+
+} // namespace relc::emit
+
+#endif // RELC_EMIT_JOBS_H
