@@ -27,10 +27,10 @@ using namespace relc;
 
 int relc::runCheck(const CheckOptions &opts, llvm::raw_ostream &out,
                    llvm::raw_ostream &err) {
-  llvm::SourceMgr sm;
-  DiagnosticEngine diags(sm, err);
-  diags.setErrorLimit(opts.errorLimit);
-  PlanLoader loader(diags);
+  Session session(err, opts.errorLimit);
+  llvm::SourceMgr &sm = session.sm;
+  DiagnosticEngine &diags = session.diags;
+  PlanLoader &loader = session.loader;
   for (const std::string &path : opts.files) {
     // A model on its own: loaded and checked as a plan that names only it
     // would, so its authors need no plan to try it.
@@ -68,10 +68,10 @@ static std::string shape(const ast::File &file, const llvm::SourceMgr &sm) {
 
 int relc::runFmt(const FmtOptions &opts, llvm::raw_ostream &out,
                  llvm::raw_ostream &err) {
-  llvm::SourceMgr sm;
-  DiagnosticEngine diags(sm, err);
-  diags.setErrorLimit(opts.errorLimit);
-  PlanLoader loader(diags);
+  Session session(err, opts.errorLimit);
+  llvm::SourceMgr &sm = session.sm;
+  DiagnosticEngine &diags = session.diags;
+  PlanLoader &loader = session.loader;
   for (const std::string &path : opts.files) {
     const ast::File *file = loader.parseOnly(path);
     if (!file)

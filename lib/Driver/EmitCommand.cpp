@@ -37,10 +37,10 @@ static std::string findLock(llvm::StringRef plan) {
 
 int relc::runEmit(const EmitOptions &opts, llvm::raw_ostream &out,
                   llvm::raw_ostream &err) {
-  llvm::SourceMgr sm;
-  DiagnosticEngine diags(sm, err);
-  diags.setErrorLimit(opts.errorLimit);
-  PlanLoader loader(diags);
+  Session session(err, opts.errorLimit);
+  llvm::SourceMgr &sm = session.sm;
+  DiagnosticEngine &diags = session.diags;
+  PlanLoader &loader = session.loader;
   std::unique_ptr<sema::Plan> plan =
       loadRelease(loader, diags, opts.file, "emit");
   std::optional<emit::ActionsLock> lock;

@@ -17,10 +17,10 @@ using namespace relc;
 
 int relc::runGraph(const GraphOptions &opts, llvm::raw_ostream &out,
                    llvm::raw_ostream &err) {
-  llvm::SourceMgr sm;
-  DiagnosticEngine diags(sm, err);
-  diags.setErrorLimit(opts.errorLimit);
-  PlanLoader loader(diags);
+  Session session(err, opts.errorLimit);
+  llvm::SourceMgr &sm = session.sm;
+  DiagnosticEngine &diags = session.diags;
+  PlanLoader &loader = session.loader;
   std::unique_ptr<sema::Plan> plan =
       loadRelease(loader, diags, opts.file, "graph");
   if (plan && !opts.stage.empty()) {

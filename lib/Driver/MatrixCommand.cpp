@@ -339,10 +339,9 @@ void printCompatTable(const std::vector<std::unique_ptr<Plan>> &plans,
 
 int relc::runMatrix(const MatrixOptions &opts, llvm::raw_ostream &out,
                     llvm::raw_ostream &err) {
-  llvm::SourceMgr sm;
-  DiagnosticEngine diags(sm, err);
-  diags.setErrorLimit(opts.errorLimit);
-  PlanLoader loader(diags);
+  Session session(err, opts.errorLimit);
+  DiagnosticEngine &diags = session.diags;
+  PlanLoader &loader = session.loader;
   std::vector<std::unique_ptr<Plan>> plans;
   for (const std::string &path : opts.files) {
     std::unique_ptr<Plan> plan = loadRelease(loader, diags, path, "matrix");

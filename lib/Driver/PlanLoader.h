@@ -15,6 +15,7 @@
 #include "Syntax/Parser.h"
 
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/SourceMgr.h"
 
 #include <memory>
 
@@ -48,6 +49,18 @@ private:
   llvm::StringMap<std::unique_ptr<ast::File>> files;
   llvm::StringMap<bool> loading;
   std::vector<std::unique_ptr<ast::File>> unlinked; ///< From parseOnly.
+};
+
+/// What every command that reads plans starts with: the sources it reads,
+/// diagnostics about them printed to the command's error stream, and one
+/// loader so each file is read once.
+struct Session {
+  Session(llvm::raw_ostream &err, unsigned errorLimit) : diags(sm, err) {
+    diags.setErrorLimit(errorLimit);
+  }
+  llvm::SourceMgr sm;
+  DiagnosticEngine diags;
+  PlanLoader loader{diags};
 };
 
 namespace sema {

@@ -95,7 +95,7 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
   } else {
     out.set(
         "name",
-        YNode::str(stepLabel(first) +
+        YNode::str(first.summary() +
                    (j.nodes.size() > 1
                         ? " and " + std::to_string(j.nodes.size() - 1) + " more"
                         : "")));
@@ -170,7 +170,7 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
          false);
   else
     for (const GNode *n : j.nodes)
-      step(stepLabel(*n), YNode::str(n->id),
+      step(n->summary(), YNode::str(n->id),
            n->kind == GNode::Kind::Branch || n->kind == GNode::Kind::Tag ||
                n->kind == GNode::Kind::Commit);
   applyOverlays(ctx.plan, "github", j.id, out);

@@ -23,17 +23,6 @@ std::string emit::runCommand(llvm::StringRef stage) {
          " --step \"$RELC_STEP\" --execute";
 }
 
-std::string emit::stepLabel(const Node &n) {
-  std::string s = Node::kindName(n.kind).str();
-  for (llvm::StringRef f :
-       {"name", "file", "check", "group", "command", "date"})
-    if (const std::string *v = n.field(f)) {
-      s += " " + *v;
-      break;
-    }
-  return s;
-}
-
 std::vector<Job> emit::stageJobs(const graph::Graph &g, llvm::StringRef stage,
                                  size_t limit) {
   std::vector<Job> jobs;

@@ -47,9 +47,6 @@ std::string runCommand(llvm::StringRef stage);
 void applyOverlays(const sema::Plan &plan, llvm::StringRef backend,
                    llvm::StringRef jobId, yaml::Node &job);
 
-/// A label for people: `branch release/2.4`, `build wheels (3.12, ...)`.
-std::string stepLabel(const graph::Node &n);
-
 } // namespace relc::emit
 
 #endif // RELC_EMIT_JOBS_H

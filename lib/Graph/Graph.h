@@ -51,6 +51,8 @@ struct Node {
   std::string location; ///< `file:line:col` of the plan step.
 
   static llvm::StringRef kindName(Kind kind);
+  /// For people: the kind and what it works on (`branch release/2.4`).
+  std::string summary() const;
   const std::string *field(llvm::StringRef name) const;
 };
 

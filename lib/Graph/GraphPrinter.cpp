@@ -82,13 +82,7 @@ void graph::printJson(const Graph &g, llvm::raw_ostream &os) {
 
 /// A node's label for people: its kind and what it works on.
 static std::string label(const Node &n) {
-  std::string s = Node::kindName(n.kind).str();
-  for (llvm::StringRef f :
-       {"name", "file", "check", "group", "command", "date"})
-    if (const std::string *v = n.field(f)) {
-      s += " " + *v;
-      break;
-    }
+  std::string s = n.summary();
   if (n.kind == Node::Kind::Build) {
     std::vector<std::string> values;
     for (const auto &[axis, value] : n.leg)

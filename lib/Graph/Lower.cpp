@@ -45,6 +45,15 @@ llvm::StringRef Node::kindName(Kind kind) {
   return "?";
 }
 
+std::string Node::summary() const {
+  std::string s = kindName(kind).str();
+  for (llvm::StringRef f :
+       {"name", "file", "check", "group", "command", "date"})
+    if (const std::string *v = field(f))
+      return s + " " + *v;
+  return s;
+}
+
 const std::string *Node::field(llvm::StringRef name) const {
   for (const auto &[k, v] : fields)
     if (k == name)
