@@ -37,3 +37,11 @@ endif()
 # LLVM's lit and FileCheck (package llvm-14-tools) for the test suite.
 set(RELC_LIT ${RELC_LLVM_ROOT}/build/utils/lit/lit.py CACHE FILEPATH "lit.py")
 set(RELC_LLVM_TOOLS_DIR ${RELC_LLVM_ROOT}/bin CACHE PATH "FileCheck, not, count, split-file")
+
+# libgit2 1.5: only its headers at build time. The library is dlopen'ed by
+# the commands that touch git (lib/Git), so the others never load it and its
+# dozen dependencies (about 2 ms at every start).
+find_path(RELC_LIBGIT2_INCLUDE git2.h REQUIRED)
+add_library(relc_libgit2 INTERFACE)
+target_include_directories(relc_libgit2 SYSTEM INTERFACE ${RELC_LIBGIT2_INCLUDE})
+target_link_libraries(relc_libgit2 INTERFACE ${CMAKE_DL_LIBS})

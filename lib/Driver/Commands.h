@@ -8,6 +8,7 @@
 #ifndef RELC_DRIVER_COMMANDS_H
 #define RELC_DRIVER_COMMANDS_H
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,22 @@ struct EmitOptions {
 };
 int runEmit(const EmitOptions &opts, llvm::raw_ostream &out,
             llvm::raw_ostream &err);
+
+enum class RunFormat { Text, Json };
+struct RunOptions {
+  std::string file, stage, step;
+  std::optional<unsigned> rc;
+  std::string repo = ".", remote, stateDir, artifacts = ".";
+  bool execute = false;
+  std::vector<std::string> approvals;
+  std::string today; ///< YYYY-MM-DD; empty: the clock.
+  unsigned timeout = 3600;
+  RunFormat format = RunFormat::Text;
+  std::string debugKill;
+  unsigned errorLimit = 20;
+};
+int runRun(const RunOptions &opts, llvm::raw_ostream &out,
+           llvm::raw_ostream &err);
 
 struct FmtOptions {
   std::vector<std::string> files;

@@ -127,6 +127,69 @@ static cl::opt<bool> emitNoSplit(
              "instead of splitting it"),
     cl::sub(emitCmd), cl::cat(relcCategory));
 
+static cl::SubCommand
+    runCmd("run", "Run a stage of a release against its repository (a dry run "
+                  "unless --execute)");
+static cl::opt<std::string> runFile(cl::Positional, cl::Required,
+                                    cl::desc("<release file>"), cl::sub(runCmd),
+                                    cl::cat(relcCategory));
+static cl::opt<std::string> runStage("stage", cl::desc("The stage to run"),
+                                     cl::value_desc("name"), cl::Required,
+                                     cl::sub(runCmd), cl::cat(relcCategory));
+static cl::opt<unsigned> runRc(
+    "rc",
+    cl::desc("The release candidate number (default: RELC_RC, the RC tag CI "
+             "runs for, an unfinished run, or one more than the highest RC "
+             "tag on the remote)"),
+    cl::value_desc("n"), cl::sub(runCmd), cl::cat(relcCategory));
+static cl::opt<std::string>
+    runStep("step", cl::desc("Run only this step (as a CI job does)"),
+            cl::value_desc("id"), cl::sub(runCmd), cl::cat(relcCategory));
+static cl::opt<std::string>
+    runRepo("repo", cl::desc("The repository (default: the current directory)"),
+            cl::value_desc("path"), cl::init("."), cl::sub(runCmd),
+            cl::cat(relcCategory));
+static cl::opt<std::string> runRemote(
+    "remote",
+    cl::desc("The remote: a name or a URL (default: the plan's repo.remote)"),
+    cl::value_desc("name"), cl::sub(runCmd), cl::cat(relcCategory));
+static cl::opt<bool> runExecute(
+    "execute",
+    cl::desc("Act: create branches and tags, commit, push, run commands. "
+             "Without it, change nothing and say what would be done"),
+    cl::sub(runCmd), cl::cat(relcCategory));
+static cl::opt<std::string>
+    runStateDir("state-dir",
+                cl::desc("Where the journal and command logs go (default: "
+                         ".git/relc/<project>-<version>)"),
+                cl::value_desc("dir"), cl::sub(runCmd), cl::cat(relcCategory));
+static cl::list<std::string>
+    runApprove("approve", cl::desc("Give the approval of this group"),
+               cl::value_desc("group"), cl::sub(runCmd), cl::cat(relcCategory));
+static cl::opt<std::string> runToday(
+    "today",
+    cl::desc("Take this date as today for `on DATE` waits (rehearsals, tests)"),
+    cl::value_desc("YYYY-MM-DD"), cl::sub(runCmd), cl::cat(relcCategory));
+static cl::opt<std::string>
+    runArtifacts("artifacts",
+                 cl::desc("Where artifact_size checks look (default: .)"),
+                 cl::value_desc("dir"), cl::init("."), cl::sub(runCmd),
+                 cl::cat(relcCategory));
+static cl::opt<unsigned> runTimeout(
+    "timeout",
+    cl::desc("Seconds a command may run when its step sets no timeout"),
+    cl::init(3600), cl::sub(runCmd), cl::cat(relcCategory));
+static cl::opt<RunFormat> runFormat(
+    "format", cl::desc("Output format"), cl::init(RunFormat::Text),
+    cl::values(clEnumValN(RunFormat::Text, "text",
+                          "a line per step and a summary"),
+               clEnumValN(RunFormat::Json, "json", "one JSON document")),
+    cl::sub(runCmd), cl::cat(relcCategory));
+static cl::opt<std::string>
+    runDebugKill("debug-kill",
+                 cl::desc("Tests: SIGKILL relc after-step:N or after-act:N"),
+                 cl::Hidden, cl::sub(runCmd));
+
 static cl::SubCommand fmtCmd("fmt", "Rewrite plan files in canonical layout");
 static cl::list<std::string> fmtFiles(cl::Positional, cl::OneOrMore,
                                       cl::desc("<plan files>"), cl::sub(fmtCmd),
@@ -146,7 +209,7 @@ static cl::opt<unsigned>
                cl::desc("Stop reporting after this many errors (0: no limit)"),
                cl::init(20), cl::sub(checkCmd), cl::sub(fmtCmd),
                cl::sub(matrixCmd), cl::sub(graphCmd), cl::sub(emitCmd),
-               cl::cat(relcCategory));
+               cl::sub(runCmd), cl::cat(relcCategory));
 
 static void printVersion(llvm::raw_ostream &os) {
   os << "relc " << RELC_VERSION << "\n";
@@ -161,11 +224,12 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
   cl::HideUnrelatedOptions(relcCategory, matrixCmd);
   cl::HideUnrelatedOptions(relcCategory, graphCmd);
   cl::HideUnrelatedOptions(relcCategory, emitCmd);
+  cl::HideUnrelatedOptions(relcCategory, runCmd);
   cl::SetVersionPrinter(printVersion);
 
   if (argv.size() < 2) {
     err << "usage: relc <command> [options] <files>\n"
-           "commands: check, fmt, matrix, graph, emit; 'relc --help' says "
+           "commands: check, fmt, matrix, graph, emit, run; 'relc --help' says "
            "more\n";
     return 2;
   }
@@ -176,7 +240,9 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
           "  relc fmt [--check] FILE...        canonical layout\n"
           "  relc matrix [--format=F] FILE...  the legs of release matrices\n"
           "  relc graph [--format=F] FILE      the step graph of a release\n"
-          "  relc emit github|gitlab FILE -o OUT  CI configuration\n\n"
+          "  relc emit github|gitlab FILE -o OUT  CI configuration\n"
+          "  relc run FILE --stage S [--execute]  run a stage (dry by "
+          "default)\n\n"
           "Exit codes: 0 clean, 1 the input has errors, 2 usage or I/O "
           "problems.\n",
           &err, nullptr, /*LongOptionsUseDoubleDash=*/true))
@@ -226,6 +292,26 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.errorLimit = errorLimit;
     return runEmit(opts, out, err);
   }
+  if (runCmd) {
+    RunOptions opts;
+    opts.file = runFile;
+    opts.stage = runStage;
+    if (runRc.getNumOccurrences())
+      opts.rc = runRc;
+    opts.step = runStep;
+    opts.repo = runRepo;
+    opts.remote = runRemote;
+    opts.execute = runExecute;
+    opts.stateDir = runStateDir;
+    opts.approvals.assign(runApprove.begin(), runApprove.end());
+    opts.today = runToday;
+    opts.artifacts = runArtifacts;
+    opts.timeout = runTimeout;
+    opts.format = runFormat;
+    opts.debugKill = runDebugKill;
+    opts.errorLimit = errorLimit;
+    return runRun(opts, out, err);
+  }
   if (fmtCmd) {
     FmtOptions opts;
     opts.files.assign(fmtFiles.begin(), fmtFiles.end());
@@ -235,6 +321,6 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     return runFmt(opts, out, err);
   }
   err << "relc: error: no command given; commands: check, fmt, matrix, graph, "
-         "emit\n";
+         "emit, run\n";
   return 2;
 }

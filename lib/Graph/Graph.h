@@ -13,6 +13,8 @@
 
 #include "Sema/Plan.h"
 
+#include "llvm/Support/SMLoc.h"
+
 #include <map>
 #include <optional>
 #include <string>
@@ -49,6 +51,7 @@ struct Node {
   std::vector<std::pair<std::string, std::string>> leg;
   std::map<std::string, std::string> derived; ///< Build: derived values.
   std::string location; ///< `file:line:col` of the plan step.
+  llvm::SMLoc loc;      ///< The same, for diagnostics.
 
   static llvm::StringRef kindName(Kind kind);
   /// For people: the kind and what it works on (`branch release/2.4`).

@@ -244,8 +244,8 @@ Node &Lowerer::add(Node::Kind kind, std::string idTail, const ast::Step *step) {
   node.id = id;
   node.stage = stage->name;
   node.needs = previous;
-  node.location = locationString(sm, step ? step->range.Start
-                                          : stage->item->name.range.Start);
+  node.loc = step ? step->range.Start : stage->item->name.range.Start;
+  node.location = locationString(sm, node.loc);
   return node;
 }
 

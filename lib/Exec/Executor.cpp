@@ -1,0 +1,1002 @@
+//===- Executor.cpp - probe, act, verify, record --------------------------===//
+#include "Exec/Exec.h"
+
+#include "Basic/Diagnostics.h"
+#include "Basic/Suggest.h"
+#include "Exec/Checks.h"
+#include "Exec/Journal.h"
+#include "Git/Git.h"
+#include "Graph/Graph.h"
+#include "Sema/Plan.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <csignal>
+#include <ctime>
+#include <set>
+
+extern char **environ;
+
+using namespace relc;
+using namespace relc::exec;
+using git::Oid;
+using graph::Node;
+
+namespace {
+
+/// What happened to a step, as the progress line and the summary say it.
+enum class Status {
+  Done,     ///< Acted and verified.
+  Skipped,  ///< The world already matched.
+  Would,    ///< Dry run: the action it would take.
+  Passed,   ///< A check or a wait that holds.
+  Ci,       ///< Runs as a CI job (builds), nothing to do here.
+  Blocked,  ///< Needs an approval or a date.
+  Failed,   ///< A check failed, a command failed.
+  Conflict, ///< The world contradicts the plan.
+};
+
+llvm::StringRef statusName(Status s) {
+  switch (s) {
+  case Status::Done:
+    return "done";
+  case Status::Skipped:
+    return "skipped";
+  case Status::Would:
+    return "would";
+  case Status::Passed:
+    return "passed";
+  case Status::Ci:
+    return "ci";
+  case Status::Blocked:
+    return "blocked";
+  case Status::Failed:
+    return "failed";
+  case Status::Conflict:
+    return "conflict";
+  }
+  return "";
+}
+
+bool stops(Status s) {
+  return s == Status::Blocked || s == Status::Failed || s == Status::Conflict;
+}
+
+struct Outcome {
+  Outcome(Status status, std::string detail,
+          std::vector<std::string> findings = {}, bool acted = false)
+      : status(status), detail(std::move(detail)),
+        findings(std::move(findings)), acted(acted) {}
+  Status status;
+  std::string detail; ///< The probe's finding and what was (or would be) done.
+  std::vector<std::string> findings; ///< Checks: one line per problem.
+  bool acted = false;
+};
+
+/// A string field of a journal entry ("" if absent).
+llvm::StringRef field(const llvm::json::Object &e, llvm::StringRef key) {
+  return e.getString(key).getValueOr("");
+}
+
+class Executor {
+public:
+  Executor(const sema::Plan &plan, const llvm::SourceMgr &sm,
+           const RunOptions &opts, llvm::raw_ostream &out,
+           DiagnosticEngine &diags)
+      : plan(plan), sm(sm), opts(opts), out(out), diags(diags) {}
+
+  int run();
+
+private:
+  // Setting up.
+  bool setup();
+  bool resolveRc(std::optional<unsigned> &rc);
+  bool readWorld();
+  bool download();
+
+  // The world, as the remote says (plus, in a dry run, what earlier steps
+  // would have created).
+  std::optional<Oid> resolve(llvm::StringRef name) const;
+  const git::RemoteRef *ref(llvm::StringRef full) const;
+  void simulate(const std::string &full, const Oid &id);
+  bool relist();
+
+  Outcome step(const Node &n);
+  Outcome wait(const Node &n);
+  Outcome branch(const Node &n);
+  Outcome tag(const Node &n);
+  Outcome commit(const Node &n);
+  Outcome check(const Node &n);
+  Outcome approval(const Node &n);
+  Outcome shell(const Node &n);
+  Outcome runOnce(const Node &n);
+  Outcome runCommand(const Node &n, int &exitCode);
+
+  Outcome conflict(const Node &n, const llvm::Twine &msg);
+  Outcome failed(const Node &n, DiagKind kind, const llvm::Twine &msg);
+  bool gitError(llvm::Error e, const llvm::Twine &what);
+  bool record(llvm::json::Object entry);
+  const llvm::json::Object *journalFind(llvm::StringRef event,
+                                        llvm::StringRef key) const;
+  void maybeKill(llvm::StringRef point);
+  std::string who() const;
+  std::string stateDir() const;
+  void printSummary(bool ok);
+
+  const sema::Plan &plan;
+  const llvm::SourceMgr &sm;
+  const RunOptions &opts;
+  llvm::raw_ostream &out;
+  DiagnosticEngine &diags;
+
+  std::unique_ptr<git::Library> lib;
+  std::unique_ptr<git::Repository> repo;
+  std::unique_ptr<Journal> journal;
+  std::string remoteName, url;
+  git::RemoteRefs refs;
+  std::map<std::string, Oid> simulated;
+  graph::Graph g;
+  std::optional<unsigned> rc;
+  /// The commit each `from` of this stage's branches was cut at.
+  std::map<std::string, Oid> cutPoints;
+  std::vector<std::pair<const Node *, Outcome>> results;
+  unsigned stepNo = 0;
+};
+
+} // namespace
+
+static std::string repoSetting(const sema::Plan &plan, llvm::StringRef key,
+                               llvm::StringRef fallback) {
+  auto it = plan.repo.find(key.str());
+  return it == plan.repo.end() ? fallback.str() : it->second;
+}
+
+std::string Executor::who() const {
+  git::Signature s = repo->signature();
+  return s.name + " <" + s.email + ">";
+}
+
+std::string Executor::stateDir() const {
+  if (!opts.stateDir.empty())
+    return opts.stateDir;
+  return repo->gitDir() + "/relc/" + graph::slug(plan.project) + "-" +
+         plan.version->str();
+}
+
+bool Executor::gitError(llvm::Error e, const llvm::Twine &what) {
+  diags.report(DiagKind::GitFailed, llvm::SMRange(),
+               what + ": " + llvm::toString(std::move(e)));
+  return false;
+}
+
+Outcome Executor::conflict(const Node &n, const llvm::Twine &msg) {
+  diags.report(DiagKind::WorldContradictsPlan, n.loc, msg);
+  return {Status::Conflict, msg.str(), {}, false};
+}
+
+Outcome Executor::failed(const Node &n, DiagKind kind, const llvm::Twine &msg) {
+  diags.report(kind, n.loc, msg);
+  return {kind == DiagKind::StepBlocked ? Status::Blocked : Status::Failed,
+          msg.str(),
+          {},
+          false};
+}
+
+bool Executor::record(llvm::json::Object entry) {
+  if (!journal)
+    return true;
+  entry["stage"] = opts.stage;
+  if (rc)
+    entry["rc"] = int64_t(*rc);
+  if (llvm::Error e = journal->append(std::move(entry))) {
+    diags.report(DiagKind::GitFailed, llvm::SMRange(),
+                 llvm::toString(std::move(e)));
+    return false;
+  }
+  return true;
+}
+
+const llvm::json::Object *Executor::journalFind(llvm::StringRef event,
+                                                llvm::StringRef key) const {
+  if (!journal)
+    return nullptr;
+  const llvm::json::Object *found = nullptr;
+  for (const llvm::json::Object &e : journal->entries())
+    if (field(e, "event") == event && field(e, "key") == key)
+      found = &e;
+  return found;
+}
+
+void Executor::maybeKill(llvm::StringRef point) {
+  auto [what, n] = llvm::StringRef(opts.debugKill).split(':');
+  unsigned at = 0;
+  if (what == point && !n.getAsInteger(10, at) && at == stepNo) {
+    out.flush();
+    std::raise(SIGKILL);
+  }
+}
+
+// ---------------------------------------------------------------- the world
+
+const git::RemoteRef *Executor::ref(llvm::StringRef full) const {
+  auto it = refs.find(full.str());
+  return it == refs.end() ? nullptr : &it->second;
+}
+
+std::optional<Oid> Executor::resolve(llvm::StringRef name) const {
+  for (std::string full :
+       {"refs/heads/" + name.str(), "refs/tags/" + name.str(), name.str()}) {
+    auto sim = simulated.find(full);
+    if (sim != simulated.end())
+      return sim->second;
+    if (const git::RemoteRef *r = ref(full))
+      return r->peeled;
+  }
+  if (name.size() == 40 && llvm::all_of(name, llvm::isHexDigit) &&
+      repo->has(Oid{name.str()}))
+    return Oid{name.str()};
+  return std::nullopt;
+}
+
+void Executor::simulate(const std::string &full, const Oid &id) {
+  simulated[full] = id;
+}
+
+bool Executor::relist() {
+  llvm::Expected<git::RemoteRefs> listed = repo->listRemote(url);
+  if (!listed)
+    return gitError(listed.takeError(), "cannot list " + remoteName);
+  refs = std::move(*listed);
+  // Annotated tags whose peeled value the transport did not advertise.
+  for (auto &[name, r] : refs)
+    if (r.peeled == r.target &&
+        llvm::StringRef(name).startswith("refs/tags/") && repo->has(r.target)) {
+      if (llvm::Expected<Oid> p = repo->peel(r.target))
+        r.peeled = *p;
+      else
+        llvm::consumeError(p.takeError());
+    }
+  return true;
+}
+
+/// Downloads what the stage's steps look at: the branches and tags they
+/// name, and main. Objects only; no ref moves.
+bool Executor::download() {
+  std::set<std::string> wanted;
+  auto want = [&](llvm::StringRef name) {
+    for (std::string full :
+         {"refs/heads/" + name.str(), "refs/tags/" + name.str()})
+      if (ref(full))
+        wanted.insert(full);
+  };
+  want(repoSetting(plan, "main_branch", "main"));
+  for (const Node &n : g.nodes)
+    for (const auto &[key, value] : n.fields) {
+      if (key == "range") {
+        auto [lo, hi] = llvm::StringRef(value).split("..");
+        want(lo);
+        want(hi);
+      } else if (key == "name" || key == "from" || key == "on" ||
+                 key == "branch" || key == "into") {
+        want(value);
+      }
+    }
+  if (llvm::Error e = repo->download(
+          url, std::vector<std::string>(wanted.begin(), wanted.end())))
+    return gitError(std::move(e), "cannot download from " + remoteName);
+  return relist();
+}
+
+bool Executor::readWorld() {
+  llvm::Expected<std::string> u = repo->remoteUrl(remoteName);
+  if (!u)
+    return gitError(u.takeError(), "cannot use remote");
+  url = *u;
+  return relist();
+}
+
+// ---------------------------------------------------------------- RC numbers
+
+/// The RC number: --rc; in CI, RELC_RC or the pushed RC tag; an unfinished
+/// run of this stage in the journal (resume); else one more than the
+/// highest RC tag of this version on the remote.
+bool Executor::resolveRc(std::optional<unsigned> &out) {
+  const graph::StageInfo *info = g.stage(opts.stage);
+  bool parameterised = info && !info->params.empty();
+  const Node *tagNode = nullptr;
+  for (const Node &n : g.nodes)
+    if (n.stage == opts.stage && n.kind == Node::Kind::Tag &&
+        llvm::StringRef(*n.field("name")).contains("{rc}"))
+      tagNode = &n;
+  if (!parameterised && !tagNode)
+    return true;
+  if (opts.rc) {
+    out = opts.rc;
+    return true;
+  }
+  auto [prefix, suffix] =
+      tagNode ? llvm::StringRef(*tagNode->field("name")).split("{rc}")
+              : std::pair<llvm::StringRef, llvm::StringRef>();
+  auto rcOfTag = [&](llvm::StringRef tagName) -> std::optional<unsigned> {
+    unsigned n = 0;
+    if (!tagNode || !tagName.consume_front(prefix) ||
+        !tagName.consume_back(suffix) || tagName.getAsInteger(10, n) || !n)
+      return std::nullopt;
+    return n;
+  };
+  if (auto env = llvm::sys::Process::GetEnv("RELC_RC"); env && !env->empty()) {
+    unsigned n = 0;
+    if (llvm::StringRef(*env).getAsInteger(10, n) || !n) {
+      diags.report(DiagKind::RunInvalid, llvm::SMRange(),
+                   "RELC_RC is '" + *env + "', not an RC number");
+      return false;
+    }
+    out = n;
+    return true;
+  }
+  if (llvm::sys::Process::GetEnv("GITHUB_REF_TYPE").getValueOr("") == "tag")
+    if (auto name = llvm::sys::Process::GetEnv("GITHUB_REF_NAME"))
+      if (std::optional<unsigned> n = rcOfTag(*name)) {
+        out = n;
+        return true;
+      }
+  if (!opts.step.empty()) {
+    // One step of a stage, as a CI job runs it: every job of the workflow
+    // must agree on the number, so it is never guessed here.
+    diags.report(DiagKind::RunInvalid, llvm::SMRange(),
+                 "step " + opts.step + " of stage " + opts.stage +
+                     " needs the RC number: --rc N (or RELC_RC)");
+    return false;
+  }
+  // Resume an unfinished run of this stage.
+  if (journal) {
+    std::optional<unsigned> open;
+    for (const llvm::json::Object &e : journal->entries()) {
+      if (field(e, "stage") != opts.stage)
+        continue;
+      llvm::Optional<int64_t> n = e.getInteger("rc");
+      if (field(e, "event") == "run" && n)
+        open = unsigned(*n);
+      else if (field(e, "event") == "end" && field(e, "result") == "ok" && n &&
+               open == unsigned(*n))
+        open.reset();
+    }
+    if (open) {
+      out = open;
+      return true;
+    }
+  }
+  if (!tagNode) {
+    diags.report(DiagKind::RunInvalid, llvm::SMRange(),
+                 "stage " + opts.stage + " is parameterised: pass --rc N");
+    return false;
+  }
+  unsigned highest = 0;
+  for (const auto &[name, r] : refs) {
+    llvm::StringRef tagName = name;
+    if (tagName.consume_front("refs/tags/"))
+      if (std::optional<unsigned> n = rcOfTag(tagName))
+        highest = std::max(highest, *n);
+  }
+  out = highest + 1;
+  return true;
+}
+
+// ---------------------------------------------------------------- steps
+
+Outcome Executor::wait(const Node &n) {
+  std::optional<Date> date = Date::parse(*n.field("date"));
+  Date today = opts.today ? *opts.today : [] {
+    std::time_t now = std::time(nullptr);
+    std::tm utc;
+    gmtime_r(&now, &utc);
+    return *Date::fromYMD(utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday);
+  }();
+  if (date && *date <= today)
+    return {Status::Passed,
+            "not before " + date->str() + ": today is " + today.str()};
+  return failed(n, DiagKind::StepBlocked,
+                "stage " + n.stage + " must not start before " +
+                    *n.field("date") + " (today is " + today.str() + ")");
+}
+
+Outcome Executor::branch(const Node &n) {
+  const std::string &name = *n.field("name"), &from = *n.field("from");
+  std::string full = "refs/heads/" + name;
+  std::optional<Oid> source = resolve(from);
+  if (!source)
+    return conflict(n, "cannot create " + name + ": " + from +
+                           " does not exist on " + remoteName);
+  // The cut point: one commit for every branch this stage cuts from the same
+  // source, so a source that moves between two steps (or two runs) cannot
+  // split them. From the journal; else from a branch already cut (it is on
+  // the source's history); else the source now.
+  auto pinned = cutPoints.find(from);
+  if (pinned == cutPoints.end()) {
+    for (const Node &other : g.nodes) {
+      if (other.stage != n.stage || other.kind != Node::Kind::Branch ||
+          *other.field("from") != from)
+        continue;
+      const git::RemoteRef *r = ref("refs/heads/" + *other.field("name"));
+      if (!r)
+        continue;
+      llvm::Expected<bool> onSource = repo->isAncestor(r->peeled, *source);
+      if (!onSource) {
+        gitError(onSource.takeError(), "cannot read history");
+        return {Status::Failed, "git failed", {}, false};
+      }
+      if (*onSource) {
+        cutPoints[from] = r->peeled;
+        break;
+      }
+    }
+    pinned = cutPoints.find(from);
+  }
+  if (const git::RemoteRef *r = ref(full)) {
+    if (pinned == cutPoints.end())
+      return conflict(n, name + " exists on " + remoteName + " at " +
+                             r->peeled.abbrev() + ", which is not on " + from +
+                             " (at " + source->abbrev() +
+                             "): it was not cut from " + from);
+    const Oid &cut = pinned->second;
+    if (r->peeled == cut)
+      return {Status::Skipped,
+              name + " exists at " + cut.abbrev() + ", the cut point"};
+    llvm::Expected<bool> ahead = repo->isAncestor(cut, r->peeled);
+    if (!ahead) {
+      gitError(ahead.takeError(), "cannot read history");
+      return {Status::Failed, "git failed", {}, false};
+    }
+    if (!*ahead)
+      return conflict(n, name + " exists on " + remoteName + " at " +
+                             r->peeled.abbrev() + ", not at the cut point " +
+                             cut.abbrev() + " nor after it");
+    return {Status::Skipped, name + " exists at " + r->peeled.abbrev() +
+                                 ", after the cut point " + cut.abbrev()};
+  }
+  if (pinned == cutPoints.end()) {
+    pinned = cutPoints.emplace(from, *source).first;
+    if (opts.execute &&
+        !record(llvm::json::Object{
+            {"event", "pin"}, {"from", from}, {"commit", source->hex}}))
+      return {Status::Failed, "journal failed", {}, false};
+  }
+  const Oid cut = pinned->second;
+  std::string detail = name + " absent on " + remoteName;
+  if (!opts.execute) {
+    simulate(full, cut);
+    return {Status::Would, detail + "; would create it at " + cut.abbrev() +
+                               " (" + from + ")"};
+  }
+  if (llvm::Error e = repo->push(url, {{cut, full, false}})) {
+    diags.report(DiagKind::GitFailed, n.loc,
+                 "cannot create " + name + ": " + llvm::toString(std::move(e)));
+    return {Status::Failed, "push failed", {}, false};
+  }
+  maybeKill("after-act");
+  if (!relist())
+    return {Status::Failed, "git failed", {}, true};
+  const git::RemoteRef *now = ref(full);
+  if (!now || now->peeled != cut)
+    return failed(n, DiagKind::StepFailed,
+                  "pushed " + name + " but " + remoteName +
+                      " does not show it at " + cut.abbrev());
+  return {Status::Done,
+          detail + "; created at " + cut.abbrev() + " (" + from + ")",
+          {},
+          true};
+}
+
+Outcome Executor::tag(const Node &n) {
+  const std::string &name = *n.field("name"), &on = *n.field("on");
+  std::string full = "refs/tags/" + name;
+  std::optional<Oid> head = resolve(on);
+  if (!head)
+    return conflict(n, "cannot tag " + name + ": " + on +
+                           " does not exist on " + remoteName);
+  if (const git::RemoteRef *r = ref(full)) {
+    if (r->peeled == *head)
+      return {Status::Skipped,
+              name + " exists at " + head->abbrev() + ", the head of " + on};
+    llvm::Expected<bool> earlier = repo->isAncestor(r->peeled, *head);
+    if (!earlier) {
+      gitError(earlier.takeError(), "cannot read history");
+      return {Status::Failed, "git failed", {}, false};
+    }
+    if (*earlier)
+      return {Status::Skipped, name + " exists at " + r->peeled.abbrev() +
+                                   ", an earlier commit of " + on};
+    return conflict(n, "tag " + name + " exists on " + remoteName + " at " +
+                           r->peeled.abbrev() + ", which is not on " + on +
+                           " (head " + head->abbrev() + ")");
+  }
+  bool annotated = n.field("annotated") && *n.field("annotated") == "true";
+  std::string detail = name + " absent on " + remoteName;
+  if (!opts.execute) {
+    simulate(full, *head);
+    return {Status::Would, detail + "; would tag " + on + " at " +
+                               head->abbrev() +
+                               (annotated ? " (annotated)" : "")};
+  }
+  Oid target = *head;
+  if (annotated) {
+    const std::string *msg = n.field("message");
+    llvm::Expected<Oid> t =
+        repo->tagObject(name, *head, msg ? *msg : name, repo->signature());
+    if (!t) {
+      gitError(t.takeError(), "cannot create tag " + name);
+      return {Status::Failed, "git failed", {}, false};
+    }
+    target = *t;
+  }
+  if (llvm::Error e = repo->push(url, {{target, full, false}})) {
+    diags.report(DiagKind::GitFailed, n.loc,
+                 "cannot push tag " + name + ": " +
+                     llvm::toString(std::move(e)));
+    return {Status::Failed, "push failed", {}, false};
+  }
+  maybeKill("after-act");
+  if (!relist())
+    return {Status::Failed, "git failed", {}, true};
+  const git::RemoteRef *now = ref(full);
+  if (!now || now->peeled != *head)
+    return failed(n, DiagKind::StepFailed,
+                  "pushed tag " + name + " but " + remoteName +
+                      " does not show it at " + head->abbrev());
+  return {Status::Done,
+          detail + "; tagged " + on + " at " + head->abbrev(),
+          {},
+          true};
+}
+
+Outcome Executor::commit(const Node &n) {
+  const std::string &file = *n.field("file"), &content = *n.field("content"),
+                    &branchName = *n.field("branch");
+  std::string full = "refs/heads/" + branchName;
+  // Another push can land on the branch between probe and push: probe again
+  // and retry, a few times.
+  for (int attempt = 0;; ++attempt) {
+    std::optional<Oid> head = resolve(branchName);
+    if (!head)
+      return conflict(n, "cannot commit " + file + ": " + branchName +
+                             " does not exist on " + remoteName);
+    llvm::Expected<std::optional<std::string>> text =
+        repo->readFile(*head, file);
+    if (!text) {
+      gitError(text.takeError(), "cannot read " + file);
+      return {Status::Failed, "git failed", {}, false};
+    }
+    if (*text &&
+        llvm::StringRef(**text).trim() == llvm::StringRef(content).trim())
+      return {Status::Skipped,
+              file + " on " + branchName + " already holds " + content};
+    std::string was = *text ? "holds " + llvm::StringRef(**text).trim().str()
+                            : "does not exist";
+    std::string detail = file + " on " + branchName + " " + was;
+    if (!opts.execute)
+      return {Status::Would, detail + "; would commit " + content +
+                                 " on top of " + head->abbrev()};
+    const std::string *msg = n.field("message");
+    llvm::Expected<Oid> c = repo->commitFile(
+        *head, file,
+        llvm::StringRef(content).endswith("\n") ? content : content + "\n",
+        msg ? *msg
+            : "Set " + file + " to " + content + "\n\nrelc: " + plan.project +
+                  " " + plan.version->str() + ", step " + n.id + "\n",
+        repo->signature());
+    if (!c) {
+      gitError(c.takeError(), "cannot commit " + file);
+      return {Status::Failed, "git failed", {}, false};
+    }
+    if (llvm::Error e = repo->push(url, {{*c, full, false}})) {
+      if (attempt < 3) {
+        llvm::consumeError(std::move(e));
+        if (!download())
+          return {Status::Failed, "git failed", {}, false};
+        continue;
+      }
+      diags.report(DiagKind::GitFailed, n.loc,
+                   "cannot push " + branchName + ": " +
+                       llvm::toString(std::move(e)));
+      return {Status::Failed, "push failed", {}, false};
+    }
+    maybeKill("after-act");
+    if (!relist())
+      return {Status::Failed, "git failed", {}, true};
+    const git::RemoteRef *now = ref(full);
+    if (!now || now->peeled != *c)
+      return failed(n, DiagKind::StepFailed,
+                    "pushed " + branchName + " but " + remoteName +
+                        " does not show commit " + c->abbrev());
+    return {Status::Done,
+            detail + "; committed " + content + " as " + c->abbrev(),
+            {},
+            true};
+  }
+}
+
+Outcome Executor::check(const Node &n) {
+  CheckContext ctx{*repo,
+                   [this](llvm::StringRef name) { return resolve(name); },
+                   repoSetting(plan, "main_branch", "main"),
+                   llvm::sys::path::parent_path(
+                       sm.getMemoryBuffer(sm.FindBufferContainingLoc(n.loc))
+                           ->getBufferIdentifier())
+                       .str(),
+                   opts.artifactsDir};
+  if (ctx.planDir.empty())
+    ctx.planDir = ".";
+  // A dry run has not created the branches earlier steps would: the check
+  // can only run once they exist.
+  for (const char *f : {"from", "into"})
+    if (const std::string *b = n.field(f))
+      if (simulated.count("refs/heads/" + *b))
+        return {Status::Would, "would run once " + *b + " exists"};
+  llvm::Expected<CheckResult> r = runCheck(n, ctx);
+  if (!r)
+    return failed(n, DiagKind::CheckFailed,
+                  "check " + *n.field("check") +
+                      " cannot run: " + llvm::toString(r.takeError()));
+  Outcome o{r->passed ? Status::Passed : Status::Failed, r->summary,
+            r->findings, false};
+  if (!r->passed) {
+    Diagnostic &d =
+        diags.report(DiagKind::CheckFailed, n.loc,
+                     "check " + *n.field("check") + " failed: " + r->summary);
+    for (const std::string &f : r->findings)
+      d.notes.push_back({llvm::SMLoc(), f});
+  }
+  return o;
+}
+
+Outcome Executor::approval(const Node &n) {
+  const std::string &group = *n.field("group");
+  if (const llvm::json::Object *e = journalFind("approve", n.key))
+    return {Status::Skipped, "approved by " + field(*e, "user").str() + " at " +
+                                 field(*e, "time").str()};
+  if (!llvm::is_contained(opts.approvals, group))
+    return failed(n, DiagKind::StepBlocked,
+                  "stage " + n.stage + " needs an approval from " + group +
+                      ": re-run with --approve " + group);
+  if (!opts.execute)
+    return {Status::Would,
+            "would record the approval of " + group + " by " + who()};
+  if (!record(llvm::json::Object{{"event", "approve"},
+                                 {"key", n.key},
+                                 {"group", group},
+                                 {"user", who()}}))
+    return {Status::Failed, "journal failed", {}, false};
+  return {Status::Done, "approved for " + group + " by " + who(), {}, true};
+}
+
+/// Runs a shell step's command in the repository's work tree with its env,
+/// a timeout, and its output in the journal directory.
+Outcome Executor::runCommand(const Node &n, int &exitCode) {
+  const std::string &command = *n.field("command");
+  std::string logDir = stateDir() + "/logs/" + n.stage +
+                       (rc ? "-rc" + std::to_string(*rc) : std::string());
+  std::string log =
+      logDir + "/" + graph::slug(n.id.substr(n.stage.size() + 1)) + ".log";
+  if (std::error_code ec = llvm::sys::fs::create_directories(logDir))
+    return failed(n, DiagKind::StepFailed,
+                  "cannot create " + logDir + ": " + ec.message());
+  unsigned timeout = opts.shellTimeout;
+  if (const std::string *t = n.field("timeout"))
+    if (std::optional<Duration> d = Duration::parse(*t))
+      timeout = unsigned(d->inSeconds());
+  std::vector<std::string> env;
+  for (char **e = environ; *e; ++e)
+    env.emplace_back(*e);
+  for (const auto &[k, v] : n.env)
+    env.push_back(k + "=" + v);
+  env.push_back("RELC_PROJECT=" + plan.project);
+  env.push_back("RELC_VERSION=" + plan.version->str());
+  env.push_back("RELC_STAGE=" + n.stage);
+  env.push_back("RELC_STEP=" + n.id);
+  if (rc)
+    env.push_back("RELC_RC=" + std::to_string(*rc));
+  std::vector<llvm::StringRef> envRefs(env.begin(), env.end());
+  const char *workdir = repo->workdir();
+  std::string cwd = workdir ? workdir : ".";
+  if (const std::string *c = n.field("cwd"))
+    cwd += "/" + *c;
+  // cd and the command as positional parameters: nothing to quote.
+  llvm::StringRef args[] = {
+      "/bin/sh", "-c", "cd -- \"$1\" || exit 127; eval \"$2\"",
+      "relc",    cwd,  command};
+  llvm::Optional<llvm::StringRef> redirects[] = {
+      llvm::StringRef(""), llvm::StringRef(log), llvm::StringRef(log)};
+  std::string err;
+  bool execFailed = false;
+  exitCode = llvm::sys::ExecuteAndWait(
+      "/bin/sh", args, llvm::ArrayRef<llvm::StringRef>(envRefs), redirects,
+      timeout, 0, &err, &execFailed);
+  if (execFailed)
+    return failed(n, DiagKind::StepFailed,
+                  "cannot run '" + command + "': " + err);
+  if (exitCode == -2)
+    return failed(n, DiagKind::StepFailed,
+                  "'" + command + "' timed out after " +
+                      Duration::seconds(timeout).str() + "; output in " + log);
+  if (exitCode != 0)
+    return failed(n, DiagKind::StepFailed,
+                  "'" + command + "' exited with " + std::to_string(exitCode) +
+                      "; output in " + log);
+  return {Status::Done, "ran '" + command + "'; output in " + log, {}, true};
+}
+
+Outcome Executor::shell(const Node &n) {
+  if (n.once)
+    return runOnce(n);
+  if (const llvm::json::Object *e = journalFind("step", n.key))
+    if (field(*e, "status") == "done")
+      return {Status::Skipped,
+              "ran at " + field(*e, "time").str() + " (journal)"};
+  if (!opts.execute)
+    return {Status::Would, "would run '" + *n.field("command") + "'"};
+  int code = 0;
+  return runCommand(n, code);
+}
+
+/// A `once` step leaves a marker on the remote before it acts, so no run
+/// anywhere (another machine, a lost journal) can run it again.
+Outcome Executor::runOnce(const Node &n) {
+  std::string marker = "refs/relc/once/" + graph::slug(plan.project) + "/" +
+                       plan.version->str() + "/" + n.id;
+  if (const git::RemoteRef *r = ref(marker)) {
+    if (llvm::Error e = repo->download(url, {marker}))
+      return gitError(std::move(e), "cannot read " + marker),
+             Outcome{Status::Failed, "git failed", {}, false};
+    llvm::Expected<std::string> text = repo->readBlob(r->target);
+    std::string state = text ? *text : "unreadable";
+    if (!text)
+      llvm::consumeError(text.takeError());
+    if (llvm::StringRef(state).startswith("state: done"))
+      return {Status::Skipped, "ran once already (" + marker + ": " +
+                                   llvm::StringRef(state)
+                                       .split('\n')
+                                       .second.split('\n')
+                                       .first.str() +
+                                   ")"};
+    return conflict(n,
+                    "once step " + n.id +
+                        " was started before and did "
+                        "not finish (" +
+                        marker + " on " + remoteName + " says '" +
+                        llvm::StringRef(state).split('\n').first +
+                        "'); check "
+                        "whether it took effect, then delete that ref to allow "
+                        "another run");
+  }
+  if (!opts.execute)
+    return {Status::Would, "never run (no " + marker +
+                               "); would claim it, "
+                               "then run '" +
+                               *n.field("command") + "'"};
+  auto mark = [&](llvm::StringRef state, bool force) -> bool {
+    llvm::Expected<Oid> b =
+        repo->blob(("state: " + state + "\nby: " + who() + " at " +
+                    timestamp() + "\nstep: " + n.id + "\nkey: " + n.key + "\n")
+                       .str());
+    if (!b)
+      return gitError(b.takeError(), "cannot write " + marker);
+    if (llvm::Error e = repo->push(url, {{*b, marker, force}}))
+      return gitError(std::move(e), "cannot write " + marker);
+    return true;
+  };
+  // Claim first: if another run claimed it in between, this push is
+  // rejected and nothing runs.
+  if (!mark("claimed", false))
+    return {Status::Failed, "cannot claim " + marker, {}, false};
+  int code = 0;
+  Outcome o = runCommand(n, code);
+  if (!mark(o.status == Status::Done
+                ? llvm::StringRef("done")
+                : llvm::StringRef("failed (exit " + std::to_string(code) + ")"),
+            true))
+    return {Status::Failed, "cannot update " + marker, {}, true};
+  return o;
+}
+
+Outcome Executor::step(const Node &n) {
+  switch (n.kind) {
+  case Node::Kind::Wait:
+    return wait(n);
+  case Node::Kind::Branch:
+    return branch(n);
+  case Node::Kind::Tag:
+    return tag(n);
+  case Node::Kind::Commit:
+    return commit(n);
+  case Node::Kind::Build: {
+    std::vector<std::string> values;
+    for (const auto &[axis, value] : n.leg)
+      values.push_back(axis + "=" + value);
+    return {Status::Ci, "leg " + llvm::join(values, " ") +
+                            ": built by the CI job relc emit generates"};
+  }
+  case Node::Kind::Check:
+    return check(n);
+  case Node::Kind::Approval:
+    return approval(n);
+  case Node::Kind::Shell:
+    return shell(n);
+  }
+  return {Status::Failed, "unknown step", {}, false};
+}
+
+// ---------------------------------------------------------------- driver
+
+bool Executor::setup() {
+  llvm::Expected<std::unique_ptr<git::Library>> l = git::Library::load();
+  if (!l)
+    return gitError(l.takeError(), "cannot use libgit2");
+  lib = std::move(*l);
+  llvm::Expected<std::unique_ptr<git::Repository>> r =
+      git::Repository::open(opts.repo);
+  if (!r)
+    return gitError(r.takeError(), "cannot open the repository");
+  repo = std::move(*r);
+  remoteName =
+      opts.remote.empty() ? repoSetting(plan, "remote", "origin") : opts.remote;
+  if (!readWorld())
+    return false;
+  std::string dir = stateDir();
+  llvm::Expected<std::unique_ptr<Journal>> j =
+      Journal::open(dir + "/journal.jsonl", opts.execute);
+  if (!j)
+    return gitError(j.takeError(), "cannot use the journal");
+  journal = std::move(*j);
+  return true;
+}
+
+int Executor::run() {
+  if (!setup())
+    return diags.exitCode();
+  graph::LowerOptions lo;
+  lo.stage = opts.stage;
+  g = graph::lower(plan, lo, sm, opts.planPath);
+  if (!resolveRc(rc))
+    return diags.exitCode();
+  if (rc) {
+    lo.rc = rc;
+    g = graph::lower(plan, lo, sm, opts.planPath);
+  }
+  std::vector<const Node *> todo;
+  for (const Node &n : g.nodes)
+    if (n.stage == opts.stage && (opts.step.empty() || n.id == opts.step))
+      todo.push_back(&n);
+  if (!opts.step.empty() && todo.empty()) {
+    std::vector<std::string> ids;
+    for (const Node &n : g.nodes)
+      if (n.stage == opts.stage)
+        ids.push_back(n.id);
+    diags.report(DiagKind::RunInvalid, llvm::SMRange(),
+                 "stage " + opts.stage + " has no step '" + opts.step + "'" +
+                     didYouMean(opts.step, ids));
+    return diags.exitCode();
+  }
+  if (!download())
+    return diags.exitCode();
+  // Cut points recorded by an earlier run of this stage.
+  for (const llvm::json::Object &e : journal->entries())
+    if (field(e, "event") == "pin" && field(e, "stage") == opts.stage)
+      if (auto from = e.getString("from"))
+        if (auto c = e.getString("commit"))
+          cutPoints[from->str()] = Oid{c->str()};
+
+  std::string title = plan.project + " " + plan.version->str() + ", stage " +
+                      opts.stage + (rc ? " rc" + std::to_string(*rc) : "");
+  if (!opts.json)
+    out << "relc run: " << title << ", remote " << remoteName << " (" << url
+        << ")\n"
+        << (opts.execute ? "executing: steps act on the remote\n"
+                         : "dry run: nothing changes (--execute to act)\n");
+  if (opts.execute &&
+      !record(llvm::json::Object{{"event", "run"}, {"user", who()}}))
+    return diags.exitCode();
+  bool ok = true, failedCheck = false;
+  for (const Node *&n : todo) {
+    ++stepNo;
+    Outcome o = step(*n);
+    diags.flush();
+    if (!opts.json)
+      out << "[" << stepNo << "/" << todo.size() << "] "
+          << llvm::left_justify(statusName(o.status), 8) << " " << n->id << ": "
+          << o.detail << "\n";
+    if (!opts.json)
+      for (const std::string &f : o.findings)
+        out << "      " << f << "\n";
+    out.flush();
+    if (opts.execute && o.status != Status::Would &&
+        !record(llvm::json::Object{{"event", "step"},
+                                   {"step", n->id},
+                                   {"key", n->key},
+                                   {"status", statusName(o.status)},
+                                   {"acted", o.acted},
+                                   {"detail", o.detail}}))
+      ok = false;
+    Status status = o.status;
+    results.emplace_back(n, std::move(o));
+    maybeKill("after-step");
+    // A failed check stops the run, but only after the checks right after
+    // it: one run reports every failure of a `require`.
+    if (status == Status::Failed && n->kind == Node::Kind::Check)
+      failedCheck = true;
+    else if (stops(status))
+      ok = false;
+    const Node *next = &n == &todo.back() ? nullptr : *(&n + 1);
+    if (failedCheck && (!next || next->kind != Node::Kind::Check))
+      ok = false;
+    if (!ok)
+      break;
+  }
+  if (opts.execute && opts.step.empty())
+    record(llvm::json::Object{{"event", "end"},
+                              {"result", ok ? "ok" : "stopped"}});
+  printSummary(ok);
+  if (!ok)
+    return diags.exitCode() ? diags.exitCode() : 1;
+  return 0;
+}
+
+void Executor::printSummary(bool ok) {
+  if (opts.json) {
+    llvm::json::Array steps;
+    for (const auto &[n, o] : results) {
+      llvm::json::Array findings;
+      for (const std::string &f : o.findings)
+        findings.push_back(f);
+      steps.push_back(llvm::json::Object{{"id", n->id},
+                                         {"kind", Node::kindName(n->kind)},
+                                         {"key", n->key},
+                                         {"status", statusName(o.status)},
+                                         {"acted", o.acted},
+                                         {"detail", o.detail},
+                                         {"findings", std::move(findings)}});
+    }
+    llvm::json::Object doc{{"project", plan.project},
+                           {"release", plan.version->str()},
+                           {"stage", opts.stage},
+                           {"execute", opts.execute},
+                           {"remote", url},
+                           {"result", ok ? "ok" : "stopped"},
+                           {"steps", std::move(steps)}};
+    if (rc)
+      doc["rc"] = int64_t(*rc);
+    out << llvm::formatv("{0:2}", llvm::json::Value(std::move(doc))) << "\n";
+    return;
+  }
+  std::map<Status, unsigned> counts;
+  for (const auto &[n, o] : results)
+    ++counts[o.status];
+  std::vector<std::string> parts;
+  for (const auto &[s, c] : counts)
+    parts.push_back(std::to_string(c) + " " + statusName(s).str());
+  size_t width = 4;
+  for (const auto &[n, o] : results)
+    width = std::max(width, n->id.size());
+  out << "\n" << llvm::left_justify("step", width) << "  status\n";
+  for (const auto &[n, o] : results)
+    out << llvm::left_justify(n->id, width) << "  " << statusName(o.status)
+        << "\n";
+  out << (ok ? "ok" : "stopped") << ": " << llvm::join(parts, ", ");
+  if (!ok)
+    out << "; re-run the same command to continue";
+  out << "\n";
+}
+
+int exec::run(const sema::Plan &plan, const llvm::SourceMgr &sm,
+              const RunOptions &opts, llvm::raw_ostream &out,
+              DiagnosticEngine &diags) {
+  Executor e(plan, sm, opts, out, diags);
+  return e.run();
+}

@@ -1,0 +1,541 @@
+//===- Git.cpp - libgit2 behind relc's git interface ----------------------===//
+#include "Git/Git.h"
+
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Process.h"
+
+#include <dlfcn.h>
+#include <git2.h>
+
+using namespace relc;
+using namespace relc::git;
+
+namespace {
+
+/// The functions of the libgit2 that Library::load() opened.
+struct Api {
+#define GIT_FUNCTION(name) decltype(&::name) name = nullptr;
+#include "Git/LibGit2.def"
+};
+const Api *api = nullptr;
+
+/// Owns a libgit2 object: `Owned<git_commit, &Api::git_commit_free>`.
+template <typename T, auto Free> struct Owned {
+  T *p = nullptr;
+  Owned() = default;
+  Owned(const Owned &) = delete;
+  Owned &operator=(const Owned &) = delete;
+  ~Owned() {
+    if (p)
+      (api->*Free)(p);
+  }
+  T **out() { return &p; }
+  T *get() const { return p; }
+};
+using OwnedRemote = Owned<git_remote, &Api::git_remote_free>;
+using OwnedCommit = Owned<git_commit, &Api::git_commit_free>;
+using OwnedTree = Owned<git_tree, &Api::git_tree_free>;
+using OwnedObject = Owned<git_object, &Api::git_object_free>;
+using OwnedSignature = Owned<git_signature, &Api::git_signature_free>;
+
+Oid toOid(const git_oid *id) {
+  char hex[GIT_OID_HEXSZ + 1];
+  api->git_oid_tostr(hex, sizeof hex, id);
+  return Oid{hex};
+}
+
+llvm::Expected<git_oid> fromOid(const Oid &id) {
+  git_oid out;
+  if (api->git_oid_fromstr(&out, id.hex.c_str()) < 0)
+    return error("bad object id '" + id.hex + "'");
+  return out;
+}
+
+/// The payload of libgit2's callbacks for one remote operation.
+struct CallbackState {
+  bool triedToken = false, triedAgent = false;
+  std::vector<std::string> rejected; ///< Push: refs the remote refused.
+};
+
+/// Credentials, tried once each: a token from RELC_GIT_TOKEN (CI), then the
+/// ssh agent. Returning an error after that stops libgit2 from asking again.
+
+int credentials(git_credential **out, const char *, const char *userFromUrl,
+                unsigned allowed, void *payload) {
+  auto &state = *static_cast<CallbackState *>(payload);
+  if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && !state.triedToken) {
+    state.triedToken = true;
+    if (auto token = llvm::sys::Process::GetEnv("RELC_GIT_TOKEN"))
+      return api->git_credential_userpass_plaintext_new(out, "x-access-token",
+                                                        token->c_str());
+  }
+  if ((allowed & GIT_CREDENTIAL_SSH_KEY) && !state.triedAgent) {
+    state.triedAgent = true;
+    return api->git_credential_ssh_key_from_agent(out, userFromUrl ? userFromUrl
+                                                                   : "git");
+  }
+  api->git_error_set_str(
+      GIT_ERROR_NET, "no credentials accepted (set RELC_GIT_TOKEN or add a key "
+                     "to ssh-agent)");
+  return GIT_EAUTH;
+}
+
+/// An in-memory remote for a URL: no config is read or written, so no
+/// remote-tracking ref is ever updated behind relc's back.
+llvm::Error anonymous(git_repository *repo, llvm::StringRef url,
+                      OwnedRemote &remote) {
+  if (api->git_remote_create_anonymous(remote.out(), repo, url.str().c_str()) <
+      0)
+    return error("cannot use remote '" + url + "'");
+  return llvm::Error::success();
+}
+
+git_strarray strarray(std::vector<char *> &items) {
+  return git_strarray{items.data(), items.size()};
+}
+
+} // namespace
+
+llvm::Error git::error(const llvm::Twine &what) {
+  const git_error *e = api->git_error_last();
+  std::string msg = what.str();
+  if (e && e->message)
+    msg += ": " + std::string(e->message);
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+}
+
+llvm::Expected<std::unique_ptr<Library>> Library::load() {
+  static Api loaded;
+  if (!api) {
+    // The soname of the libgit2 whose headers relc was built with: the
+    // structs relc fills in (fetch and push options) must match.
+    const char *soname = "libgit2.so." LIBGIT2_SOVERSION;
+    void *handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+    if (!handle)
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "cannot load %s: %s", soname, dlerror());
+#define GIT_FUNCTION(name)                                                     \
+  loaded.name = reinterpret_cast<decltype(loaded.name)>(dlsym(handle, #name)); \
+  if (!loaded.name)                                                            \
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),             \
+                                   "%s has no %s", soname,                     \
+                                   (const char *)#name);
+#include "Git/LibGit2.def"
+    api = &loaded;
+  }
+  api->git_libgit2_init();
+  return std::unique_ptr<Library>(new Library());
+}
+Library::~Library() { api->git_libgit2_shutdown(); }
+
+std::vector<std::pair<std::string, std::string>> Commit::trailers() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  git_message_trailer_array arr{};
+  if (api->git_message_trailers(&arr, message.c_str()) == 0) {
+    for (size_t i = 0; i < arr.count; ++i)
+      out.emplace_back(arr.trailers[i].key, arr.trailers[i].value);
+    api->git_message_trailer_array_free(&arr);
+  }
+  return out;
+}
+
+llvm::Expected<std::unique_ptr<Repository>>
+Repository::open(llvm::StringRef path) {
+  git_repository *repo = nullptr;
+  if (api->git_repository_open_ext(&repo, path.str().c_str(), 0, nullptr) < 0)
+    return error("no git repository at '" + path + "'");
+  return std::unique_ptr<Repository>(new Repository(repo));
+}
+
+Repository::~Repository() { api->git_repository_free(repo); }
+
+std::string Repository::gitDir() const {
+  return llvm::StringRef(api->git_repository_path(repo)).rtrim('/').str();
+}
+
+const char *Repository::workdir() const {
+  return api->git_repository_workdir(repo);
+}
+
+llvm::Expected<Oid> Repository::peel(const Oid &id) const {
+  llvm::Expected<git_oid> oid = fromOid(id);
+  if (!oid)
+    return oid.takeError();
+  OwnedObject obj, peeled;
+  if (api->git_object_lookup(obj.out(), repo, &*oid, GIT_OBJECT_ANY) < 0 ||
+      api->git_object_peel(peeled.out(), obj.get(), GIT_OBJECT_COMMIT) < 0)
+    return error("cannot peel " + id.abbrev());
+  return toOid(api->git_object_id(peeled.get()));
+}
+
+llvm::Expected<std::string>
+Repository::remoteUrl(llvm::StringRef remote) const {
+  OwnedRemote r;
+  int rc = api->git_remote_lookup(r.out(), repo, remote.str().c_str());
+  if (rc == 0) {
+    const char *url = api->git_remote_url(r.get());
+    if (!url)
+      return error("remote '" + remote + "' has no URL");
+    return std::string(url);
+  }
+  // Not a configured name: a URL or a path is used as it is.
+  if (remote.contains('/') || remote.contains(':'))
+    return remote.str();
+  return error("no remote named '" + remote + "'");
+}
+
+Signature Repository::signature() const {
+  OwnedSignature sig;
+  if (api->git_signature_default(sig.out(), repo) == 0)
+    return {sig.get()->name, sig.get()->email};
+  std::string user = llvm::sys::Process::GetEnv("USER").getValueOr("relc");
+  return {user, user + "@localhost"};
+}
+
+llvm::Expected<RemoteRefs> Repository::listRemote(llvm::StringRef url) const {
+  OwnedRemote remote;
+  if (llvm::Error e = anonymous(repo, url, remote))
+    return e;
+  CallbackState state;
+  git_remote_callbacks cb;
+  api->git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION);
+  cb.credentials = credentials;
+  cb.payload = &state;
+  if (api->git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &cb, nullptr,
+                              nullptr) < 0)
+    return error("cannot reach remote '" + url + "'");
+  const git_remote_head **heads = nullptr;
+  size_t n = 0;
+  if (api->git_remote_ls(&heads, &n, remote.get()) < 0)
+    return error("cannot list the refs of '" + url + "'");
+  RemoteRefs refs;
+  for (size_t i = 0; i < n; ++i) {
+    llvm::StringRef name = heads[i]->name;
+    Oid id = toOid(&heads[i]->oid);
+    if (name.consume_back("^{}")) {
+      refs[name.str()].peeled = id;
+      continue;
+    }
+    RemoteRef &r = refs[name.str()];
+    r.target = id;
+    if (r.peeled.empty())
+      r.peeled = id;
+  }
+  api->git_remote_disconnect(remote.get());
+  return refs;
+}
+
+llvm::Error Repository::download(llvm::StringRef url,
+                                 const std::vector<std::string> &refs) const {
+  if (refs.empty())
+    return llvm::Error::success();
+  OwnedRemote remote;
+  if (llvm::Error e = anonymous(repo, url, remote))
+    return e;
+  CallbackState state;
+  git_fetch_options fo;
+  api->git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+  fo.callbacks.credentials = credentials;
+  fo.callbacks.payload = &state;
+  fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+  fo.update_fetchhead = 0;
+  std::vector<char *> specs;
+  for (const std::string &r : refs)
+    specs.push_back(const_cast<char *>(r.c_str()));
+  git_strarray arr = strarray(specs);
+  if (api->git_remote_download(remote.get(), &arr, &fo) < 0)
+    return error("cannot download from '" + url + "'");
+  return llvm::Error::success();
+}
+
+namespace {
+int onPushUpdate(const char *ref, const char *status, void *payload) {
+  if (status)
+    static_cast<CallbackState *>(payload)->rejected.push_back(
+        std::string(ref) + " (" + status + ")");
+  return 0;
+}
+} // namespace
+
+llvm::Error Repository::push(llvm::StringRef url,
+                             const std::vector<PushUpdate> &updates) const {
+  OwnedRemote remote;
+  if (llvm::Error e = anonymous(repo, url, remote))
+    return e;
+  // libgit2 pushes from refs, not object ids: each new object gets a
+  // temporary ref under refs/relc/push/, removed whatever the outcome.
+  std::vector<std::string> temps, specs;
+  auto cleanup = llvm::make_scope_exit([&] {
+    for (const std::string &t : temps) {
+      git_reference *ref = nullptr;
+      if (api->git_reference_lookup(&ref, repo, t.c_str()) == 0) {
+        api->git_reference_delete(ref);
+        api->git_reference_free(ref);
+      }
+    }
+  });
+  for (const PushUpdate &u : updates) {
+    if (u.oid.empty()) {
+      specs.push_back(":" + u.dst);
+      continue;
+    }
+    llvm::Expected<git_oid> id = fromOid(u.oid);
+    if (!id)
+      return id.takeError();
+    std::string temp = "refs/relc/push/" + std::to_string(temps.size());
+    git_reference *ref = nullptr;
+    if (api->git_reference_create(&ref, repo, temp.c_str(), &*id, /*force=*/1,
+                                  "relc push") < 0)
+      return error("cannot prepare the push of " + u.dst);
+    api->git_reference_free(ref);
+    temps.push_back(temp);
+    specs.push_back((u.force ? "+" : "") + temp + ":" + u.dst);
+  }
+  std::vector<char *> raw;
+  for (std::string &s : specs)
+    raw.push_back(s.data());
+  git_strarray arr = strarray(raw);
+  CallbackState state;
+  git_push_options po;
+  api->git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+  po.callbacks.credentials = credentials;
+  po.callbacks.push_update_reference = onPushUpdate;
+  po.callbacks.payload = &state;
+  if (api->git_remote_push(remote.get(), &arr, &po) < 0)
+    return error("push to '" + url + "' failed");
+  if (!state.rejected.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the remote rejected " +
+                                       llvm::join(state.rejected, ", "));
+  return llvm::Error::success();
+}
+
+bool Repository::has(const Oid &id) const {
+  llvm::Expected<git_oid> oid = fromOid(id);
+  if (!oid) {
+    llvm::consumeError(oid.takeError());
+    return false;
+  }
+  git_odb *odb = nullptr;
+  if (api->git_repository_odb(&odb, repo) < 0)
+    return false;
+  bool found = api->git_odb_exists(odb, &*oid);
+  api->git_odb_free(odb);
+  return found;
+}
+
+llvm::Expected<Commit> Repository::commit(const Oid &id) const {
+  llvm::Expected<git_oid> oid = fromOid(id);
+  if (!oid)
+    return oid.takeError();
+  OwnedCommit c;
+  if (api->git_commit_lookup(c.out(), repo, &*oid) < 0)
+    return error("no commit " + id.abbrev());
+  Commit out;
+  out.id = id;
+  const char *summary = api->git_commit_summary(c.get());
+  out.summary = summary ? summary : "";
+  out.message = api->git_commit_message(c.get());
+  const git_signature *a = api->git_commit_author(c.get());
+  out.author = std::string(a->name) + " <" + a->email + ">";
+  for (unsigned i = 0, n = api->git_commit_parentcount(c.get()); i < n; ++i)
+    out.parents.push_back(toOid(api->git_commit_parent_id(c.get(), i)));
+  return out;
+}
+
+llvm::Expected<std::optional<std::string>>
+Repository::readFile(const Oid &commitId, llvm::StringRef path) const {
+  llvm::Expected<git_oid> oid = fromOid(commitId);
+  if (!oid)
+    return oid.takeError();
+  OwnedCommit c;
+  OwnedTree tree;
+  if (api->git_commit_lookup(c.out(), repo, &*oid) < 0 ||
+      api->git_commit_tree(tree.out(), c.get()) < 0)
+    return error("no commit " + commitId.abbrev());
+  git_tree_entry *entry = nullptr;
+  if (api->git_tree_entry_bypath(&entry, tree.get(), path.str().c_str()) < 0)
+    return std::optional<std::string>();
+  auto freeEntry =
+      llvm::make_scope_exit([&] { api->git_tree_entry_free(entry); });
+  if (api->git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+    return std::optional<std::string>();
+  llvm::Expected<std::string> text =
+      readBlob(toOid(api->git_tree_entry_id(entry)));
+  if (!text)
+    return text.takeError();
+  return std::optional<std::string>(std::move(*text));
+}
+
+llvm::Expected<Oid> Repository::commitFile(const Oid &parentId,
+                                           llvm::StringRef path,
+                                           llvm::StringRef content,
+                                           llvm::StringRef message,
+                                           const Signature &who) const {
+  llvm::Expected<git_oid> oid = fromOid(parentId);
+  if (!oid)
+    return oid.takeError();
+  OwnedCommit parent;
+  OwnedTree base;
+  if (api->git_commit_lookup(parent.out(), repo, &*oid) < 0 ||
+      api->git_commit_tree(base.out(), parent.get()) < 0)
+    return error("no commit " + parentId.abbrev());
+  git_oid blobId;
+  if (api->git_blob_create_from_buffer(&blobId, repo, content.data(),
+                                       content.size()) < 0)
+    return error("cannot store " + path);
+  // Keep the file's mode (an executable stays executable).
+  git_filemode_t mode = GIT_FILEMODE_BLOB;
+  git_tree_entry *old = nullptr;
+  if (api->git_tree_entry_bypath(&old, base.get(), path.str().c_str()) == 0) {
+    if (api->git_tree_entry_filemode(old) == GIT_FILEMODE_BLOB_EXECUTABLE)
+      mode = GIT_FILEMODE_BLOB_EXECUTABLE;
+    api->git_tree_entry_free(old);
+  }
+  std::string p = path.str();
+  git_tree_update update{GIT_TREE_UPDATE_UPSERT, blobId, mode, p.c_str()};
+  git_oid treeId;
+  if (api->git_tree_create_updated(&treeId, repo, base.get(), 1, &update) < 0)
+    return error("cannot write the tree with " + path);
+  OwnedTree tree;
+  if (api->git_tree_lookup(tree.out(), repo, &treeId) < 0)
+    return error("cannot read back the tree with " + path);
+  OwnedSignature sig;
+  if (api->git_signature_now(sig.out(), who.name.c_str(), who.email.c_str()) <
+      0)
+    return error("bad signature");
+  const git_commit *parents[] = {parent.get()};
+  git_oid out;
+  std::string msg = message.str();
+  if (api->git_commit_create(&out, repo, nullptr, sig.get(), sig.get(), nullptr,
+                             msg.c_str(), tree.get(), 1, parents) < 0)
+    return error("cannot commit " + path);
+  return toOid(&out);
+}
+
+llvm::Expected<Oid> Repository::tagObject(llvm::StringRef name,
+                                          const Oid &target,
+                                          llvm::StringRef message,
+                                          const Signature &who) const {
+  llvm::Expected<git_oid> oid = fromOid(target);
+  if (!oid)
+    return oid.takeError();
+  OwnedObject obj;
+  if (api->git_object_lookup(obj.out(), repo, &*oid, GIT_OBJECT_ANY) < 0)
+    return error("no object " + target.abbrev());
+  OwnedSignature sig;
+  if (api->git_signature_now(sig.out(), who.name.c_str(), who.email.c_str()) <
+      0)
+    return error("bad signature");
+  git_oid out;
+  std::string n = name.str(), msg = message.str();
+  if (api->git_tag_annotation_create(&out, repo, n.c_str(), obj.get(),
+                                     sig.get(), msg.c_str()) < 0)
+    return error("cannot create tag " + name);
+  return toOid(&out);
+}
+
+llvm::Expected<Oid> Repository::blob(llvm::StringRef content) const {
+  git_oid out;
+  if (api->git_blob_create_from_buffer(&out, repo, content.data(),
+                                       content.size()) < 0)
+    return error("cannot store a blob");
+  return toOid(&out);
+}
+
+llvm::Expected<std::string> Repository::readBlob(const Oid &id) const {
+  llvm::Expected<git_oid> oid = fromOid(id);
+  if (!oid)
+    return oid.takeError();
+  git_blob *b = nullptr;
+  if (api->git_blob_lookup(&b, repo, &*oid) < 0)
+    return error("no blob " + id.abbrev());
+  std::string text(static_cast<const char *>(api->git_blob_rawcontent(b)),
+                   size_t(api->git_blob_rawsize(b)));
+  api->git_blob_free(b);
+  return text;
+}
+
+llvm::Expected<bool> Repository::isAncestor(const Oid &ancestor,
+                                            const Oid &descendant) const {
+  if (ancestor == descendant)
+    return true;
+  llvm::Expected<git_oid> a = fromOid(ancestor), d = fromOid(descendant);
+  if (!a)
+    return a.takeError();
+  if (!d)
+    return d.takeError();
+  int rc = api->git_graph_descendant_of(repo, &*d, &*a);
+  if (rc < 0)
+    return error("cannot compare " + ancestor.abbrev() + " and " +
+                 descendant.abbrev());
+  return rc == 1;
+}
+
+llvm::Expected<Oid> Repository::mergeBase(const Oid &a, const Oid &b) const {
+  llvm::Expected<git_oid> x = fromOid(a), y = fromOid(b);
+  if (!x)
+    return x.takeError();
+  if (!y)
+    return y.takeError();
+  git_oid out;
+  if (api->git_merge_base(&out, repo, &*x, &*y) < 0)
+    return error("no common history of " + a.abbrev() + " and " + b.abbrev());
+  return toOid(&out);
+}
+
+llvm::Expected<std::vector<Commit>> Repository::log(const Oid &include,
+                                                    const Oid &exclude) const {
+  git_revwalk *walk = nullptr;
+  if (api->git_revwalk_new(&walk, repo) < 0)
+    return error("cannot walk history");
+  auto freeWalk = llvm::make_scope_exit([&] { api->git_revwalk_free(walk); });
+  api->git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+  llvm::Expected<git_oid> in = fromOid(include);
+  if (!in)
+    return in.takeError();
+  if (api->git_revwalk_push(walk, &*in) < 0)
+    return error("no commit " + include.abbrev());
+  if (!exclude.empty()) {
+    llvm::Expected<git_oid> ex = fromOid(exclude);
+    if (!ex)
+      return ex.takeError();
+    if (api->git_revwalk_hide(walk, &*ex) < 0)
+      return error("no commit " + exclude.abbrev());
+  }
+  std::vector<Commit> out;
+  git_oid id;
+  while (api->git_revwalk_next(&id, walk) == 0) {
+    llvm::Expected<Commit> c = commit(toOid(&id));
+    if (!c)
+      return c.takeError();
+    out.push_back(std::move(*c));
+  }
+  return out;
+}
+
+llvm::Expected<Oid> Repository::patchId(const Oid &commitId) const {
+  llvm::Expected<git_oid> oid = fromOid(commitId);
+  if (!oid)
+    return oid.takeError();
+  OwnedCommit c, parent;
+  OwnedTree tree, parentTree;
+  if (api->git_commit_lookup(c.out(), repo, &*oid) < 0 ||
+      api->git_commit_tree(tree.out(), c.get()) < 0)
+    return error("no commit " + commitId.abbrev());
+  if (api->git_commit_parentcount(c.get()) > 0 &&
+      (api->git_commit_parent(parent.out(), c.get(), 0) < 0 ||
+       api->git_commit_tree(parentTree.out(), parent.get()) < 0))
+    return error("no parent of " + commitId.abbrev());
+  git_diff *diff = nullptr;
+  if (api->git_diff_tree_to_tree(&diff, repo, parentTree.get(), tree.get(),
+                                 nullptr) < 0)
+    return error("cannot diff " + commitId.abbrev());
+  git_oid out;
+  int rc = api->git_diff_patchid(&out, diff, nullptr);
+  api->git_diff_free(diff);
+  if (rc < 0)
+    return error("cannot compute the patch-id of " + commitId.abbrev());
+  return toOid(&out);
+}
