@@ -990,7 +990,7 @@ void Executor::printSummary(bool ok) {
         << "\n";
   out << (ok ? "ok" : "stopped") << ": " << llvm::join(parts, ", ");
   if (!ok)
-    out << "; re-run the same command to continue";
+    out << "; once that is dealt with, the same command goes on from here";
   out << "\n";
 }
 

@@ -130,12 +130,24 @@ llvm::Expected<std::unique_ptr<Library>> Library::load() {
 Library::~Library() { api->git_libgit2_shutdown(); }
 
 std::vector<std::pair<std::string, std::string>> Commit::trailers() const {
+  // The last paragraph's `Key: value` lines. Keys may hold spaces, unlike
+  // git's own trailers: PyTorch's `Pull Request resolved: URL` is one, and
+  // a paragraph mixing it with `Category: x` must still count.
+  llvm::StringRef text = llvm::StringRef(message).rtrim();
+  size_t cut = text.rfind("\n\n");
+  llvm::StringRef last =
+      cut == llvm::StringRef::npos ? llvm::StringRef() : text.drop_front(cut + 2);
   std::vector<std::pair<std::string, std::string>> out;
-  git_message_trailer_array arr{};
-  if (api->git_message_trailers(&arr, message.c_str()) == 0) {
-    for (size_t i = 0; i < arr.count; ++i)
-      out.emplace_back(arr.trailers[i].key, arr.trailers[i].value);
-    api->git_message_trailer_array_free(&arr);
+  llvm::SmallVector<llvm::StringRef, 8> lines;
+  last.split(lines, '\n');
+  for (llvm::StringRef line : lines) {
+    auto [key, value] = line.split(':');
+    if (key.size() == line.size() || key.empty() || !llvm::isAlpha(key[0]) ||
+        !llvm::all_of(key, [](char c) {
+          return llvm::isAlnum(c) || c == '-' || c == '_' || c == ' ';
+        }))
+      continue;
+    out.emplace_back(key.trim().str(), value.trim().str());
   }
   return out;
 }

@@ -79,7 +79,7 @@ struct Commit {
   std::string summary, message;
   std::string author;
   std::vector<Oid> parents;
-  /// The message's trailers (`Key: value` lines of its last paragraph).
+  /// The `Key: value` lines of the message's last paragraph.
   std::vector<std::pair<std::string, std::string>> trailers() const;
 };
 
