@@ -747,62 +747,66 @@ Outcome Executor::shell(const Node &n) {
 }
 
 /// A `once` step leaves a marker on the remote before it acts, so no run
-/// anywhere (another machine, a lost journal) can run it again.
+/// anywhere (another machine, a lost journal) can run it again: a ref under
+/// refs/relc/once/ to a small commit history whose `state` file says
+/// claimed, then done or failed.
 Outcome Executor::runOnce(const Node &n) {
   std::string marker = "refs/relc/once/" + graph::slug(plan.project) + "/" +
                        plan.version->str() + "/" + n.id;
+  auto gitFailed = [&](llvm::Error e, const llvm::Twine &what) {
+    gitError(std::move(e), what);
+    return Outcome(Status::Failed, what.str());
+  };
+  Oid previous;
   if (const git::RemoteRef *r = ref(marker)) {
+    previous = r->target;
     if (llvm::Error e = repo->download(url, {marker}))
-      return gitError(std::move(e), "cannot read " + marker),
-             Outcome{Status::Failed, "git failed", {}, false};
-    llvm::Expected<std::string> text = repo->readBlob(r->target);
-    std::string state = text ? *text : "unreadable";
+      return gitFailed(std::move(e), "cannot read " + marker);
+    llvm::Expected<std::optional<std::string>> text =
+        repo->readFile(previous, "state");
     if (!text)
-      llvm::consumeError(text.takeError());
-    if (llvm::StringRef(state).startswith("state: done"))
-      return {Status::Skipped, "ran once already (" + marker + ": " +
-                                   llvm::StringRef(state)
-                                       .split('\n')
-                                       .second.split('\n')
-                                       .first.str() +
-                                   ")"};
-    return conflict(n,
-                    "once step " + n.id +
-                        " was started before and did "
-                        "not finish (" +
-                        marker + " on " + remoteName + " says '" +
-                        llvm::StringRef(state).split('\n').first +
-                        "'); check "
-                        "whether it took effect, then delete that ref to allow "
-                        "another run");
+      return gitFailed(text.takeError(), "cannot read " + marker);
+    llvm::StringRef state = *text ? llvm::StringRef(**text) : "";
+    if (state.startswith("state: done"))
+      return {Status::Skipped,
+              "ran once already (" + marker + ": " +
+                  state.split('\n').second.split('\n').first.str() + ")"};
+    return conflict(n, "once step " + n.id +
+                           " was started before and did not finish (" + marker +
+                           " on " + remoteName + " says '" +
+                           state.split('\n').first +
+                           "'); check whether it took effect, then delete that "
+                           "ref to allow another run");
   }
   if (!opts.execute)
     return {Status::Would, "never run (no " + marker +
-                               "); would claim it, "
-                               "then run '" +
+                               "); would claim it, then run '" +
                                *n.field("command") + "'"};
-  auto mark = [&](llvm::StringRef state, bool force) -> bool {
-    llvm::Expected<Oid> b =
-        repo->blob(("state: " + state + "\nby: " + who() + " at " +
-                    timestamp() + "\nstep: " + n.id + "\nkey: " + n.key + "\n")
-                       .str());
-    if (!b)
-      return gitError(b.takeError(), "cannot write " + marker);
-    if (llvm::Error e = repo->push(url, {{*b, marker, force}}))
-      return gitError(std::move(e), "cannot write " + marker);
-    return true;
+  auto mark = [&](llvm::StringRef state) -> llvm::Error {
+    std::string text =
+        ("state: " + state + "\nby: " + who() + " at " + timestamp() +
+         "\nstep: " + n.id + "\nkey: " + n.key + "\n")
+            .str();
+    llvm::Expected<Oid> c = repo->commitFile(
+        previous, "state", text, ("relc once: " + n.key + ": " + state).str(),
+        repo->signature());
+    if (!c)
+      return c.takeError();
+    if (llvm::Error e = repo->push(url, {{*c, marker, false}}))
+      return e;
+    previous = *c;
+    return llvm::Error::success();
   };
-  // Claim first: if another run claimed it in between, this push is
-  // rejected and nothing runs.
-  if (!mark("claimed", false))
-    return {Status::Failed, "cannot claim " + marker, {}, false};
+  // Claim first: if another run claimed it in between, this push is not a
+  // fast-forward, the remote rejects it and nothing runs.
+  if (llvm::Error e = mark("claimed"))
+    return gitFailed(std::move(e), "cannot claim " + marker);
   int code = 0;
   Outcome o = runCommand(n, code);
-  if (!mark(o.status == Status::Done
-                ? llvm::StringRef("done")
-                : llvm::StringRef("failed (exit " + std::to_string(code) + ")"),
-            true))
-    return {Status::Failed, "cannot update " + marker, {}, true};
+  if (llvm::Error e = mark(o.status == Status::Done
+                               ? std::string("done")
+                               : "failed (exit " + std::to_string(code) + ")"))
+    return gitFailed(std::move(e), "cannot update " + marker);
   return o;
 }
 

@@ -135,8 +135,9 @@ std::vector<std::pair<std::string, std::string>> Commit::trailers() const {
   // a paragraph mixing it with `Category: x` must still count.
   llvm::StringRef text = llvm::StringRef(message).rtrim();
   size_t cut = text.rfind("\n\n");
-  llvm::StringRef last =
-      cut == llvm::StringRef::npos ? llvm::StringRef() : text.drop_front(cut + 2);
+  llvm::StringRef last = cut == llvm::StringRef::npos
+                             ? llvm::StringRef()
+                             : text.drop_front(cut + 2);
   std::vector<std::pair<std::string, std::string>> out;
   llvm::SmallVector<llvm::StringRef, 8> lines;
   last.split(lines, '\n');
@@ -385,14 +386,16 @@ llvm::Expected<Oid> Repository::commitFile(const Oid &parentId,
                                            llvm::StringRef content,
                                            llvm::StringRef message,
                                            const Signature &who) const {
-  llvm::Expected<git_oid> oid = fromOid(parentId);
-  if (!oid)
-    return oid.takeError();
   OwnedCommit parent;
   OwnedTree base;
-  if (api->git_commit_lookup(parent.out(), repo, &*oid) < 0 ||
-      api->git_commit_tree(base.out(), parent.get()) < 0)
-    return error("no commit " + parentId.abbrev());
+  if (!parentId.empty()) {
+    llvm::Expected<git_oid> oid = fromOid(parentId);
+    if (!oid)
+      return oid.takeError();
+    if (api->git_commit_lookup(parent.out(), repo, &*oid) < 0 ||
+        api->git_commit_tree(base.out(), parent.get()) < 0)
+      return error("no commit " + parentId.abbrev());
+  }
   git_oid blobId;
   if (api->git_blob_create_from_buffer(&blobId, repo, content.data(),
                                        content.size()) < 0)
@@ -400,16 +403,31 @@ llvm::Expected<Oid> Repository::commitFile(const Oid &parentId,
   // Keep the file's mode (an executable stays executable).
   git_filemode_t mode = GIT_FILEMODE_BLOB;
   git_tree_entry *old = nullptr;
-  if (api->git_tree_entry_bypath(&old, base.get(), path.str().c_str()) == 0) {
+  if (base.get() &&
+      api->git_tree_entry_bypath(&old, base.get(), path.str().c_str()) == 0) {
     if (api->git_tree_entry_filemode(old) == GIT_FILEMODE_BLOB_EXECUTABLE)
       mode = GIT_FILEMODE_BLOB_EXECUTABLE;
     api->git_tree_entry_free(old);
   }
   std::string p = path.str();
-  git_tree_update update{GIT_TREE_UPDATE_UPSERT, blobId, mode, p.c_str()};
   git_oid treeId;
-  if (api->git_tree_create_updated(&treeId, repo, base.get(), 1, &update) < 0)
-    return error("cannot write the tree with " + path);
+  if (base.get()) {
+    git_tree_update update{GIT_TREE_UPDATE_UPSERT, blobId, mode, p.c_str()};
+    if (api->git_tree_create_updated(&treeId, repo, base.get(), 1, &update) < 0)
+      return error("cannot write the tree with " + path);
+  } else {
+    // A root commit: a tree of this one file.
+    git_treebuilder *builder = nullptr;
+    if (api->git_treebuilder_new(&builder, repo, nullptr) < 0)
+      return error("cannot write a tree");
+    int rc =
+        api->git_treebuilder_insert(nullptr, builder, p.c_str(), &blobId, mode);
+    if (rc == 0)
+      rc = api->git_treebuilder_write(&treeId, builder);
+    api->git_treebuilder_free(builder);
+    if (rc < 0)
+      return error("cannot write the tree with " + path);
+  }
   OwnedTree tree;
   if (api->git_tree_lookup(tree.out(), repo, &treeId) < 0)
     return error("cannot read back the tree with " + path);
@@ -421,7 +439,8 @@ llvm::Expected<Oid> Repository::commitFile(const Oid &parentId,
   git_oid out;
   std::string msg = message.str();
   if (api->git_commit_create(&out, repo, nullptr, sig.get(), sig.get(), nullptr,
-                             msg.c_str(), tree.get(), 1, parents) < 0)
+                             msg.c_str(), tree.get(), parent.get() ? 1 : 0,
+                             parents) < 0)
     return error("cannot commit " + path);
   return toOid(&out);
 }

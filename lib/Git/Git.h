@@ -115,8 +115,9 @@ public:
   /// The content of \p path in the tree of \p commit; nullopt if absent.
   llvm::Expected<std::optional<std::string>>
   readFile(const Oid &commit, llvm::StringRef path) const;
-  /// A commit with \p parent's tree where \p path holds \p content. Only an
-  /// object: no ref moves and the working tree is untouched.
+  /// A commit with \p parent's tree where \p path holds \p content (an
+  /// empty \p parent: a root commit of that one file). Only an object: no
+  /// ref moves and the working tree is untouched.
   llvm::Expected<Oid> commitFile(const Oid &parent, llvm::StringRef path,
                                  llvm::StringRef content,
                                  llvm::StringRef message,

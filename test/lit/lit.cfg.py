@@ -24,6 +24,7 @@ config.environment["PATH"] = os.pathsep.join(
 # Diagnostics must not depend on the terminal or the locale.
 config.environment["LC_ALL"] = "C.UTF-8"
 config.substitutions.append(("%relc_root", repo_root))
+config.substitutions.append(("%relc_bin", os.path.join(relc_bin_dir, "relc")))
 config.substitutions.append(("%plans", os.path.join(repo_root, "plans")))
 # Independent checkers for the CI files relc emits (test/validators).
 validators = os.path.join(repo_root, "test", "validators")
