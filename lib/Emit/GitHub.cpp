@@ -57,7 +57,10 @@ static YNode triggers(const graph::Graph &g, const graph::StageInfo &s) {
         pattern.replace(at, 4, "*");
         on["push"]["tags"].push(YNode::str(pattern));
       }
-  if (!s.after.empty()) {
+  // A parameterised stage runs per RC, for an RC tag push or a dispatch
+  // naming the RC: every job must agree on the number, so no trigger
+  // without one (relc run --step never guesses it).
+  if (!s.after.empty() && s.params.empty()) {
     YNode &run = on["workflow_run"];
     for (const std::string &a : s.after)
       run["workflows"].push(YNode::str(workflowName(g, a)));
@@ -67,7 +70,7 @@ static YNode triggers(const graph::Graph &g, const graph::StageInfo &s) {
   if (!s.params.empty()) {
     YNode &rc = dispatch["inputs"]["rc"];
     rc.set("description", YNode::str("release candidate number"));
-    rc.set("required", YNode::boolean(false));
+    rc.set("required", YNode::boolean(true));
     rc.set("type", YNode::str("string"));
   } else {
     dispatch = YNode::mapping();
@@ -106,7 +109,7 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
     for (const std::string &n : j.needs)
       needs.push(YNode::str(n));
   }
-  if (entry && !s.after.empty())
+  if (entry && !s.after.empty() && s.params.empty())
     out.set("if", YNode::str("github.event_name != 'workflow_run' || "
                              "github.event.workflow_run.conclusion == "
                              "'success'"));
@@ -152,7 +155,10 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
   co["with"].set("persist-credentials", YNode::boolean(false));
   co["with"].set("fetch-depth", YNode::number(0));
   steps.push(std::move(co));
-  auto step = [&](const std::string &name, YNode stepId, bool git) {
+  auto step = [&](const std::string &name, YNode stepId, const GNode *n) {
+    bool git =
+        n && (n->kind == GNode::Kind::Branch || n->kind == GNode::Kind::Tag ||
+              n->kind == GNode::Kind::Commit);
     YNode st;
     st.set("name", YNode::str(name));
     YNode &env = st["env"];
@@ -162,17 +168,15 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
     if (git)
       env.set("RELC_GIT_TOKEN", YNode::str("${{ secrets.GITHUB_TOKEN }}"));
     // A literal block: the command reads as it runs.
-    st.set("run", YNode::str(runCommand(s.name) + "\n"));
+    st.set("run", YNode::str(runCommand(s.name, n) + "\n"));
     steps.push(std::move(st));
   };
   if (j.matrix)
     step("build " + *first.field("matrix"), YNode::str("${{ matrix.step }}"),
-         false);
+         nullptr);
   else
     for (const GNode *n : j.nodes)
-      step(n->summary(), YNode::str(n->id),
-           n->kind == GNode::Kind::Branch || n->kind == GNode::Kind::Tag ||
-               n->kind == GNode::Kind::Commit);
+      step(n->summary(), YNode::str(n->id), n);
   applyOverlays(ctx.plan, "github", j.id, out);
   return out;
 }

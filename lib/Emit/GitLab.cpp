@@ -28,14 +28,6 @@ static std::string variable(llvm::StringRef axis) {
   return v;
 }
 
-/// `'cut/branch-release_branch'`: a single-quoted shell word.
-static std::string shellWord(llvm::StringRef s) {
-  std::string out = "'";
-  for (char c : s)
-    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
                                    const Context &ctx) {
   YNode root;
@@ -93,8 +85,8 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
         script.push(YNode::str(runCommand(s.name)));
       } else {
         for (const GNode *n : j.nodes)
-          script.push(YNode::str("relc run \"$RELC_PLAN\" --stage " + s.name +
-                                 " --step " + shellWord(n->id) + " --execute"));
+          script.push(YNode::str("RELC_STEP=" + shellWord(n->id) + "; " +
+                                 runCommand(s.name, n)));
       }
       applyOverlays(ctx.plan, "gitlab", prefix + j.id, job);
       root.set(prefix + j.id, std::move(job));

@@ -18,9 +18,19 @@ std::string emit::jobId(llvm::StringRef text) {
   return out;
 }
 
-std::string emit::runCommand(llvm::StringRef stage) {
+std::string emit::shellWord(llvm::StringRef s) {
+  std::string out = "'";
+  for (char c : s)
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string emit::runCommand(llvm::StringRef stage, const graph::Node *node) {
+  std::string approve;
+  if (node && node->kind == graph::Node::Kind::Approval)
+    approve = " --approve " + shellWord(*node->field("group"));
   return "relc run \"$RELC_PLAN\" --stage " + stage.str() +
-         " --step \"$RELC_STEP\" --execute";
+         " --step \"$RELC_STEP\"" + approve + " --execute";
 }
 
 std::vector<Job> emit::stageJobs(const graph::Graph &g, llvm::StringRef stage,

@@ -38,9 +38,15 @@ std::vector<Job> stageJobs(const graph::Graph &g, llvm::StringRef stage,
 /// `rc/tag-rc_tag` -> `tag-rc_tag`: a job id both backends accept.
 std::string jobId(llvm::StringRef text);
 
-/// The command a CI step runs for the node(s) of a job; the step id comes
-/// from the `RELC_STEP` environment variable, never from `${{ }}`.
-std::string runCommand(llvm::StringRef stage);
+/// The command a CI step runs for a node; the step id comes from the
+/// `RELC_STEP` environment variable, never from `${{ }}`. An approval
+/// passes `--approve GROUP`: the job's protected environment is the gate,
+/// and CI has approved by the time the job runs.
+std::string runCommand(llvm::StringRef stage,
+                       const graph::Node *node = nullptr);
+
+/// `'cut/branch-release_branch'`: a single-quoted shell word.
+std::string shellWord(llvm::StringRef s);
 
 /// Applies the plan's `overlay BACKEND "GLOB" {...}` entries (project
 /// first, then release) to \p job if its id matches.

@@ -305,7 +305,7 @@ bool Executor::readWorld() {
 
 // ---------------------------------------------------------------- RC numbers
 
-/// The RC number: --rc; in CI, RELC_RC or the pushed RC tag; an unfinished
+/// The RC number: --rc; in CI, RELC_RC or the RC tag pushed; an unfinished
 /// run of this stage in the journal (resume); else one more than the
 /// highest RC tag of this version on the remote.
 bool Executor::resolveRc(std::optional<unsigned> &out) {
@@ -342,12 +342,16 @@ bool Executor::resolveRc(std::optional<unsigned> &out) {
     out = n;
     return true;
   }
+  // The RC tag a CI run was started for: GitHub Actions, then GitLab CI.
+  std::string pushed;
   if (llvm::sys::Process::GetEnv("GITHUB_REF_TYPE").getValueOr("") == "tag")
-    if (auto name = llvm::sys::Process::GetEnv("GITHUB_REF_NAME"))
-      if (std::optional<unsigned> n = rcOfTag(*name)) {
-        out = n;
-        return true;
-      }
+    pushed = llvm::sys::Process::GetEnv("GITHUB_REF_NAME").getValueOr("");
+  else
+    pushed = llvm::sys::Process::GetEnv("CI_COMMIT_TAG").getValueOr("");
+  if (std::optional<unsigned> n = rcOfTag(pushed)) {
+    out = n;
+    return true;
+  }
   if (!opts.step.empty()) {
     // One step of a stage, as a CI job runs it: every job of the workflow
     // must agree on the number, so it is never guessed here.
