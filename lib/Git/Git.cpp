@@ -156,7 +156,11 @@ std::vector<std::pair<std::string, std::string>> Commit::trailers() const {
 llvm::Expected<std::unique_ptr<Repository>>
 Repository::open(llvm::StringRef path) {
   git_repository *repo = nullptr;
-  if (api->git_repository_open_ext(&repo, path.str().c_str(), 0, nullptr) < 0)
+  // Searched for upwards, as git does, and like git never above a directory
+  // GIT_CEILING_DIRECTORIES names.
+  auto ceiling = llvm::sys::Process::GetEnv("GIT_CEILING_DIRECTORIES");
+  if (api->git_repository_open_ext(&repo, path.str().c_str(), 0,
+                                   ceiling ? ceiling->c_str() : nullptr) < 0)
     return error("no git repository at '" + path + "'");
   return std::unique_ptr<Repository>(new Repository(repo));
 }
@@ -195,7 +199,8 @@ Repository::remoteUrl(llvm::StringRef remote) const {
   // Not a configured name: a URL or a path is used as it is.
   if (remote.contains('/') || remote.contains(':'))
     return remote.str();
-  return error("no remote named '" + remote + "'");
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "no remote named '" + remote + "'");
 }
 
 Signature Repository::signature() const {
