@@ -66,6 +66,13 @@ llvm::StringRef statusName(Status s) {
   return "";
 }
 
+/// The legs of one build step share a group: `rc/build-wheels/*`.
+std::string group(const Node &n) {
+  if (n.kind != Node::Kind::Build)
+    return n.id;
+  return llvm::StringRef(n.id).rsplit('/').first.str() + "/*";
+}
+
 bool stops(Status s) {
   return s == Status::Blocked || s == Status::Failed || s == Status::Conflict;
 }
@@ -912,14 +919,29 @@ int Executor::run() {
       !record(llvm::json::Object{{"event", "run"}, {"user", who()}}))
     return diags.exitCode();
   bool ok = true, failedCheck = false;
+  unsigned legs = 0; // Build legs not printed yet.
   for (const Node *&n : todo) {
     ++stepNo;
     Outcome o = step(*n);
     diags.flush();
-    if (!opts.json)
+    // The legs of a build are CI's business: one line for all of them.
+    bool leg = n->kind == Node::Kind::Build && o.status == Status::Ci;
+    const Node *following = &n == &todo.back() ? nullptr : *(&n + 1);
+    if (leg && following && following->kind == Node::Kind::Build &&
+        group(*following) == group(*n)) {
+      ++legs;
+    } else if (leg && legs) {
+      if (!opts.json)
+        out << "[" << stepNo - legs << "-" << stepNo << "/" << todo.size()
+            << "] " << llvm::left_justify(statusName(o.status), 8) << " "
+            << group(*n) << ": " << legs + 1
+            << " legs, built by the CI jobs relc emit generates\n";
+      legs = 0;
+    } else if (!opts.json) {
       out << "[" << stepNo << "/" << todo.size() << "] "
           << llvm::left_justify(statusName(o.status), 8) << " " << n->id << ": "
           << o.detail << "\n";
+    }
     if (!opts.json)
       for (const std::string &f : o.findings)
         out << "      " << f << "\n";
@@ -989,12 +1011,27 @@ void Executor::printSummary(bool ok) {
   std::vector<std::string> parts;
   for (const auto &[s, c] : counts)
     parts.push_back(std::to_string(c) + " " + statusName(s).str());
+  // One row per step, one per build with its count of legs.
+  std::vector<std::pair<std::string, Status>> rows;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const auto &[n, o] = results[i];
+    size_t j = i;
+    while (n->kind == Node::Kind::Build && j + 1 < results.size() &&
+           group(*results[j + 1].first) == group(*n) &&
+           results[j + 1].second.status == o.status)
+      ++j;
+    rows.emplace_back(j == i ? n->id
+                             : group(*n) + " (" + std::to_string(j - i + 1) +
+                                   " legs)",
+                      o.status);
+    i = j;
+  }
   size_t width = 4;
-  for (const auto &[n, o] : results)
-    width = std::max(width, n->id.size());
+  for (const auto &[name, status] : rows)
+    width = std::max(width, name.size());
   out << "\n" << llvm::left_justify("step", width) << "  status\n";
-  for (const auto &[n, o] : results)
-    out << llvm::left_justify(n->id, width) << "  " << statusName(o.status)
+  for (const auto &[name, status] : rows)
+    out << llvm::left_justify(name, width) << "  " << statusName(status)
         << "\n";
   out << (ok ? "ok" : "stopped") << ": " << llvm::join(parts, ", ");
   if (!ok)
