@@ -11,7 +11,7 @@ packages=(
   libyaml-cpp-dev libgit2-dev
   googletest libgtest-dev
   cmake ninja-build g++ python3 git
-  python3-jsonschema python3-yaml
+  python3-jsonschema python3-yaml graphviz
 )
 
 missing=()

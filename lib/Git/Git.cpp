@@ -58,17 +58,23 @@ struct CallbackState {
   std::vector<std::string> rejected; ///< Push: refs the remote refused.
 };
 
-/// Credentials, tried once each: a token from RELC_GIT_TOKEN (CI), then the
-/// ssh agent. Returning an error after that stops libgit2 from asking again.
+/// Credentials, tried once each: a token from RELC_GIT_TOKEN (CI; user name
+/// RELC_GIT_USER), then the ssh agent. Returning an error after that stops
+/// libgit2 from asking again.
 
 int credentials(git_credential **out, const char *, const char *userFromUrl,
                 unsigned allowed, void *payload) {
   auto &state = *static_cast<CallbackState *>(payload);
   if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && !state.triedToken) {
     state.triedToken = true;
-    if (auto token = llvm::sys::Process::GetEnv("RELC_GIT_TOKEN"))
-      return api->git_credential_userpass_plaintext_new(out, "x-access-token",
+    if (auto token = llvm::sys::Process::GetEnv("RELC_GIT_TOKEN")) {
+      // GitHub takes any user name with a token; GitLab wants `oauth2` for
+      // its job token, so the name can be set.
+      std::string user = llvm::sys::Process::GetEnv("RELC_GIT_USER")
+                             .getValueOr("x-access-token");
+      return api->git_credential_userpass_plaintext_new(out, user.c_str(),
                                                         token->c_str());
+    }
   }
   if ((allowed & GIT_CREDENTIAL_SSH_KEY) && !state.triedAgent) {
     state.triedAgent = true;
