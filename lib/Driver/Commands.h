@@ -80,6 +80,10 @@ struct RunOptions {
 int runRun(const RunOptions &opts, llvm::raw_ostream &out,
            llvm::raw_ostream &err);
 
+/// A language server on stdin and \p out (JSON-RPC, LSP 3.17 subset);
+/// \p err gets what is not for the client.
+int runLsp(llvm::raw_ostream &out, llvm::raw_ostream &err);
+
 struct FmtOptions {
   std::vector<std::string> files;
   bool check = false;    ///< Report, do not write.

@@ -190,6 +190,10 @@ static cl::opt<std::string>
                  cl::desc("Tests: SIGKILL relc after-step:N or after-act:N"),
                  cl::Hidden, cl::sub(runCmd));
 
+static cl::SubCommand
+    lspCmd("lsp", "Serve the Language Server Protocol on stdin and stdout (for "
+                  "editors)");
+
 static cl::SubCommand fmtCmd("fmt", "Rewrite plan files in canonical layout");
 static cl::list<std::string> fmtFiles(cl::Positional, cl::OneOrMore,
                                       cl::desc("<plan files>"), cl::sub(fmtCmd),
@@ -225,11 +229,13 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
   cl::HideUnrelatedOptions(relcCategory, graphCmd);
   cl::HideUnrelatedOptions(relcCategory, emitCmd);
   cl::HideUnrelatedOptions(relcCategory, runCmd);
+  cl::HideUnrelatedOptions(relcCategory, lspCmd);
   cl::SetVersionPrinter(printVersion);
 
   if (argv.size() < 2) {
     err << "usage: relc <command> [options] <files>\n"
-           "commands: check, fmt, matrix, graph, emit, run; 'relc --help' says "
+           "commands: check, fmt, matrix, graph, emit, run, lsp; 'relc --help' "
+           "says "
            "more\n";
     return 2;
   }
@@ -242,7 +248,9 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
           "  relc graph [--format=F] FILE      the step graph of a release\n"
           "  relc emit github|gitlab FILE -o OUT  CI configuration\n"
           "  relc run FILE --stage S [--execute]  run a stage (dry by "
-          "default)\n\n"
+          "default)\n"
+          "  relc lsp                          a language server for "
+          "editors\n\n"
           "Exit codes: 0 clean, 1 the input has errors, 2 usage or I/O "
           "problems.\n",
           &err, nullptr, /*LongOptionsUseDoubleDash=*/true))
@@ -312,6 +320,8 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.errorLimit = errorLimit;
     return runRun(opts, out, err);
   }
+  if (lspCmd)
+    return runLsp(out, err);
   if (fmtCmd) {
     FmtOptions opts;
     opts.files.assign(fmtFiles.begin(), fmtFiles.end());
@@ -321,6 +331,6 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     return runFmt(opts, out, err);
   }
   err << "relc: error: no command given; commands: check, fmt, matrix, graph, "
-         "emit, run\n";
+         "emit, run, lsp\n";
   return 2;
 }

@@ -13,11 +13,12 @@
 #include "Sema/Sema.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 using namespace relc;
 
-static std::string realPathOf(llvm::StringRef path) {
+std::string relc::realPathOf(llvm::StringRef path) {
   llvm::SmallString<256> real;
   if (llvm::sys::fs::real_path(path, real))
     return path.str();
@@ -46,7 +47,18 @@ const ast::File *PlanLoader::loadFile(llvm::StringRef path,
   if (it != files.end())
     return it->second.get();
 
-  unsigned id = loadSourceFile(diags, path, importedAt);
+  unsigned id = 0;
+  auto open = overlay ? overlay->find(key)
+                      : llvm::StringMap<std::string>::const_iterator();
+  if (overlay && open != overlay->end()) {
+    id = diags.getSourceMgr().AddNewSourceBuffer(
+        llvm::MemoryBuffer::getMemBufferCopy(open->second, path),
+        importedAt.Start);
+    if (!checkSourceText(diags, id))
+      id = 0;
+  } else {
+    id = loadSourceFile(diags, path, importedAt);
+  }
   if (!id)
     return nullptr;
   std::unique_ptr<ast::File> file = parseBuffer(diags, id, options);

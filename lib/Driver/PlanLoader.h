@@ -21,6 +21,10 @@
 
 namespace relc {
 
+/// How the loader keys files: the real path, or the path itself if it has
+/// none (a file not on disk).
+std::string realPathOf(llvm::StringRef path);
+
 /// A release or project file with the project it belongs to.
 struct LoadedPlan {
   const ast::File *file = nullptr;
@@ -38,6 +42,12 @@ public:
   /// Parses one file without following its imports (`relc fmt`).
   const ast::File *parseOnly(llvm::StringRef path);
 
+  /// Texts that stand in for files on disk, by real path: the documents an
+  /// editor has open (`relc lsp`) and not saved.
+  void setOverlay(const llvm::StringMap<std::string> *texts) {
+    overlay = texts;
+  }
+
 private:
   const ast::File *loadFile(llvm::StringRef path, llvm::SMRange importedAt);
   const ast::File *findProject(const ast::File &release);
@@ -49,6 +59,7 @@ private:
   llvm::StringMap<std::unique_ptr<ast::File>> files;
   llvm::StringMap<bool> loading;
   std::vector<std::unique_ptr<ast::File>> unlinked; ///< From parseOnly.
+  const llvm::StringMap<std::string> *overlay = nullptr;
 };
 
 /// What every command that reads plans starts with: the sources it reads,

@@ -1,0 +1,460 @@
+//===- LspServer.cpp - relc lsp: the Language Server Protocol over stdio --===//
+//
+// JSON-RPC 2.0 with `Content-Length` framing on stdin/stdout, on LLVM's JSON.
+// Each open document is kept as text; every open or change re-checks it the
+// way `relc check` would (its imports read from the other open documents or
+// from disk) and publishes the diagnostics of every file involved. Requests:
+// formatting (`relc fmt`), document symbols (stages, checks, matrices and
+// their axes) and go-to-definition of a check or stage name.
+//
+// Positions: LSP lines are 0-based and characters count UTF-16 code units;
+// relc's locations are 1-based byte columns. The conversions are here.
+//
+//===----------------------------------------------------------------------===//
+#include "Driver/Commands.h"
+#include "Driver/PlanLoader.h"
+
+#include "AST/Formatter.h"
+#include "Sema/Sema.h"
+#include "Syntax/Parser.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/ConvertUTF.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <iostream>
+
+using namespace relc;
+namespace json = llvm::json;
+
+#ifndef RELC_VERSION
+#define RELC_VERSION "0.0.0"
+#endif
+
+namespace {
+
+// ------------------------------------------------------------------ URIs
+
+std::string uriToPath(llvm::StringRef uri) {
+  if (!uri.consume_front("file://"))
+    return uri.str();
+  std::string out;
+  for (size_t i = 0; i < uri.size(); ++i) {
+    unsigned v = 0;
+    if (uri[i] == '%' && i + 2 < uri.size() + 0 &&
+        !uri.substr(i + 1, 2).getAsInteger(16, v)) {
+      out += char(v);
+      i += 2;
+    } else {
+      out += uri[i];
+    }
+  }
+  return out;
+}
+
+std::string pathToUri(llvm::StringRef path) {
+  llvm::SmallString<256> abs(path);
+  llvm::sys::fs::make_absolute(abs);
+  llvm::sys::path::remove_dots(abs, /*remove_dot_dot=*/true);
+  std::string out = "file://";
+  for (unsigned char c : abs) {
+    if (llvm::isAlnum(c) || llvm::StringRef("/-._~").contains(c))
+      out += char(c);
+    else
+      out += "%" + llvm::utohexstr(c, false, 2);
+  }
+  return out;
+}
+
+// ------------------------------------------------------------- positions
+
+/// UTF-16 code units in a UTF-8 string.
+unsigned utf16Length(llvm::StringRef s) {
+  unsigned n = 0;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = s[i];
+    unsigned len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    n += len == 4 ? 2 : 1;
+    i += len;
+  }
+  return n;
+}
+
+json::Object position(const llvm::SourceMgr &sm, llvm::SMLoc loc) {
+  auto [line, col] = sm.getLineAndColumn(loc);
+  const char *start = loc.getPointer() - (col - 1);
+  return json::Object{
+      {"line", int64_t(line - 1)},
+      {"character", int64_t(utf16Length(llvm::StringRef(start, col - 1)))}};
+}
+
+json::Object range(const llvm::SourceMgr &sm, llvm::SMRange r) {
+  llvm::SMLoc end = r.End.isValid() && r.End.getPointer() > r.Start.getPointer()
+                        ? r.End
+                        : llvm::SMLoc::getFromPointer(r.Start.getPointer() + 1);
+  // An end past the buffer (a diagnostic at the end of file) stays on it.
+  const llvm::MemoryBuffer *buf =
+      sm.getMemoryBuffer(sm.FindBufferContainingLoc(r.Start));
+  if (end.getPointer() > buf->getBufferEnd())
+    end = llvm::SMLoc::getFromPointer(buf->getBufferEnd());
+  return json::Object{{"start", position(sm, r.Start)},
+                      {"end", position(sm, end)}};
+}
+
+/// The byte offset of an LSP position in \p text.
+size_t offsetOf(llvm::StringRef text, int64_t line, int64_t character) {
+  size_t at = 0;
+  for (int64_t l = 0; l < line && at < text.size(); ++l) {
+    size_t nl = text.find('\n', at);
+    at = nl == llvm::StringRef::npos ? text.size() : nl + 1;
+  }
+  for (int64_t units = 0;
+       units < character && at < text.size() && text[at] != '\n';) {
+    unsigned char c = text[at];
+    unsigned len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    units += len == 4 ? 2 : 1;
+    at += len;
+  }
+  return std::min(at, text.size());
+}
+
+// ---------------------------------------------------------------- server
+
+class Server {
+public:
+  Server(std::istream &in, llvm::raw_ostream &out, llvm::raw_ostream &log)
+      : in(in), out(out), log(log) {}
+  int run();
+
+private:
+  bool read(std::string &body);
+  void send(json::Value message);
+  void reply(const json::Value &id, json::Value result);
+  void error(const json::Value &id, int code, llvm::StringRef message);
+  void handle(const json::Object &msg);
+
+  void publish(const std::string &path);
+  json::Value formatting(const std::string &path);
+  json::Value symbols(const std::string &path);
+  json::Value definition(const std::string &path, int64_t line,
+                         int64_t character);
+
+  std::istream &in;
+  llvm::raw_ostream &out, &log;
+  llvm::StringMap<std::string> docs; ///< Open documents by real path.
+  /// Files each open document last had diagnostics published for.
+  llvm::StringMap<llvm::StringSet<>> published;
+  bool shutdown = false;
+};
+
+bool Server::read(std::string &body) {
+  size_t length = 0;
+  bool sawLength = false;
+  std::string line;
+  while (std::getline(in, line)) {
+    llvm::StringRef l = llvm::StringRef(line).rtrim("\r");
+    if (l.empty()) {
+      if (!sawLength)
+        continue;
+      body.assign(length, '\0');
+      in.read(body.data(), std::streamsize(length));
+      return size_t(in.gcount()) == length;
+    }
+    if (l.consume_front_insensitive("Content-Length:"))
+      sawLength = !l.trim().getAsInteger(10, length);
+  }
+  return false;
+}
+
+void Server::send(json::Value message) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << message;
+  os.flush();
+  out << "Content-Length: " << text.size() << "\r\n\r\n" << text;
+  out.flush();
+}
+
+void Server::reply(const json::Value &id, json::Value result) {
+  send(json::Object{
+      {"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}});
+}
+
+void Server::error(const json::Value &id, int code, llvm::StringRef message) {
+  send(json::Object{
+      {"jsonrpc", "2.0"},
+      {"id", id},
+      {"error", json::Object{{"code", code}, {"message", message}}}});
+}
+
+void Server::publish(const std::string &path) {
+  llvm::SourceMgr sm;
+  DiagnosticEngine diags(sm, llvm::nulls());
+  PlanLoader loader(diags);
+  loader.setOverlay(&docs);
+  if (std::optional<LoadedPlan> plan = loader.load(path))
+    sema::analyze(diags, *plan->file, *plan->project);
+  // Diagnostics by the file they are in; a problem with no location (a
+  // model that cannot be read) is shown at the top of the document.
+  std::map<std::string, json::Array> byFile;
+  byFile[path];
+  for (const Diagnostic &d : diags.diagnostics()) {
+    json::Object lsp{{"severity", d.severity == Severity::Error     ? 1
+                                  : d.severity == Severity::Warning ? 2
+                                                                    : 3},
+                     {"code", getDiagKindInfo(d.kind).id},
+                     {"source", "relc"},
+                     {"message", d.message}};
+    std::string file = path;
+    if (d.range.Start.isValid()) {
+      file = realPathOf(
+          sm.getMemoryBuffer(sm.FindBufferContainingLoc(d.range.Start))
+              ->getBufferIdentifier());
+      lsp["range"] = range(sm, d.range);
+    } else {
+      lsp["range"] =
+          json::Object{{"start", json::Object{{"line", 0}, {"character", 0}}},
+                       {"end", json::Object{{"line", 0}, {"character", 0}}}};
+    }
+    json::Array related;
+    for (const DiagNote &n : d.notes) {
+      if (!n.loc.isValid())
+        continue;
+      related.push_back(json::Object{
+          {"location",
+           json::Object{
+               {"uri",
+                pathToUri(sm.getMemoryBuffer(sm.FindBufferContainingLoc(n.loc))
+                              ->getBufferIdentifier())},
+               {"range", range(sm, llvm::SMRange(n.loc, n.loc))}}},
+          {"message", n.message}});
+    }
+    if (!related.empty())
+      lsp["relatedInformation"] = std::move(related);
+    byFile[file].push_back(std::move(lsp));
+  }
+  // Files that had diagnostics last time and have none now are cleared.
+  llvm::StringSet<> &before = published[path];
+  for (const auto &f : before)
+    byFile[f.getKey().str()];
+  before.clear();
+  for (auto &[file, list] : byFile) {
+    if (!list.empty())
+      before.insert(file);
+    send(json::Object{
+        {"jsonrpc", "2.0"},
+        {"method", "textDocument/publishDiagnostics"},
+        {"params", json::Object{{"uri", pathToUri(file)},
+                                {"diagnostics", std::move(list)}}}});
+  }
+}
+
+json::Value Server::formatting(const std::string &path) {
+  llvm::SourceMgr sm;
+  DiagnosticEngine diags(sm, llvm::nulls());
+  const std::string &text = docs[path];
+  unsigned id = sm.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(text, path), llvm::SMLoc());
+  std::unique_ptr<ast::File> file = parseBuffer(diags, id);
+  if (!file || diags.hasErrors())
+    return nullptr; // Nothing is formatted that does not parse.
+  std::string formatted = ast::formatFile(*file);
+  if (formatted == text)
+    return json::Array();
+  // One edit: the whole document.
+  size_t lines = llvm::StringRef(text).count('\n');
+  return json::Array{json::Object{
+      {"range",
+       json::Object{{"start", json::Object{{"line", 0}, {"character", 0}}},
+                    {"end", json::Object{{"line", int64_t(lines + 1)},
+                                         {"character", 0}}}}},
+      {"newText", formatted}}};
+}
+
+json::Value Server::symbols(const std::string &path) {
+  llvm::SourceMgr sm;
+  DiagnosticEngine diags(sm, llvm::nulls());
+  unsigned id = sm.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(docs[path], path), llvm::SMLoc());
+  std::unique_ptr<ast::File> file = parseBuffer(diags, id);
+  json::Array out;
+  if (!file)
+    return out;
+  // LSP SymbolKind: 6 method, 8 field, 12 function, 18 array.
+  // json::Value keeps a StringRef without copying: names are copied here,
+  // as the tree they point into is gone when the reply is sent.
+  auto symbol = [&](std::string name, int kind, std::string detail,
+                    llvm::SMRange whole, llvm::SMRange sel) {
+    return json::Object{{"name", name},
+                        {"detail", detail},
+                        {"kind", kind},
+                        {"range", range(sm, whole)},
+                        {"selectionRange", range(sm, sel)}};
+  };
+  for (const ast::Item &it : file->items) {
+    switch (it.kind) {
+    case ast::Item::Kind::Stage:
+      out.push_back(symbol(it.name.text, 12, "stage", it.range, it.name.range));
+      break;
+    case ast::Item::Kind::Check:
+      out.push_back(symbol(it.name.text, 6, "check " + it.function.text,
+                           it.range, it.name.range));
+      break;
+    case ast::Item::Kind::Matrix: {
+      json::Object m =
+          symbol(it.name.text, 18, "matrix", it.range, it.name.range);
+      json::Array axes;
+      for (const ast::MatrixEntry &e : it.matrix)
+        if (e.kind == ast::MatrixEntry::Kind::Axis)
+          axes.push_back(symbol(e.axis.text, 8, "axis", e.range, e.axis.range));
+      m["children"] = std::move(axes);
+      out.push_back(std::move(m));
+      break;
+    }
+    default:
+      break;
+    }
+  }
+  return out;
+}
+
+json::Value Server::definition(const std::string &path, int64_t line,
+                               int64_t character) {
+  const std::string &text = docs[path];
+  size_t at = offsetOf(text, line, character);
+  auto isWord = [](char c) { return llvm::isAlnum(c) || c == '_'; };
+  size_t begin = at, end = at;
+  while (begin > 0 && isWord(text[begin - 1]))
+    --begin;
+  while (end < text.size() && isWord(text[end]))
+    ++end;
+  std::string word = text.substr(begin, end - begin);
+  if (word.empty())
+    return nullptr;
+  llvm::SourceMgr sm;
+  DiagnosticEngine diags(sm, llvm::nulls());
+  PlanLoader loader(diags);
+  loader.setOverlay(&docs);
+  std::optional<LoadedPlan> plan = loader.load(path);
+  if (!plan)
+    return nullptr;
+  // Checks and stages are defined in the project (or the file itself).
+  for (const ast::File *f : {plan->file, plan->project})
+    for (const ast::Item &it : f->items)
+      if ((it.kind == ast::Item::Kind::Check ||
+           it.kind == ast::Item::Kind::Stage) &&
+          it.name.text == word)
+        return json::Object{{"uri", pathToUri(f->path)},
+                            {"range", range(sm, it.name.range)}};
+  return nullptr;
+}
+
+void Server::handle(const json::Object &msg) {
+  llvm::StringRef method = msg.getString("method").getValueOr("");
+  static const json::Value none = nullptr;
+  const json::Value *id = msg.get("id");
+  const json::Value &rid = id ? *id : none;
+  const json::Object *params = msg.getObject("params");
+  if (method.startswith("textDocument/") &&
+      (!params || !params->getObject("textDocument"))) {
+    if (id)
+      error(rid, -32602, method.str() + " needs params.textDocument");
+    return;
+  }
+  auto docPath = [&]() -> std::string {
+    if (!params)
+      return "";
+    const json::Object *doc = params->getObject("textDocument");
+    return doc ? realPathOf(uriToPath(doc->getString("uri").getValueOr("")))
+               : "";
+  };
+  if (method == "initialize") {
+    reply(rid, json::Object{
+                   {"capabilities",
+                    json::Object{{"textDocumentSync", 1}, // Full documents.
+                                 {"documentFormattingProvider", true},
+                                 {"documentSymbolProvider", true},
+                                 {"definitionProvider", true}}},
+                   {"serverInfo", json::Object{{"name", "relc"},
+                                               {"version", RELC_VERSION}}}});
+  } else if (method == "textDocument/didOpen") {
+    std::string path = docPath();
+    const json::Object *doc = params->getObject("textDocument");
+    docs[path] = doc->getString("text").getValueOr("").str();
+    publish(path);
+  } else if (method == "textDocument/didChange") {
+    std::string path = docPath();
+    if (const json::Array *changes = params->getArray("contentChanges"))
+      if (!changes->empty())
+        if (const json::Object *last = changes->back().getAsObject())
+          docs[path] = last->getString("text").getValueOr("").str();
+    publish(path);
+  } else if (method == "textDocument/didClose") {
+    std::string path = docPath();
+    docs.erase(path);
+    for (const auto &f : published[path])
+      send(json::Object{
+          {"jsonrpc", "2.0"},
+          {"method", "textDocument/publishDiagnostics"},
+          {"params", json::Object{{"uri", pathToUri(f.getKey())},
+                                  {"diagnostics", json::Array()}}}});
+    published.erase(path);
+  } else if (method == "textDocument/formatting" ||
+             method == "textDocument/documentSymbol" ||
+             method == "textDocument/definition") {
+    std::string path = docPath();
+    if (!docs.count(path)) {
+      error(rid, -32602, "document not open: " + path);
+    } else if (method == "textDocument/formatting") {
+      reply(rid, formatting(path));
+    } else if (method == "textDocument/documentSymbol") {
+      reply(rid, symbols(path));
+    } else {
+      const json::Object *pos = params->getObject("position");
+      reply(rid,
+            definition(path, pos ? pos->getInteger("line").getValueOr(0) : 0,
+                       pos ? pos->getInteger("character").getValueOr(0) : 0));
+    }
+  } else if (method == "shutdown") {
+    shutdown = true;
+    reply(rid, nullptr);
+  } else if (id) {
+    error(rid, -32601, "relc lsp does not handle " + method.str());
+  }
+  // Other notifications (initialized, $/cancelRequest, ...) need nothing.
+}
+
+int Server::run() {
+  std::string body;
+  while (read(body)) {
+    llvm::Expected<json::Value> v = json::parse(body);
+    if (!v) {
+      log << "relc lsp: bad message: " << llvm::toString(v.takeError()) << "\n";
+      send(json::Object{{"jsonrpc", "2.0"},
+                        {"id", nullptr},
+                        {"error", json::Object{{"code", -32700},
+                                               {"message", "parse error"}}}});
+      continue;
+    }
+    const json::Object *msg = v->getAsObject();
+    if (!msg)
+      continue;
+    if (msg->getString("method") == llvm::StringRef("exit"))
+      return shutdown ? 0 : 1;
+    handle(*msg);
+  }
+  return shutdown ? 0 : 1; // The client went away without `exit`.
+}
+
+} // namespace
+
+int relc::runLsp(llvm::raw_ostream &out, llvm::raw_ostream &err) {
+  Server server(std::cin, out, err);
+  return server.run();
+}
