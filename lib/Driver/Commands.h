@@ -72,6 +72,15 @@ struct FmtOptions {
 int runFmt(const FmtOptions &opts, llvm::raw_ostream &out,
            llvm::raw_ostream &err);
 
+struct ExplainOptions {
+  enum class Format { Text, Markdown };
+  std::string kind; ///< Empty with `all`.
+  bool all = false; ///< Every kind, and check the docs against the registry.
+  Format format = Format::Text;
+};
+int runExplain(const ExplainOptions &opts, llvm::raw_ostream &out,
+               llvm::raw_ostream &err);
+
 } // namespace relc
 
 #endif // RELC_DRIVER_COMMANDS_H

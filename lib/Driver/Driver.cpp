@@ -148,6 +148,24 @@ static cl::opt<unsigned>
                cl::sub(matrixCmd), cl::sub(graphCmd), cl::sub(emitCmd),
                cl::cat(relcCategory));
 
+static cl::SubCommand
+    explainCmd("explain",
+               "Explain a diagnostic kind: what it means, an example, the fix");
+static cl::opt<std::string> explainKind(cl::Positional, cl::desc("<kind>"),
+                                        cl::sub(explainCmd),
+                                        cl::cat(relcCategory));
+static cl::opt<bool>
+    explainAll("all",
+               cl::desc("Every kind; exit 2 if docs/diagnostics.md and the "
+                        "registry of kinds disagree"),
+               cl::sub(explainCmd), cl::cat(relcCategory));
+static cl::opt<ExplainOptions::Format> explainFormat(
+    "format", cl::desc("Output format"), cl::init(ExplainOptions::Format::Text),
+    cl::values(clEnumValN(ExplainOptions::Format::Text, "text", "for reading"),
+               clEnumValN(ExplainOptions::Format::Markdown, "markdown",
+                          "the kind's row of docs/diagnostics.md")),
+    cl::sub(explainCmd), cl::cat(relcCategory));
+
 static void printVersion(llvm::raw_ostream &os) {
   os << "relc " << RELC_VERSION << "\n";
 }
@@ -161,12 +179,13 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
   cl::HideUnrelatedOptions(relcCategory, matrixCmd);
   cl::HideUnrelatedOptions(relcCategory, graphCmd);
   cl::HideUnrelatedOptions(relcCategory, emitCmd);
+  cl::HideUnrelatedOptions(relcCategory, explainCmd);
   cl::SetVersionPrinter(printVersion);
 
   if (argv.size() < 2) {
     err << "usage: relc <command> [options] <files>\n"
-           "commands: check, fmt, matrix, graph, emit; 'relc --help' says "
-           "more\n";
+           "commands: check, fmt, matrix, graph, emit, explain; 'relc --help' "
+           "says more\n";
     return 2;
   }
   if (!cl::ParseCommandLineOptions(
@@ -176,7 +195,9 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
           "  relc fmt [--check] FILE...        canonical layout\n"
           "  relc matrix [--format=F] FILE...  the legs of release matrices\n"
           "  relc graph [--format=F] FILE      the step graph of a release\n"
-          "  relc emit github|gitlab FILE -o OUT  CI configuration\n\n"
+          "  relc emit github|gitlab FILE -o OUT  CI configuration\n"
+          "  relc explain KIND                 what a diagnostic means, the "
+          "fix\n\n"
           "Exit codes: 0 clean, 1 the input has errors, 2 usage or I/O "
           "problems.\n",
           &err, nullptr, /*LongOptionsUseDoubleDash=*/true))
@@ -226,6 +247,17 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.errorLimit = errorLimit;
     return runEmit(opts, out, err);
   }
+  if (explainCmd) {
+    if (explainAll == !explainKind.empty()) {
+      err << "relc explain: usage: relc explain KIND, or relc explain --all\n";
+      return 2;
+    }
+    ExplainOptions opts;
+    opts.kind = explainKind;
+    opts.all = explainAll;
+    opts.format = explainFormat;
+    return runExplain(opts, out, err);
+  }
   if (fmtCmd) {
     FmtOptions opts;
     opts.files.assign(fmtFiles.begin(), fmtFiles.end());
@@ -235,6 +267,6 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     return runFmt(opts, out, err);
   }
   err << "relc: error: no command given; commands: check, fmt, matrix, graph, "
-         "emit\n";
+         "emit, explain\n";
   return 2;
 }
