@@ -2,9 +2,9 @@
 //
 // docs/diagnostics.md is the one text that explains each diagnostic kind: a
 // table row per kind with its meaning, an example and the fix. The build
-// embeds the file in relc, so `relc explain` prints what the docs say, and
-// nothing else has to be kept in step with them. The text is parsed on first
-// use, never at start-up.
+// embeds the file in relc, so `relc explain` and the rule descriptions of
+// SARIF output print what the docs say, and nothing else has to be kept in
+// step with them. The text is parsed on first use, never at start-up.
 //
 //===----------------------------------------------------------------------===//
 #ifndef RELC_BASIC_DIAGNOSTICDOCS_H

@@ -10,15 +10,13 @@
 #include "Driver/Driver.h"
 #include "Driver/Commands.h"
 
+#include "Basic/Config.h"
+
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace relc;
 namespace cl = llvm::cl;
-
-#ifndef RELC_VERSION
-#define RELC_VERSION "0.0.0"
-#endif
 
 static cl::OptionCategory relcCategory("relc options");
 
@@ -148,6 +146,28 @@ static cl::opt<unsigned>
                cl::sub(matrixCmd), cl::sub(graphCmd), cl::sub(emitCmd),
                cl::cat(relcCategory));
 
+static const cl::ValuesClass diagFormats = cl::values(
+    clEnumValN(DiagFormat::Text, "text",
+               "file:line:col: error: message [kind], the line, a caret"),
+    clEnumValN(DiagFormat::Json, "json", "one JSON object per line"),
+    clEnumValN(DiagFormat::Sarif, "sarif",
+               "a SARIF 2.1.0 log, for GitHub code scanning"),
+    clEnumValN(DiagFormat::Github, "github",
+               "GitHub Actions workflow commands (::error file=...::)"));
+static cl::opt<DiagFormat>
+    diagnosticsFormat("diagnostics-format",
+                      cl::desc("How to print diagnostics (to standard error)"),
+                      cl::init(DiagFormat::Text), diagFormats,
+                      cl::sub(checkCmd), cl::sub(fmtCmd), cl::sub(matrixCmd),
+                      cl::sub(graphCmd), cl::sub(emitCmd),
+                      cl::cat(relcCategory));
+// matrix and graph have their own --format; the commands whose only other
+// output is diagnostics take it as short for --diagnostics-format.
+static cl::opt<DiagFormat> diagnosticsFormatShort(
+    "format", cl::desc("The same as --diagnostics-format"),
+    cl::init(DiagFormat::Text), diagFormats, cl::sub(checkCmd), cl::sub(fmtCmd),
+    cl::sub(emitCmd), cl::cat(relcCategory));
+
 static cl::SubCommand
     explainCmd("explain",
                "Explain a diagnostic kind: what it means, an example, the fix");
@@ -165,6 +185,14 @@ static cl::opt<ExplainOptions::Format> explainFormat(
                clEnumValN(ExplainOptions::Format::Markdown, "markdown",
                           "the kind's row of docs/diagnostics.md")),
     cl::sub(explainCmd), cl::cat(relcCategory));
+
+static DiagnosticOptions diagnosticOptions() {
+  DiagnosticOptions opts;
+  opts.format = diagnosticsFormat.getNumOccurrences() ? diagnosticsFormat
+                                                      : diagnosticsFormatShort;
+  opts.errorLimit = errorLimit;
+  return opts;
+}
 
 static void printVersion(llvm::raw_ostream &os) {
   os << "relc " << RELC_VERSION << "\n";
@@ -198,6 +226,9 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
           "  relc emit github|gitlab FILE -o OUT  CI configuration\n"
           "  relc explain KIND                 what a diagnostic means, the "
           "fix\n\n"
+          "Diagnostics go to standard error, as text or, with "
+          "--diagnostics-format,\n"
+          "as JSON Lines, SARIF or GitHub workflow commands.\n"
           "Exit codes: 0 clean, 1 the input has errors, 2 usage or I/O "
           "problems.\n",
           &err, nullptr, /*LongOptionsUseDoubleDash=*/true))
@@ -209,7 +240,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.emit = checkEmit;
     opts.locations = !checkNoLocations;
     opts.parseOnly = checkParseOnly;
-    opts.errorLimit = errorLimit;
+    opts.diagnostics = diagnosticOptions();
     return runCheck(opts, out, err);
   }
   if (matrixCmd) {
@@ -219,7 +250,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.channel = matrixChannel;
     opts.explain = matrixExplain;
     opts.matrix = matrixName;
-    opts.errorLimit = errorLimit;
+    opts.diagnostics = diagnosticOptions();
     return runMatrix(opts, out, err);
   }
   if (graphCmd) {
@@ -228,7 +259,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.format = graphFormat;
     opts.stage = graphStage;
     opts.rc = graphRc.getNumOccurrences() ? int(graphRc) : -1;
-    opts.errorLimit = errorLimit;
+    opts.diagnostics = diagnosticOptions();
     return runGraph(opts, out, err);
   }
   if (emitCmd) {
@@ -244,7 +275,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.lock = emitLock;
     opts.check = emitCheck;
     opts.split = !emitNoSplit;
-    opts.errorLimit = errorLimit;
+    opts.diagnostics = diagnosticOptions();
     return runEmit(opts, out, err);
   }
   if (explainCmd) {
@@ -263,7 +294,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.files.assign(fmtFiles.begin(), fmtFiles.end());
     opts.check = fmtCheck;
     opts.toStdout = fmtStdout;
-    opts.errorLimit = errorLimit;
+    opts.diagnostics = diagnosticOptions();
     return runFmt(opts, out, err);
   }
   err << "relc: error: no command given; commands: check, fmt, matrix, graph, "
