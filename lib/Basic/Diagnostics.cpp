@@ -45,7 +45,12 @@ Diagnostic &DiagnosticEngine::report(DiagKind kind, llvm::SMRange range,
     ++warnings;
   if (info.io)
     ++ioErrors;
-  all.push_back({kind, info.severity, range, message.str(), {}});
+  all.push_back({kind,
+                 info.severity,
+                 range,
+                 message.str(),
+                 {},
+                 range.Start.isValid() ? std::string() : subject});
   return all.back();
 }
 
@@ -55,9 +60,22 @@ void DiagnosticEngine::note(llvm::SMLoc loc, const llvm::Twine &message) {
 }
 
 void DiagnosticEngine::flush() {
+  if (finished)
+    return;
   for (; printed < all.size(); ++printed)
     print(all[printed]);
   os.flush();
+}
+
+void DiagnosticEngine::finish() {
+  flush();
+  if (finished)
+    return;
+  finished = true;
+  if (format == DiagFormat::Sarif) {
+    printSarif(sarifResults);
+    os.flush();
+  }
 }
 
 void DiagnosticEngine::print(const Diagnostic &d) {
@@ -65,14 +83,38 @@ void DiagnosticEngine::print(const Diagnostic &d) {
     if (++errorsSeen > errorLimit) {
       if (!limitReported) {
         limitReported = true;
-        printOne(Severity::Error, {},
-                 "too many errors; stopped reporting after " +
-                     std::to_string(errorLimit),
-                 getDiagKindInfo(DiagKind::TooManyErrors).id);
+        emit({DiagKind::TooManyErrors,
+              Severity::Error,
+              {},
+              "too many errors; stopped reporting after " +
+                  std::to_string(errorLimit),
+              {},
+              subject});
       }
       return;
     }
   }
+  emit(d);
+}
+
+void DiagnosticEngine::emit(const Diagnostic &d) {
+  switch (format) {
+  case DiagFormat::Text:
+    printText(d);
+    break;
+  case DiagFormat::Json:
+    printJson(d);
+    break;
+  case DiagFormat::Github:
+    printGithub(d);
+    break;
+  case DiagFormat::Sarif:
+    sarifResults.push_back(d);
+    break;
+  }
+}
+
+void DiagnosticEngine::printText(const Diagnostic &d) {
   printOne(d.severity, d.range, d.message, getDiagKindInfo(d.kind).id);
   for (const DiagNote &n : d.notes)
     printOne(Severity::Note, llvm::SMRange(n.loc, n.loc), n.message, "");

@@ -4,13 +4,15 @@
 // Every phase reports problems through a DiagnosticEngine: a kind from the
 // registry in Diagnostics.def, a location in a buffer of the llvm::SourceMgr,
 // a message written where the problem is found, and notes pointing at related
-// places. The engine keeps what was reported (so commands can count and other
-// output formats can be added) and prints it as
+// places. The engine keeps what was reported (so commands can count) and
+// prints it as
 //
 //   file:line:col: error: message [kind]
 //     source line
 //     ^~~~
 //
+// or in a format for programs: JSON Lines, SARIF 2.1.0 (GitHub code
+// scanning), or GitHub Actions workflow commands (docs/diagnostics.md).
 // Columns are 1-based byte offsets; the caret is placed under the character
 // whatever multi-byte text stands before it.
 //
@@ -40,6 +42,14 @@ enum class DiagKind {
 
 enum class Severity { Error, Warning, Note };
 
+/// How diagnostics are printed: `--diagnostics-format`.
+enum class DiagFormat {
+  Text,   ///< `file:line:col: error: message [kind]`, source line, caret.
+  Json,   ///< One JSON object per line.
+  Sarif,  ///< One SARIF 2.1.0 log, written when the command is done.
+  Github, ///< `::error file=...::message` workflow commands.
+};
+
 /// The registry entry of a kind.
 struct DiagKindInfo {
   llvm::StringRef id;
@@ -61,13 +71,17 @@ struct Diagnostic {
   llvm::SMRange range; ///< Start is the reported column; may be invalid.
   std::string message;
   std::vector<DiagNote> notes;
+  /// Without a range: the file the command was working on, if any
+  /// (setSubject), for the formats that must name a file.
+  std::string subject;
 };
 
 class DiagnosticEngine {
 public:
-  DiagnosticEngine(llvm::SourceMgr &sm, llvm::raw_ostream &os)
-      : sm(sm), os(os) {}
-  ~DiagnosticEngine() { flush(); }
+  DiagnosticEngine(llvm::SourceMgr &sm, llvm::raw_ostream &os,
+                   DiagFormat format = DiagFormat::Text)
+      : sm(sm), os(os), format(format) {}
+  ~DiagnosticEngine() { finish(); }
 
   /// Reports a diagnostic of \p kind at \p range (an invalid range means no
   /// location: the message is prefixed with "relc:"). Notes may be added to
@@ -82,6 +96,16 @@ public:
 
   /// Prints what is pending.
   void flush();
+  /// Prints what is pending and ends the output (SARIF is one document,
+  /// written here); the destructor calls it. Later reports are counted but
+  /// not printed.
+  void finish();
+
+  /// The file named on the command line that is being worked on. Text output
+  /// does not show it; the formats for programs give it as the file of
+  /// diagnostics that have no position (a file that cannot be read, a stale
+  /// generated file), since GitHub places every annotation in a file.
+  void setSubject(llvm::StringRef path) { subject = path.str(); }
 
   unsigned errorCount() const { return errors; }
   unsigned warningCount() const { return warnings; }
@@ -100,12 +124,22 @@ public:
 
 private:
   void print(const Diagnostic &d);
+  void emit(const Diagnostic &d);
+  void printText(const Diagnostic &d);
   void printOne(Severity sev, llvm::SMRange range, llvm::StringRef message,
                 llvm::StringRef kindId);
+  // DiagnosticFormats.cpp.
+  void printJson(const Diagnostic &d);
+  void printGithub(const Diagnostic &d);
+  void printSarif(llvm::ArrayRef<Diagnostic> shown);
 
   llvm::SourceMgr &sm;
   llvm::raw_ostream &os;
+  DiagFormat format;
+  std::string subject;
   std::vector<Diagnostic> all;
+  std::vector<Diagnostic> sarifResults; ///< What SARIF will show, in order.
+  bool finished = false;
   size_t printed = 0;
   unsigned errors = 0, warnings = 0, ioErrors = 0;
   unsigned errorLimit = 0;

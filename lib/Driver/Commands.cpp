@@ -27,11 +27,12 @@ using namespace relc;
 
 int relc::runCheck(const CheckOptions &opts, llvm::raw_ostream &out,
                    llvm::raw_ostream &err) {
-  Session session(err, opts.errorLimit);
+  Session session(err, opts.diagnostics);
   llvm::SourceMgr &sm = session.sm;
   DiagnosticEngine &diags = session.diags;
   PlanLoader &loader = session.loader;
   for (const std::string &path : opts.files) {
+    diags.setSubject(path);
     // A model on its own: loaded and checked as a plan that names only it
     // would, so its authors need no plan to try it.
     if (llvm::StringRef(path).endswith(".yaml") ||
@@ -68,11 +69,12 @@ static std::string shape(const ast::File &file, const llvm::SourceMgr &sm) {
 
 int relc::runFmt(const FmtOptions &opts, llvm::raw_ostream &out,
                  llvm::raw_ostream &err) {
-  Session session(err, opts.errorLimit);
+  Session session(err, opts.diagnostics);
   llvm::SourceMgr &sm = session.sm;
   DiagnosticEngine &diags = session.diags;
   PlanLoader &loader = session.loader;
   for (const std::string &path : opts.files) {
+    diags.setSubject(path);
     const ast::File *file = loader.parseOnly(path);
     if (!file)
       continue;

@@ -8,6 +8,8 @@
 #ifndef RELC_DRIVER_COMMANDS_H
 #define RELC_DRIVER_COMMANDS_H
 
+#include "Basic/Diagnostics.h"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,13 +20,19 @@ class raw_ostream;
 
 namespace relc {
 
+/// How a command reports problems; every command that reads plans has one.
+struct DiagnosticOptions {
+  DiagFormat format = DiagFormat::Text;
+  unsigned errorLimit = 20; ///< 0: no limit.
+};
+
 struct CheckOptions {
   enum class Emit { None, AST, Plan };
   std::vector<std::string> files;
   Emit emit = Emit::None;
   bool locations = true;
   bool parseOnly = false; ///< Stop after parsing: no names, no model.
-  unsigned errorLimit = 20;
+  DiagnosticOptions diagnostics;
 };
 int runCheck(const CheckOptions &opts, llvm::raw_ostream &out,
              llvm::raw_ostream &err);
@@ -36,7 +44,7 @@ struct MatrixOptions {
   std::string matrix;  ///< Only this matrix (for --explain).
   std::string explain; ///< A leg to explain instead of listing.
   Format format = Format::Table;
-  unsigned errorLimit = 20;
+  DiagnosticOptions diagnostics;
 };
 int runMatrix(const MatrixOptions &opts, llvm::raw_ostream &out,
               llvm::raw_ostream &err);
@@ -47,7 +55,7 @@ struct GraphOptions {
   std::string stage; ///< Only this stage.
   int rc = -1;       ///< The RC number; -1: left as `{rc}`.
   Format format = Format::Json;
-  unsigned errorLimit = 20;
+  DiagnosticOptions diagnostics;
 };
 int runGraph(const GraphOptions &opts, llvm::raw_ostream &out,
              llvm::raw_ostream &err);
@@ -59,7 +67,7 @@ struct EmitOptions {
   std::string lock;   ///< The actions lock; empty: found beside the plans.
   bool check = false; ///< Compare, do not write.
   bool split = true;  ///< Split matrices over the limit, or refuse.
-  unsigned errorLimit = 20;
+  DiagnosticOptions diagnostics;
 };
 int runEmit(const EmitOptions &opts, llvm::raw_ostream &out,
             llvm::raw_ostream &err);
@@ -75,7 +83,7 @@ struct RunOptions {
   unsigned timeout = 3600;
   RunFormat format = RunFormat::Text;
   std::string debugKill;
-  unsigned errorLimit = 20;
+  DiagnosticOptions diagnostics;
 };
 int runRun(const RunOptions &opts, llvm::raw_ostream &out,
            llvm::raw_ostream &err);
@@ -88,10 +96,19 @@ struct FmtOptions {
   std::vector<std::string> files;
   bool check = false;    ///< Report, do not write.
   bool toStdout = false; ///< Print instead of rewriting.
-  unsigned errorLimit = 20;
+  DiagnosticOptions diagnostics;
 };
 int runFmt(const FmtOptions &opts, llvm::raw_ostream &out,
            llvm::raw_ostream &err);
+
+struct ExplainOptions {
+  enum class Format { Text, Markdown };
+  std::string kind; ///< Empty with `all`.
+  bool all = false; ///< Every kind, and check the docs against the registry.
+  Format format = Format::Text;
+};
+int runExplain(const ExplainOptions &opts, llvm::raw_ostream &out,
+               llvm::raw_ostream &err);
 
 } // namespace relc
 

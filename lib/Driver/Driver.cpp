@@ -10,15 +10,13 @@
 #include "Driver/Driver.h"
 #include "Driver/Commands.h"
 
+#include "Basic/Config.h"
+
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace relc;
 namespace cl = llvm::cl;
-
-#ifndef RELC_VERSION
-#define RELC_VERSION "0.0.0"
-#endif
 
 static cl::OptionCategory relcCategory("relc options");
 
@@ -215,6 +213,54 @@ static cl::opt<unsigned>
                cl::sub(matrixCmd), cl::sub(graphCmd), cl::sub(emitCmd),
                cl::sub(runCmd), cl::cat(relcCategory));
 
+static const cl::ValuesClass diagFormats = cl::values(
+    clEnumValN(DiagFormat::Text, "text",
+               "file:line:col: error: message [kind], the line, a caret"),
+    clEnumValN(DiagFormat::Json, "json", "one JSON object per line"),
+    clEnumValN(DiagFormat::Sarif, "sarif",
+               "a SARIF 2.1.0 log, for GitHub code scanning"),
+    clEnumValN(DiagFormat::Github, "github",
+               "GitHub Actions workflow commands (::error file=...::)"));
+static cl::opt<DiagFormat>
+    diagnosticsFormat("diagnostics-format",
+                      cl::desc("How to print diagnostics (to standard error)"),
+                      cl::init(DiagFormat::Text), diagFormats,
+                      cl::sub(checkCmd), cl::sub(fmtCmd), cl::sub(matrixCmd),
+                      cl::sub(graphCmd), cl::sub(emitCmd), cl::sub(runCmd),
+                      cl::cat(relcCategory));
+// matrix and graph have their own --format; the commands whose only other
+// output is diagnostics take it as short for --diagnostics-format.
+static cl::opt<DiagFormat> diagnosticsFormatShort(
+    "format", cl::desc("The same as --diagnostics-format"),
+    cl::init(DiagFormat::Text), diagFormats, cl::sub(checkCmd), cl::sub(fmtCmd),
+    cl::sub(emitCmd), cl::cat(relcCategory));
+
+static cl::SubCommand
+    explainCmd("explain",
+               "Explain a diagnostic kind: what it means, an example, the fix");
+static cl::opt<std::string> explainKind(cl::Positional, cl::desc("<kind>"),
+                                        cl::sub(explainCmd),
+                                        cl::cat(relcCategory));
+static cl::opt<bool>
+    explainAll("all",
+               cl::desc("Every kind; exit 2 if docs/diagnostics.md and the "
+                        "registry of kinds disagree"),
+               cl::sub(explainCmd), cl::cat(relcCategory));
+static cl::opt<ExplainOptions::Format> explainFormat(
+    "format", cl::desc("Output format"), cl::init(ExplainOptions::Format::Text),
+    cl::values(clEnumValN(ExplainOptions::Format::Text, "text", "for reading"),
+               clEnumValN(ExplainOptions::Format::Markdown, "markdown",
+                          "the kind's row of docs/diagnostics.md")),
+    cl::sub(explainCmd), cl::cat(relcCategory));
+
+static DiagnosticOptions diagnosticOptions() {
+  DiagnosticOptions opts;
+  opts.format = diagnosticsFormat.getNumOccurrences() ? diagnosticsFormat
+                                                      : diagnosticsFormatShort;
+  opts.errorLimit = errorLimit;
+  return opts;
+}
+
 static void printVersion(llvm::raw_ostream &os) {
   os << "relc " << RELC_VERSION << "\n";
 }
@@ -230,13 +276,13 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
   cl::HideUnrelatedOptions(relcCategory, emitCmd);
   cl::HideUnrelatedOptions(relcCategory, runCmd);
   cl::HideUnrelatedOptions(relcCategory, lspCmd);
+  cl::HideUnrelatedOptions(relcCategory, explainCmd);
   cl::SetVersionPrinter(printVersion);
 
   if (argv.size() < 2) {
     err << "usage: relc <command> [options] <files>\n"
-           "commands: check, fmt, matrix, graph, emit, run, lsp; 'relc --help' "
-           "says "
-           "more\n";
+           "commands: check, fmt, matrix, graph, emit, run, lsp, explain; 'relc "
+           "--help' says more\n";
     return 2;
   }
   if (!cl::ParseCommandLineOptions(
@@ -250,7 +296,12 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
           "  relc run FILE --stage S [--execute]  run a stage (dry by "
           "default)\n"
           "  relc lsp                          a language server for "
-          "editors\n\n"
+          "editors\n"
+          "  relc explain KIND                 what a diagnostic means, the "
+          "fix\n\n"
+          "Diagnostics go to standard error, as text or, with "
+          "--diagnostics-format,\n"
+          "as JSON Lines, SARIF or GitHub workflow commands.\n"
           "Exit codes: 0 clean, 1 the input has errors, 2 usage or I/O "
           "problems.\n",
           &err, nullptr, /*LongOptionsUseDoubleDash=*/true))
@@ -262,7 +313,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.emit = checkEmit;
     opts.locations = !checkNoLocations;
     opts.parseOnly = checkParseOnly;
-    opts.errorLimit = errorLimit;
+    opts.diagnostics = diagnosticOptions();
     return runCheck(opts, out, err);
   }
   if (matrixCmd) {
@@ -272,7 +323,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.channel = matrixChannel;
     opts.explain = matrixExplain;
     opts.matrix = matrixName;
-    opts.errorLimit = errorLimit;
+    opts.diagnostics = diagnosticOptions();
     return runMatrix(opts, out, err);
   }
   if (graphCmd) {
@@ -281,7 +332,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.format = graphFormat;
     opts.stage = graphStage;
     opts.rc = graphRc.getNumOccurrences() ? int(graphRc) : -1;
-    opts.errorLimit = errorLimit;
+    opts.diagnostics = diagnosticOptions();
     return runGraph(opts, out, err);
   }
   if (emitCmd) {
@@ -297,7 +348,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.lock = emitLock;
     opts.check = emitCheck;
     opts.split = !emitNoSplit;
-    opts.errorLimit = errorLimit;
+    opts.diagnostics = diagnosticOptions();
     return runEmit(opts, out, err);
   }
   if (runCmd) {
@@ -317,20 +368,31 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.timeout = runTimeout;
     opts.format = runFormat;
     opts.debugKill = runDebugKill;
-    opts.errorLimit = errorLimit;
+    opts.diagnostics = diagnosticOptions();
     return runRun(opts, out, err);
   }
   if (lspCmd)
     return runLsp(out, err);
+  if (explainCmd) {
+    if (explainAll == !explainKind.empty()) {
+      err << "relc explain: usage: relc explain KIND, or relc explain --all\n";
+      return 2;
+    }
+    ExplainOptions opts;
+    opts.kind = explainKind;
+    opts.all = explainAll;
+    opts.format = explainFormat;
+    return runExplain(opts, out, err);
+  }
   if (fmtCmd) {
     FmtOptions opts;
     opts.files.assign(fmtFiles.begin(), fmtFiles.end());
     opts.check = fmtCheck;
     opts.toStdout = fmtStdout;
-    opts.errorLimit = errorLimit;
+    opts.diagnostics = diagnosticOptions();
     return runFmt(opts, out, err);
   }
   err << "relc: error: no command given; commands: check, fmt, matrix, graph, "
-         "emit, run, lsp\n";
+         "emit, run, lsp, explain\n";
   return 2;
 }

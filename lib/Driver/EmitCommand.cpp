@@ -8,16 +8,14 @@
 #include "Driver/PlanLoader.h"
 #include "Emit/Emit.h"
 
+#include "Basic/Config.h"
+
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace relc;
-
-#ifndef RELC_VERSION
-#define RELC_VERSION "0.0.0"
-#endif
 
 /// `actions.lock.yaml` in the plan's directory or the nearest above it, as
 /// a path relative like the plan's (the header names it, and must not
@@ -37,10 +35,11 @@ static std::string findLock(llvm::StringRef plan) {
 
 int relc::runEmit(const EmitOptions &opts, llvm::raw_ostream &out,
                   llvm::raw_ostream &err) {
-  Session session(err, opts.errorLimit);
+  Session session(err, opts.diagnostics);
   llvm::SourceMgr &sm = session.sm;
   DiagnosticEngine &diags = session.diags;
   PlanLoader &loader = session.loader;
+  diags.setSubject(opts.file);
   std::unique_ptr<sema::Plan> plan =
       loadRelease(loader, diags, opts.file, "emit");
   std::optional<emit::ActionsLock> lock;

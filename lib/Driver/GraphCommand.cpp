@@ -17,10 +17,11 @@ using namespace relc;
 
 int relc::runGraph(const GraphOptions &opts, llvm::raw_ostream &out,
                    llvm::raw_ostream &err) {
-  Session session(err, opts.errorLimit);
+  Session session(err, opts.diagnostics);
   llvm::SourceMgr &sm = session.sm;
   DiagnosticEngine &diags = session.diags;
   PlanLoader &loader = session.loader;
+  diags.setSubject(opts.file);
   std::unique_ptr<sema::Plan> plan =
       loadRelease(loader, diags, opts.file, "graph");
   if (plan && !opts.stage.empty()) {

@@ -339,11 +339,12 @@ void printCompatTable(const std::vector<std::unique_ptr<Plan>> &plans,
 
 int relc::runMatrix(const MatrixOptions &opts, llvm::raw_ostream &out,
                     llvm::raw_ostream &err) {
-  Session session(err, opts.errorLimit);
+  Session session(err, opts.diagnostics);
   DiagnosticEngine &diags = session.diags;
   PlanLoader &loader = session.loader;
   std::vector<std::unique_ptr<Plan>> plans;
   for (const std::string &path : opts.files) {
+    diags.setSubject(path);
     std::unique_ptr<Plan> plan = loadRelease(loader, diags, path, "matrix");
     if (!plan)
       continue;

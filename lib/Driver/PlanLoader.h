@@ -12,6 +12,7 @@
 
 #include "AST/AST.h"
 #include "Basic/Diagnostics.h"
+#include "Driver/Commands.h"
 #include "Syntax/Parser.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -66,8 +67,9 @@ private:
 /// diagnostics about them printed to the command's error stream, and one
 /// loader so each file is read once.
 struct Session {
-  Session(llvm::raw_ostream &err, unsigned errorLimit) : diags(sm, err) {
-    diags.setErrorLimit(errorLimit);
+  Session(llvm::raw_ostream &err, const DiagnosticOptions &opts)
+      : diags(sm, err, opts.format) {
+    diags.setErrorLimit(opts.errorLimit);
   }
   llvm::SourceMgr sm;
   DiagnosticEngine diags;

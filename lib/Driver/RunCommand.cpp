@@ -17,7 +17,7 @@ using namespace relc;
 
 int relc::runRun(const RunOptions &opts, llvm::raw_ostream &out,
                  llvm::raw_ostream &err) {
-  Session session(err, opts.errorLimit);
+  Session session(err, opts.diagnostics);
   DiagnosticEngine &diags = session.diags;
   std::unique_ptr<sema::Plan> plan =
       loadRelease(session.loader, diags, opts.file, "run");

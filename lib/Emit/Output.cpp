@@ -186,7 +186,7 @@ int emit::writeOrCheck(DiagnosticEngine &diags,
       llvm::sys::fs::create_directories(llvm::sys::path::parent_path(path));
       if (llvm::Error e = llvm::writeFileAtomically(
               std::string(path) + ".relc-%%%%%%", path, o.text)) {
-        diags.report(DiagKind::FileNotFound, llvm::SMRange(),
+        diags.report(DiagKind::FileWriteFailed, llvm::SMRange(),
                      "cannot write '" + std::string(path) +
                          "': " + llvm::toString(std::move(e)));
         return 2;

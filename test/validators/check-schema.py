@@ -1,10 +1,11 @@
 #!/usr/bin/python3
-# Validates CI files relc emits against the published JSON Schemas (SchemaStore's
-# GitHub workflow schema, GitLab's own CI schema) kept in shared/data, as a check
-# that owes nothing to relc's code. Uses Debian's python3-jsonschema (draft-07)
-# and python3-yaml, so run it with /usr/bin/python3:
+# Validates files relc writes against the published JSON Schemas kept in
+# shared/data, as a check that owes nothing to relc's code: CI files
+# (SchemaStore's GitHub workflow schema, GitLab's own CI schema) and SARIF logs
+# (`--diagnostics-format=sarif`, OASIS's SARIF 2.1.0 schema). Uses Debian's
+# python3-jsonschema (draft-07) and python3-yaml, so run it with /usr/bin/python3:
 #
-#   check-schema.py --schema github|gitlab [--schema-dir DIR] FILE...
+#   check-schema.py --schema github|gitlab|sarif [--schema-dir DIR] FILE...
 #
 # Prints `FILE: <json path>: <message>` per error. Exit status: 0 valid,
 # 1 errors, 2 usage error or unreadable file.
@@ -24,7 +25,8 @@ except ImportError as e:
           "(scripts/setup.sh) and run with /usr/bin/python3", file=sys.stderr)
     sys.exit(2)
 
-SCHEMA_FILES = {"github": "github-workflow.schema.json", "gitlab": "gitlab-ci.schema.json"}
+SCHEMA_FILES = {"github": "github-workflow.schema.json", "gitlab": "gitlab-ci.schema.json",
+                "sarif": "sarif-2.1.0.schema.json"}
 DEFAULT_SCHEMA_DIR = os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data")
 
@@ -75,7 +77,8 @@ def text(error):
 
 
 def main():
-    parser = argparse.ArgumentParser(description="Validate YAML files against a CI JSON Schema.")
+    parser = argparse.ArgumentParser(
+        description="Validate CI files (YAML) or SARIF logs (JSON) against their JSON Schema.")
     parser.add_argument("--schema", required=True, choices=sorted(SCHEMA_FILES))
     parser.add_argument("--schema-dir", default=DEFAULT_SCHEMA_DIR)
     parser.add_argument("files", nargs="+", metavar="FILE")
@@ -93,12 +96,17 @@ def main():
     errors = 0
     for path in args.files:
         try:
-            document = ci_yaml.load(path, github=args.schema == "github")
+            if args.schema == "sarif":
+                with open(path, encoding="utf-8") as f:
+                    document = json.load(f)
+            else:
+                document = ci_yaml.load(path, github=args.schema == "github")
         except OSError as e:
             print(f"check-schema: cannot read {path}: {e.strerror}", file=sys.stderr)
             return 2
-        except ci_yaml.YAMLError as e:
-            print(f"{path}: $: not valid YAML: {e}".replace("\n", " "))
+        except (ci_yaml.YAMLError, ValueError) as e:  # ValueError: JSON, UTF-8
+            kind = "JSON" if args.schema == "sarif" else "YAML"
+            print(f"{path}: $: not valid {kind}: {e}".replace("\n", " "))
             errors += 1
             continue
         found = [leaf for error in validator.iter_errors(document) for leaf in leaves(error)]
