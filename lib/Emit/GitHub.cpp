@@ -188,16 +188,9 @@ std::optional<std::vector<Output>> emit::github(DiagnosticEngine &diags,
   bool ok = true;
   for (const graph::StageInfo &s : ctx.graph.stages) {
     std::vector<Job> jobs = stageJobs(ctx.graph, s.name, githubMatrixLimit);
-    if (!ctx.split)
-      for (const Job &j : jobs)
-        if (j.part == 1) {
-          diags.report(DiagKind::MatrixTooLarge, llvm::SMRange(),
-                       "stage '" + s.name + "' builds more than " +
-                           std::to_string(githubMatrixLimit) +
-                           " legs of one matrix, GitHub's limit per job, and "
-                           "splitting is refused (--no-split)");
-          ok = false;
-        }
+    if (!checkSplits(diags, jobs, s.name, githubMatrixLimit,
+                     "GitHub's limit per job", ctx.split))
+      ok = false;
     YNode wf;
     wf.set("name", YNode::str(workflowName(ctx.graph, s.name)));
     wf.set("on", triggers(ctx.graph, s));

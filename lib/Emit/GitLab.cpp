@@ -39,16 +39,9 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
   std::map<std::string, std::vector<std::string>> lastJobs; // Per stage.
   for (const graph::StageInfo &s : ctx.graph.stages) {
     std::vector<Job> jobs = stageJobs(ctx.graph, s.name, gitlabParallelLimit);
-    if (!ctx.split)
-      for (const Job &j : jobs)
-        if (j.part == 1) {
-          diags.report(DiagKind::MatrixTooLarge, llvm::SMRange(),
-                       "stage '" + s.name + "' builds more than " +
-                           std::to_string(gitlabParallelLimit) +
-                           " legs of one matrix, GitLab's 'parallel' limit, "
-                           "and splitting is refused (--no-split)");
-          return std::nullopt;
-        }
+    if (!checkSplits(diags, jobs, s.name, gitlabParallelLimit,
+                     "GitLab's 'parallel' limit", ctx.split))
+      return std::nullopt;
     std::string prefix = graph::slug(s.name) + "-";
     for (const Job &j : jobs) {
       YNode job;

@@ -1,6 +1,8 @@
 //===- Jobs.cpp - Grouping a stage's steps into CI jobs -------------------===//
 #include "Emit/Jobs.h"
 
+#include "Basic/Diagnostics.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/GlobPattern.h"
@@ -16,6 +18,29 @@ std::string emit::jobId(llvm::StringRef text) {
   if (out.empty() || !(llvm::isAlpha(out[0]) || out[0] == '_'))
     out = "job-" + out;
   return out;
+}
+
+bool emit::checkSplits(DiagnosticEngine &diags, const std::vector<Job> &jobs,
+                       llvm::StringRef stage, size_t limit,
+                       llvm::StringRef limitName, bool split) {
+  bool ok = true;
+  for (const Job &j : jobs) {
+    if (j.part != 1)
+      continue;
+    const graph::Node &first = *j.nodes.front();
+    bool byPlan = first.field("split") && *first.field("split") == "refuse";
+    if (split && !byPlan)
+      continue;
+    diags.report(DiagKind::MatrixTooLarge,
+                 byPlan ? llvm::SMRange(first.loc, first.loc) : llvm::SMRange(),
+                 "stage '" + stage + "' builds more than " +
+                     std::to_string(limit) + " legs of matrix '" +
+                     *first.field("matrix") + "', " + limitName +
+                     ", and splitting is refused" +
+                     (byPlan ? " (split refuse)" : " (--no-split)"));
+    ok = false;
+  }
+  return ok;
 }
 
 std::string emit::shellWord(llvm::StringRef s) {

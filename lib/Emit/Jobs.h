@@ -35,6 +35,13 @@ struct Job {
 std::vector<Job> stageJobs(const graph::Graph &g, llvm::StringRef stage,
                            size_t limit);
 
+/// Reports every build of \p jobs over \p limit whose splitting is refused,
+/// by `--no-split` (\p split false) or by the plan (`build M split refuse;`,
+/// reported at the step); \p limitName says whose limit it is. False if any.
+bool checkSplits(DiagnosticEngine &diags, const std::vector<Job> &jobs,
+                 llvm::StringRef stage, size_t limit, llvm::StringRef limitName,
+                 bool split);
+
 /// `rc/tag-rc_tag` -> `tag-rc_tag`: a job id both backends accept.
 std::string jobId(llvm::StringRef text);
 

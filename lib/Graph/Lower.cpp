@@ -321,6 +321,10 @@ void Lowerer::lowerStep(const ast::Step &s, std::vector<std::string> &added) {
       return;
     std::string channel = s.channel ? s.channel->text : "";
     int c = channel.empty() ? -1 : plan.channelIndex(channel);
+    std::string split;
+    if (const ast::StepOption *o = option(s, "split"))
+      if (auto *p = llvm::dyn_cast_or_null<ast::PathExpr>(o->value.get()))
+        split = p->str();
     for (size_t leg = 0; leg < m->legCount(); ++leg) {
       if (c >= 0 && !(m->legChannels[leg] >> c & 1))
         continue;
@@ -333,7 +337,8 @@ void Lowerer::lowerStep(const ast::Step &s, std::vector<std::string> &added) {
       n.fields = {{"matrix", m->name},
                   {"channel", channel},
                   {"experimental", m->experimental(leg) ? "true" : "false"},
-                  {"timeout", optionText("timeout")}};
+                  {"timeout", optionText("timeout")},
+                  {"split", split}};
       for (size_t a = 0; a < m->axes.size(); ++a)
         n.leg.push_back({m->axes[a].name, values[a]});
       n.derived = sema::derivedValues(*plan.model, *m, leg, *plan.version);

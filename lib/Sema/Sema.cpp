@@ -73,7 +73,7 @@ llvm::ArrayRef<llvm::StringRef> stepOptions(ast::Step::Kind k) {
   static const llvm::StringRef branch[] = {"once"};
   static const llvm::StringRef tag[] = {"once", "annotated", "message"};
   static const llvm::StringRef commit[] = {"once", "message"};
-  static const llvm::StringRef build[] = {"timeout"};
+  static const llvm::StringRef build[] = {"timeout", "split"};
   static const llvm::StringRef approve[] = {"timeout"};
   static const llvm::StringRef run[] = {"once", "env", "timeout", "cwd"};
   switch (k) {
@@ -670,6 +670,14 @@ void Sema::checkStages() {
               !llvm::isa<ast::DurationExpr>(o.value.get()))
             diags.report(DiagKind::TypeMismatch, o.value->getRange(),
                          "'timeout' takes a duration such as '2h'");
+          if (o.name.text == "split") {
+            auto *p = llvm::dyn_cast<ast::PathExpr>(o.value.get());
+            if (!p || (p->str() != "jobs" && p->str() != "refuse"))
+              diags.report(DiagKind::TypeMismatch, o.value->getRange(),
+                           "'split' takes 'jobs' (a build over the CI "
+                           "system's jobs-per-matrix limit becomes several "
+                           "jobs) or 'refuse' (relc emit stops instead)");
+          }
           if (o.name.text == "env" &&
               !llvm::isa<ast::ObjectExpr>(o.value.get()))
             diags.report(DiagKind::TypeMismatch, o.value->getRange(),
