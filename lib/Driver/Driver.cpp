@@ -281,7 +281,8 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
 
   if (argv.size() < 2) {
     err << "usage: relc <command> [options] <files>\n"
-           "commands: check, fmt, matrix, graph, emit, run, lsp, explain; 'relc "
+           "commands: check, fmt, matrix, graph, emit, run, lsp, explain; "
+           "'relc "
            "--help' says more\n";
     return 2;
   }

@@ -24,15 +24,8 @@ int relc::runGraph(const GraphOptions &opts, llvm::raw_ostream &out,
   diags.setSubject(opts.file);
   std::unique_ptr<sema::Plan> plan =
       loadRelease(loader, diags, opts.file, "graph");
-  if (plan && !opts.stage.empty()) {
-    std::vector<std::string> names;
-    for (const sema::Stage &s : plan->stages)
-      names.push_back(s.name);
-    if (!llvm::is_contained(names, opts.stage))
-      diags.report(DiagKind::UnknownName, llvm::SMRange(),
-                   "plan " + opts.file + " has no stage '" + opts.stage + "'" +
-                       didYouMean(opts.stage, names));
-  }
+  if (plan && !opts.stage.empty())
+    checkStageName(diags, *plan, opts.file, opts.stage);
   diags.flush();
   if (!plan || diags.hasErrors())
     return diags.hasErrors() ? diags.exitCode() : 1;

@@ -10,6 +10,8 @@
 
 #include "AST/Formatter.h"
 #include "Basic/SourceFiles.h"
+#include "Basic/Suggest.h"
+#include "Sema/Plan.h"
 #include "Sema/Sema.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -166,4 +168,17 @@ std::unique_ptr<sema::Plan> relc::loadRelease(PlanLoader &loader,
     return nullptr;
   }
   return sema::analyze(diags, *loaded->file, *loaded->project);
+}
+
+bool relc::checkStageName(DiagnosticEngine &diags, const sema::Plan &plan,
+                          llvm::StringRef file, llvm::StringRef stage) {
+  std::vector<std::string> names;
+  for (const sema::Stage &s : plan.stages)
+    names.push_back(s.name);
+  if (llvm::is_contained(names, stage))
+    return true;
+  diags.report(DiagKind::UnknownName, llvm::SMRange(),
+               "plan " + file + " has no stage '" + stage + "'" +
+                   didYouMean(stage, names));
+  return false;
 }

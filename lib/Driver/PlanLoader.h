@@ -88,6 +88,11 @@ std::unique_ptr<sema::Plan> loadRelease(PlanLoader &loader,
                                         llvm::StringRef path,
                                         llvm::StringRef command);
 
+/// Reports (unknown-name, with did-you-mean) if \p plan, read from \p file,
+/// has no stage \p stage; false then.
+bool checkStageName(DiagnosticEngine &diags, const sema::Plan &plan,
+                    llvm::StringRef file, llvm::StringRef stage);
+
 } // namespace relc
 
 #endif // RELC_DRIVER_PLANLOADER_H

@@ -23,13 +23,7 @@ int relc::runRun(const RunOptions &opts, llvm::raw_ostream &out,
       loadRelease(session.loader, diags, opts.file, "run");
   std::optional<Date> today;
   if (plan) {
-    std::vector<std::string> names;
-    for (const sema::Stage &s : plan->stages)
-      names.push_back(s.name);
-    if (!llvm::is_contained(names, opts.stage))
-      diags.report(DiagKind::UnknownName, llvm::SMRange(),
-                   "plan " + opts.file + " has no stage '" + opts.stage + "'" +
-                       didYouMean(opts.stage, names));
+    checkStageName(diags, *plan, opts.file, opts.stage);
     if (!opts.today.empty()) {
       std::string why;
       today = Date::parse(opts.today, &why);

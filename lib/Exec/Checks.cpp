@@ -30,11 +30,11 @@ static bool isHex(llvm::StringRef s) {
   return !s.empty() && llvm::all_of(s, llvm::isHexDigit);
 }
 
-/// The commits named by `(cherry picked from commit X)` lines.
-static std::vector<std::string> pickedFrom(const Commit &c) {
+/// The commits named after \p marker in a message: `(cherry picked from
+/// commit X)`, `This reverts commit X`.
+static std::vector<std::string> named(const Commit &c, llvm::StringRef marker) {
   std::vector<std::string> out;
   llvm::StringRef rest = c.message;
-  const llvm::StringRef marker = "(cherry picked from commit ";
   for (size_t at; (at = rest.find(marker)) != llvm::StringRef::npos;) {
     rest = rest.drop_front(at + marker.size());
     llvm::StringRef sha = rest.take_while(llvm::isHexDigit);
@@ -43,19 +43,11 @@ static std::vector<std::string> pickedFrom(const Commit &c) {
   }
   return out;
 }
-
-/// The commits named by `This reverts commit X` lines.
+static std::vector<std::string> pickedFrom(const Commit &c) {
+  return named(c, "(cherry picked from commit ");
+}
 static std::vector<std::string> reverted(const Commit &c) {
-  std::vector<std::string> out;
-  llvm::StringRef rest = c.message;
-  const llvm::StringRef marker = "This reverts commit ";
-  for (size_t at; (at = rest.find(marker)) != llvm::StringRef::npos;) {
-    rest = rest.drop_front(at + marker.size());
-    llvm::StringRef sha = rest.take_while(llvm::isHexDigit);
-    if (sha.size() >= 7)
-      out.push_back(sha.lower());
-  }
-  return out;
+  return named(c, "This reverts commit ");
 }
 
 /// The PR number a URL or reference names: `.../pull/123`, `#123`, `123`.

@@ -127,6 +127,9 @@ private:
   Outcome runOnce(const Node &n);
   Outcome runCommand(const Node &n, int &exitCode);
 
+  std::optional<Outcome> pushed(const Node &n, const std::string &full,
+                                const Oid &expected, const std::string &what);
+  Outcome pushFailed(const Node &n, const std::string &what, llvm::Error e);
   Outcome conflict(const Node &n, const llvm::Twine &msg);
   Outcome failed(const Node &n, DiagKind kind, const llvm::Twine &msg);
   bool gitError(llvm::Error e, const llvm::Twine &what);
@@ -182,6 +185,29 @@ bool Executor::gitError(llvm::Error e, const llvm::Twine &what) {
   diags.report(DiagKind::GitFailed, llvm::SMRange(),
                what + ": " + llvm::toString(std::move(e)));
   return false;
+}
+
+/// After a push of \p what: the remote, listed again, must show \p full at
+/// \p expected. The outcome if it does not.
+std::optional<Outcome> Executor::pushed(const Node &n, const std::string &full,
+                                        const Oid &expected,
+                                        const std::string &what) {
+  maybeKill("after-act");
+  if (!relist())
+    return Outcome(Status::Failed, "git failed", {}, true);
+  const git::RemoteRef *now = ref(full);
+  if (!now || now->peeled != expected)
+    return failed(n, DiagKind::StepFailed,
+                  "pushed " + what + " but " + remoteName +
+                      " does not show it at " + expected.abbrev());
+  return std::nullopt;
+}
+
+Outcome Executor::pushFailed(const Node &n, const std::string &what,
+                             llvm::Error e) {
+  diags.report(DiagKind::GitFailed, n.loc,
+               "cannot push " + what + ": " + llvm::toString(std::move(e)));
+  return {Status::Failed, "push failed"};
 }
 
 Outcome Executor::conflict(const Node &n, const llvm::Twine &msg) {
@@ -487,19 +513,10 @@ Outcome Executor::branch(const Node &n) {
     return {Status::Would, detail + "; would create it at " + cut.abbrev() +
                                " (" + from + ")"};
   }
-  if (llvm::Error e = repo->push(url, {{cut, full, false}})) {
-    diags.report(DiagKind::GitFailed, n.loc,
-                 "cannot create " + name + ": " + llvm::toString(std::move(e)));
-    return {Status::Failed, "push failed", {}, false};
-  }
-  maybeKill("after-act");
-  if (!relist())
-    return {Status::Failed, "git failed", {}, true};
-  const git::RemoteRef *now = ref(full);
-  if (!now || now->peeled != cut)
-    return failed(n, DiagKind::StepFailed,
-                  "pushed " + name + " but " + remoteName +
-                      " does not show it at " + cut.abbrev());
+  if (llvm::Error e = repo->push(url, {{cut, full, false}}))
+    return pushFailed(n, name, std::move(e));
+  if (std::optional<Outcome> bad = pushed(n, full, cut, name))
+    return std::move(*bad);
   return {Status::Done,
           detail + "; created at " + cut.abbrev() + " (" + from + ")",
           {},
@@ -548,20 +565,10 @@ Outcome Executor::tag(const Node &n) {
     }
     target = *t;
   }
-  if (llvm::Error e = repo->push(url, {{target, full, false}})) {
-    diags.report(DiagKind::GitFailed, n.loc,
-                 "cannot push tag " + name + ": " +
-                     llvm::toString(std::move(e)));
-    return {Status::Failed, "push failed", {}, false};
-  }
-  maybeKill("after-act");
-  if (!relist())
-    return {Status::Failed, "git failed", {}, true};
-  const git::RemoteRef *now = ref(full);
-  if (!now || now->peeled != *head)
-    return failed(n, DiagKind::StepFailed,
-                  "pushed tag " + name + " but " + remoteName +
-                      " does not show it at " + head->abbrev());
+  if (llvm::Error e = repo->push(url, {{target, full, false}}))
+    return pushFailed(n, "tag " + name, std::move(e));
+  if (std::optional<Outcome> bad = pushed(n, full, *head, "tag " + name))
+    return std::move(*bad);
   return {Status::Done,
           detail + "; tagged " + on + " at " + head->abbrev(),
           {},
@@ -614,19 +621,10 @@ Outcome Executor::commit(const Node &n) {
           return {Status::Failed, "git failed", {}, false};
         continue;
       }
-      diags.report(DiagKind::GitFailed, n.loc,
-                   "cannot push " + branchName + ": " +
-                       llvm::toString(std::move(e)));
-      return {Status::Failed, "push failed", {}, false};
+      return pushFailed(n, branchName, std::move(e));
     }
-    maybeKill("after-act");
-    if (!relist())
-      return {Status::Failed, "git failed", {}, true};
-    const git::RemoteRef *now = ref(full);
-    if (!now || now->peeled != *c)
-      return failed(n, DiagKind::StepFailed,
-                    "pushed " + branchName + " but " + remoteName +
-                        " does not show commit " + c->abbrev());
+    if (std::optional<Outcome> bad = pushed(n, full, *c, branchName))
+      return std::move(*bad);
     return {Status::Done,
             detail + "; committed " + content + " as " + c->abbrev(),
             {},
