@@ -80,6 +80,17 @@ struct RunOptions {
 int runRun(const RunOptions &opts, llvm::raw_ostream &out,
            llvm::raw_ostream &err);
 
+struct CalendarOptions {
+  enum class Format { ICS, Markdown };
+  std::vector<std::string> files;
+  Format format = Format::ICS;
+  /// SOURCE_DATE_EPOCH, the DTSTAMP of every event; empty: from the plans.
+  std::string sourceDateEpoch;
+  unsigned errorLimit = 20;
+};
+int runCalendar(const CalendarOptions &opts, llvm::raw_ostream &out,
+                llvm::raw_ostream &err);
+
 struct FmtOptions {
   std::vector<std::string> files;
   bool check = false;    ///< Report, do not write.

@@ -13,6 +13,8 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdlib>
+
 using namespace relc;
 namespace cl = llvm::cl;
 
@@ -190,6 +192,21 @@ static cl::opt<std::string>
                  cl::desc("Tests: SIGKILL relc after-step:N or after-act:N"),
                  cl::Hidden, cl::sub(runCmd));
 
+static cl::SubCommand
+    calendarCmd("calendar",
+                "Print the dated milestones of releases as a calendar");
+static cl::list<std::string> calendarFiles(cl::Positional, cl::OneOrMore,
+                                           cl::desc("<release files>"),
+                                           cl::sub(calendarCmd),
+                                           cl::cat(relcCategory));
+static cl::opt<CalendarOptions::Format> calendarFormat(
+    "format", cl::desc("Output format"), cl::init(CalendarOptions::Format::ICS),
+    cl::values(clEnumValN(CalendarOptions::Format::ICS, "ics",
+                          "an iCalendar file to subscribe to (RFC 5545)"),
+               clEnumValN(CalendarOptions::Format::Markdown, "markdown",
+                          "the release cadence table, one row per release")),
+    cl::sub(calendarCmd), cl::cat(relcCategory));
+
 static cl::SubCommand fmtCmd("fmt", "Rewrite plan files in canonical layout");
 static cl::list<std::string> fmtFiles(cl::Positional, cl::OneOrMore,
                                       cl::desc("<plan files>"), cl::sub(fmtCmd),
@@ -209,7 +226,7 @@ static cl::opt<unsigned>
                cl::desc("Stop reporting after this many errors (0: no limit)"),
                cl::init(20), cl::sub(checkCmd), cl::sub(fmtCmd),
                cl::sub(matrixCmd), cl::sub(graphCmd), cl::sub(emitCmd),
-               cl::sub(runCmd), cl::cat(relcCategory));
+               cl::sub(runCmd), cl::sub(calendarCmd), cl::cat(relcCategory));
 
 static void printVersion(llvm::raw_ostream &os) {
   os << "relc " << RELC_VERSION << "\n";
@@ -225,12 +242,13 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
   cl::HideUnrelatedOptions(relcCategory, graphCmd);
   cl::HideUnrelatedOptions(relcCategory, emitCmd);
   cl::HideUnrelatedOptions(relcCategory, runCmd);
+  cl::HideUnrelatedOptions(relcCategory, calendarCmd);
   cl::SetVersionPrinter(printVersion);
 
   if (argv.size() < 2) {
     err << "usage: relc <command> [options] <files>\n"
-           "commands: check, fmt, matrix, graph, emit, run; 'relc --help' says "
-           "more\n";
+           "commands: check, fmt, matrix, graph, emit, run, calendar; "
+           "'relc --help' says more\n";
     return 2;
   }
   if (!cl::ParseCommandLineOptions(
@@ -242,7 +260,9 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
           "  relc graph [--format=F] FILE      the step graph of a release\n"
           "  relc emit github|gitlab FILE -o OUT  CI configuration\n"
           "  relc run FILE --stage S [--execute]  run a stage (dry by "
-          "default)\n\n"
+          "default)\n"
+          "  relc calendar [--format=F] FILE...  release dates (iCalendar, "
+          "Markdown)\n\n"
           "Exit codes: 0 clean, 1 the input has errors, 2 usage or I/O "
           "problems.\n",
           &err, nullptr, /*LongOptionsUseDoubleDash=*/true))
@@ -312,6 +332,15 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.errorLimit = errorLimit;
     return runRun(opts, out, err);
   }
+  if (calendarCmd) {
+    CalendarOptions opts;
+    opts.files.assign(calendarFiles.begin(), calendarFiles.end());
+    opts.format = calendarFormat;
+    if (const char *epoch = std::getenv("SOURCE_DATE_EPOCH"))
+      opts.sourceDateEpoch = epoch;
+    opts.errorLimit = errorLimit;
+    return runCalendar(opts, out, err);
+  }
   if (fmtCmd) {
     FmtOptions opts;
     opts.files.assign(fmtFiles.begin(), fmtFiles.end());
@@ -321,6 +350,6 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     return runFmt(opts, out, err);
   }
   err << "relc: error: no command given; commands: check, fmt, matrix, graph, "
-         "emit, run\n";
+         "emit, run, calendar\n";
   return 2;
 }
