@@ -238,10 +238,10 @@ void report::printCadenceTable(Plans plans, llvm::raw_ostream &os) {
     os << " | " << capitalized(milestoneWords(c));
   for (size_t i = 1; i <= patches; ++i)
     os << " | " << ordinal(i) << " patch";
-  os << " |\n|---";
+  os << " |\n| ---";
   for (size_t i = 0; i < columns.size() + patches; ++i)
-    os << "|---";
-  os << "|\n";
+    os << " | ---";
+  os << " |\n";
   for (const sema::Plan *plan : sorted) {
     const Version &v = *plan->version;
     std::string label =
