@@ -91,6 +91,14 @@ struct CalendarOptions {
 int runCalendar(const CalendarOptions &opts, llvm::raw_ostream &out,
                 llvm::raw_ostream &err);
 
+struct DocsOptions {
+  std::vector<std::string> files; ///< Markdown files.
+  bool check = false;             ///< Compare and show a diff; write nothing.
+  unsigned errorLimit = 20;
+};
+int runDocsUpdate(const DocsOptions &opts, llvm::raw_ostream &out,
+                  llvm::raw_ostream &err);
+
 struct FmtOptions {
   std::vector<std::string> files;
   bool check = false;    ///< Report, do not write.

@@ -207,6 +207,21 @@ static cl::opt<CalendarOptions::Format> calendarFormat(
                           "the release cadence table, one row per release")),
     cl::sub(calendarCmd), cl::cat(relcCategory));
 
+static cl::SubCommand
+    docsCmd("docs",
+            "Regenerate the relc regions of Markdown files (relc docs update)");
+static cl::list<std::string> docsArgs(cl::Positional, cl::OneOrMore,
+                                      cl::desc("update <markdown files>"),
+                                      cl::sub(docsCmd), cl::cat(relcCategory));
+static cl::opt<bool> docsCheck(
+    "check", cl::desc("Write nothing; exit 1 with a diff if a region is stale"),
+    cl::sub(docsCmd), cl::cat(relcCategory));
+static cl::opt<bool>
+    docsWrite("write",
+              cl::desc("Rewrite stale regions (the default; for pre-commit "
+                       "hooks whose default is --check)"),
+              cl::sub(docsCmd), cl::cat(relcCategory));
+
 static cl::SubCommand fmtCmd("fmt", "Rewrite plan files in canonical layout");
 static cl::list<std::string> fmtFiles(cl::Positional, cl::OneOrMore,
                                       cl::desc("<plan files>"), cl::sub(fmtCmd),
@@ -226,7 +241,8 @@ static cl::opt<unsigned>
                cl::desc("Stop reporting after this many errors (0: no limit)"),
                cl::init(20), cl::sub(checkCmd), cl::sub(fmtCmd),
                cl::sub(matrixCmd), cl::sub(graphCmd), cl::sub(emitCmd),
-               cl::sub(runCmd), cl::sub(calendarCmd), cl::cat(relcCategory));
+               cl::sub(runCmd), cl::sub(calendarCmd), cl::sub(docsCmd),
+               cl::cat(relcCategory));
 
 static void printVersion(llvm::raw_ostream &os) {
   os << "relc " << RELC_VERSION << "\n";
@@ -243,11 +259,12 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
   cl::HideUnrelatedOptions(relcCategory, emitCmd);
   cl::HideUnrelatedOptions(relcCategory, runCmd);
   cl::HideUnrelatedOptions(relcCategory, calendarCmd);
+  cl::HideUnrelatedOptions(relcCategory, docsCmd);
   cl::SetVersionPrinter(printVersion);
 
   if (argv.size() < 2) {
     err << "usage: relc <command> [options] <files>\n"
-           "commands: check, fmt, matrix, graph, emit, run, calendar; "
+           "commands: check, fmt, matrix, graph, emit, run, calendar, docs; "
            "'relc --help' says more\n";
     return 2;
   }
@@ -262,7 +279,9 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
           "  relc run FILE --stage S [--execute]  run a stage (dry by "
           "default)\n"
           "  relc calendar [--format=F] FILE...  release dates (iCalendar, "
-          "Markdown)\n\n"
+          "Markdown)\n"
+          "  relc docs update [--check] MD...  regenerate relc regions in "
+          "Markdown\n\n"
           "Exit codes: 0 clean, 1 the input has errors, 2 usage or I/O "
           "problems.\n",
           &err, nullptr, /*LongOptionsUseDoubleDash=*/true))
@@ -341,6 +360,22 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.errorLimit = errorLimit;
     return runCalendar(opts, out, err);
   }
+  if (docsCmd) {
+    if (docsArgs.size() < 2 || docsArgs[0] != "update") {
+      err << "relc docs: usage: relc docs update [--check] MARKDOWN...\n";
+      return 2;
+    }
+    if (docsCheck && docsWrite) {
+      err << "relc docs update: error: --check and --write exclude each "
+             "other\n";
+      return 2;
+    }
+    DocsOptions opts;
+    opts.files.assign(docsArgs.begin() + 1, docsArgs.end());
+    opts.check = docsCheck;
+    opts.errorLimit = errorLimit;
+    return runDocsUpdate(opts, out, err);
+  }
   if (fmtCmd) {
     FmtOptions opts;
     opts.files.assign(fmtFiles.begin(), fmtFiles.end());
@@ -350,6 +385,6 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     return runFmt(opts, out, err);
   }
   err << "relc: error: no command given; commands: check, fmt, matrix, graph, "
-         "emit, run, calendar\n";
+         "emit, run, calendar, docs\n";
   return 2;
 }
