@@ -12,7 +12,7 @@ packages=(
   googletest libgtest-dev
   cmake ninja-build g++ python3 git
   python3-jsonschema python3-yaml graphviz
-  python3-icalendar
+  python3-icalendar pre-commit
 )
 
 missing=()

@@ -231,6 +231,11 @@ static cl::opt<bool> fmtCheck(
     cl::desc("Change nothing; list the files that are not formatted and "
              "exit 1 if there are any"),
     cl::sub(fmtCmd), cl::cat(relcCategory));
+static cl::opt<bool>
+    fmtWrite("write",
+             cl::desc("Rewrite the files (the default; for pre-commit hooks "
+                      "whose default is --check)"),
+             cl::sub(fmtCmd), cl::cat(relcCategory));
 static cl::opt<bool> fmtStdout("stdout",
                                cl::desc("Print the formatted text instead of "
                                         "rewriting the files"),
@@ -377,6 +382,10 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     return runDocsUpdate(opts, out, err);
   }
   if (fmtCmd) {
+    if (fmtWrite && (fmtCheck || fmtStdout)) {
+      err << "relc fmt: error: --write excludes --check and --stdout\n";
+      return 2;
+    }
     FmtOptions opts;
     opts.files.assign(fmtFiles.begin(), fmtFiles.end());
     opts.check = fmtCheck;
