@@ -13,6 +13,7 @@ packages=(
   cmake ninja-build g++ python3 git
   python3-jsonschema python3-yaml graphviz
   python3-icalendar pre-commit
+  dpkg-dev file groff-base
 )
 
 missing=()
