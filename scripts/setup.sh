@@ -12,6 +12,8 @@ packages=(
   googletest libgtest-dev
   cmake ninja-build g++ python3 git
   python3-jsonschema python3-yaml graphviz
+  python3-icalendar pre-commit
+  dpkg-dev file groff-base
 )
 
 missing=()

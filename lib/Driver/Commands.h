@@ -92,6 +92,25 @@ int runRun(const RunOptions &opts, llvm::raw_ostream &out,
 /// \p err gets what is not for the client.
 int runLsp(llvm::raw_ostream &out, llvm::raw_ostream &err);
 
+struct CalendarOptions {
+  enum class Format { ICS, Markdown };
+  std::vector<std::string> files;
+  Format format = Format::ICS;
+  /// SOURCE_DATE_EPOCH, the DTSTAMP of every event; empty: from the plans.
+  std::string sourceDateEpoch;
+  DiagnosticOptions diagnostics;
+};
+int runCalendar(const CalendarOptions &opts, llvm::raw_ostream &out,
+                llvm::raw_ostream &err);
+
+struct DocsOptions {
+  std::vector<std::string> files; ///< Markdown files.
+  bool check = false;             ///< Compare and show a diff; write nothing.
+  DiagnosticOptions diagnostics;
+};
+int runDocsUpdate(const DocsOptions &opts, llvm::raw_ostream &out,
+                  llvm::raw_ostream &err);
+
 struct FmtOptions {
   std::vector<std::string> files;
   bool check = false;    ///< Report, do not write.

@@ -15,6 +15,8 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdlib>
+
 using namespace relc;
 namespace cl = llvm::cl;
 
@@ -192,6 +194,36 @@ static cl::SubCommand
     lspCmd("lsp", "Serve the Language Server Protocol on stdin and stdout (for "
                   "editors)");
 
+static cl::SubCommand
+    calendarCmd("calendar",
+                "Print the dated milestones of releases as a calendar");
+static cl::list<std::string> calendarFiles(cl::Positional, cl::OneOrMore,
+                                           cl::desc("<release files>"),
+                                           cl::sub(calendarCmd),
+                                           cl::cat(relcCategory));
+static cl::opt<CalendarOptions::Format> calendarFormat(
+    "format", cl::desc("Output format"), cl::init(CalendarOptions::Format::ICS),
+    cl::values(clEnumValN(CalendarOptions::Format::ICS, "ics",
+                          "an iCalendar file to subscribe to (RFC 5545)"),
+               clEnumValN(CalendarOptions::Format::Markdown, "markdown",
+                          "the release cadence table, one row per release")),
+    cl::sub(calendarCmd), cl::cat(relcCategory));
+
+static cl::SubCommand
+    docsCmd("docs",
+            "Regenerate the relc regions of Markdown files (relc docs update)");
+static cl::list<std::string> docsArgs(cl::Positional, cl::OneOrMore,
+                                      cl::desc("update <markdown files>"),
+                                      cl::sub(docsCmd), cl::cat(relcCategory));
+static cl::opt<bool> docsCheck(
+    "check", cl::desc("Write nothing; exit 1 with a diff if a region is stale"),
+    cl::sub(docsCmd), cl::cat(relcCategory));
+static cl::opt<bool>
+    docsWrite("write",
+              cl::desc("Rewrite stale regions (the default; for pre-commit "
+                       "hooks whose default is --check)"),
+              cl::sub(docsCmd), cl::cat(relcCategory));
+
 static cl::SubCommand fmtCmd("fmt", "Rewrite plan files in canonical layout");
 static cl::list<std::string> fmtFiles(cl::Positional, cl::OneOrMore,
                                       cl::desc("<plan files>"), cl::sub(fmtCmd),
@@ -201,6 +233,11 @@ static cl::opt<bool> fmtCheck(
     cl::desc("Change nothing; list the files that are not formatted and "
              "exit 1 if there are any"),
     cl::sub(fmtCmd), cl::cat(relcCategory));
+static cl::opt<bool>
+    fmtWrite("write",
+             cl::desc("Rewrite the files (the default; for pre-commit hooks "
+                      "whose default is --check)"),
+             cl::sub(fmtCmd), cl::cat(relcCategory));
 static cl::opt<bool> fmtStdout("stdout",
                                cl::desc("Print the formatted text instead of "
                                         "rewriting the files"),
@@ -211,7 +248,8 @@ static cl::opt<unsigned>
                cl::desc("Stop reporting after this many errors (0: no limit)"),
                cl::init(20), cl::sub(checkCmd), cl::sub(fmtCmd),
                cl::sub(matrixCmd), cl::sub(graphCmd), cl::sub(emitCmd),
-               cl::sub(runCmd), cl::cat(relcCategory));
+               cl::sub(runCmd), cl::sub(calendarCmd), cl::sub(docsCmd),
+               cl::cat(relcCategory));
 
 static const cl::ValuesClass diagFormats = cl::values(
     clEnumValN(DiagFormat::Text, "text",
@@ -227,6 +265,7 @@ static cl::opt<DiagFormat>
                       cl::init(DiagFormat::Text), diagFormats,
                       cl::sub(checkCmd), cl::sub(fmtCmd), cl::sub(matrixCmd),
                       cl::sub(graphCmd), cl::sub(emitCmd), cl::sub(runCmd),
+                      cl::sub(calendarCmd), cl::sub(docsCmd),
                       cl::cat(relcCategory));
 // matrix and graph have their own --format; the commands whose only other
 // output is diagnostics take it as short for --diagnostics-format.
@@ -277,13 +316,14 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
   cl::HideUnrelatedOptions(relcCategory, runCmd);
   cl::HideUnrelatedOptions(relcCategory, lspCmd);
   cl::HideUnrelatedOptions(relcCategory, explainCmd);
+  cl::HideUnrelatedOptions(relcCategory, calendarCmd);
+  cl::HideUnrelatedOptions(relcCategory, docsCmd);
   cl::SetVersionPrinter(printVersion);
 
   if (argv.size() < 2) {
     err << "usage: relc <command> [options] <files>\n"
-           "commands: check, fmt, matrix, graph, emit, run, lsp, explain; "
-           "'relc "
-           "--help' says more\n";
+           "commands: check, fmt, matrix, graph, emit, run, calendar, docs, lsp, "
+           "explain; 'relc --help' says more\n";
     return 2;
   }
   if (!cl::ParseCommandLineOptions(
@@ -296,6 +336,10 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
           "  relc emit github|gitlab FILE -o OUT  CI configuration\n"
           "  relc run FILE --stage S [--execute]  run a stage (dry by "
           "default)\n"
+          "  relc calendar [--format=F] FILE...  release dates (iCalendar, "
+          "Markdown)\n"
+          "  relc docs update [--check] MD...  regenerate relc regions in "
+          "Markdown\n"
           "  relc lsp                          a language server for "
           "editors\n"
           "  relc explain KIND                 what a diagnostic means, the "
@@ -385,7 +429,36 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.format = explainFormat;
     return runExplain(opts, out, err);
   }
+  if (calendarCmd) {
+    CalendarOptions opts;
+    opts.files.assign(calendarFiles.begin(), calendarFiles.end());
+    opts.format = calendarFormat;
+    if (const char *epoch = std::getenv("SOURCE_DATE_EPOCH"))
+      opts.sourceDateEpoch = epoch;
+    opts.diagnostics = diagnosticOptions();
+    return runCalendar(opts, out, err);
+  }
+  if (docsCmd) {
+    if (docsArgs.size() < 2 || docsArgs[0] != "update") {
+      err << "relc docs: usage: relc docs update [--check] MARKDOWN...\n";
+      return 2;
+    }
+    if (docsCheck && docsWrite) {
+      err << "relc docs update: error: --check and --write exclude each "
+             "other\n";
+      return 2;
+    }
+    DocsOptions opts;
+    opts.files.assign(docsArgs.begin() + 1, docsArgs.end());
+    opts.check = docsCheck;
+    opts.diagnostics = diagnosticOptions();
+    return runDocsUpdate(opts, out, err);
+  }
   if (fmtCmd) {
+    if (fmtWrite && (fmtCheck || fmtStdout)) {
+      err << "relc fmt: error: --write excludes --check and --stdout\n";
+      return 2;
+    }
     FmtOptions opts;
     opts.files.assign(fmtFiles.begin(), fmtFiles.end());
     opts.check = fmtCheck;
@@ -394,6 +467,6 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     return runFmt(opts, out, err);
   }
   err << "relc: error: no command given; commands: check, fmt, matrix, graph, "
-         "emit, run, lsp, explain\n";
+         "emit, run, calendar, docs, lsp, explain\n";
   return 2;
 }

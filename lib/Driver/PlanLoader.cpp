@@ -182,3 +182,27 @@ bool relc::checkStageName(DiagnosticEngine &diags, const sema::Plan &plan,
                    didYouMean(stage, names));
   return false;
 }
+
+std::vector<std::unique_ptr<sema::Plan>>
+relc::loadReleases(PlanLoader &loader, DiagnosticEngine &diags,
+                   llvm::ArrayRef<std::string> paths, llvm::StringRef command) {
+  std::vector<std::unique_ptr<sema::Plan>> plans;
+  for (const std::string &path : paths) {
+    std::unique_ptr<sema::Plan> plan =
+        loadRelease(loader, diags, path, command);
+    if (!plan)
+      continue;
+    auto same = llvm::find_if(plans, [&](const auto &p) {
+      return p->project == plan->project && *p->version == *plan->version;
+    });
+    if (same == plans.end()) {
+      plans.push_back(std::move(plan));
+    } else if ((*same)->file != plan->file) {
+      diags.report(DiagKind::DuplicateDefinition, plan->file->unitRange.Start,
+                   "release " + plan->project + " " + plan->version->str() +
+                       " is planned twice");
+      diags.note((*same)->file->unitRange.Start, "also planned here");
+    }
+  }
+  return plans;
+}

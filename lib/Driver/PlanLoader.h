@@ -93,6 +93,14 @@ std::unique_ptr<sema::Plan> loadRelease(PlanLoader &loader,
 bool checkStageName(DiagnosticEngine &diags, const sema::Plan &plan,
                     llvm::StringRef file, llvm::StringRef stage);
 
+/// Loads and checks release files for a command that puts several releases
+/// into one output (`relc calendar`, `relc docs update`). A file named twice
+/// (by overlapping globs) counts once; two files of one release are an
+/// error. Holds only the plans that checked cleanly.
+std::vector<std::unique_ptr<sema::Plan>>
+loadReleases(PlanLoader &loader, DiagnosticEngine &diags,
+             llvm::ArrayRef<std::string> paths, llvm::StringRef command);
+
 } // namespace relc
 
 #endif // RELC_DRIVER_PLANLOADER_H

@@ -69,10 +69,6 @@ int writeOrCheck(DiagnosticEngine &diags, const std::vector<Output> &outputs,
                  llvm::function_ref<bool(llvm::StringRef)> owned,
                  llvm::raw_ostream &out);
 
-/// A unified diff of \p a and \p b (3 lines of context); empty if equal.
-std::string unifiedDiff(llvm::StringRef a, llvm::StringRef b,
-                        llvm::StringRef aName, llvm::StringRef bName);
-
 } // namespace relc::emit
 
 #endif // RELC_EMIT_EMIT_H

@@ -24,6 +24,9 @@ config.environment["PATH"] = os.pathsep.join(
 # Diagnostics must not depend on the terminal or the locale.
 config.environment["LC_ALL"] = "C.UTF-8"
 config.substitutions.append(("%relc_root", repo_root))
+# The build directory, for the tests of `cmake --install` and `cpack`.
+relc_build_dir = params.get("relc_build_dir", os.path.join(repo_root, "build"))
+config.substitutions.append(("%relc_build", relc_build_dir))
 config.substitutions.append(("%relc_bin", os.path.join(relc_bin_dir, "relc")))
 config.substitutions.append(("%plans", os.path.join(repo_root, "plans")))
 # Independent checkers for the CI files relc emits (test/validators).

@@ -1,0 +1,48 @@
+//===- CalendarCommand.cpp - relc calendar --------------------------------===//
+//
+// Prints the dated milestones of the release files given as one iCalendar
+// file or one Markdown cadence table, in date order. SOURCE_DATE_EPOCH (the
+// reproducible-builds convention) sets every event's DTSTAMP; without it the
+// stamps come from the plans, so the output depends on nothing else.
+//
+//===----------------------------------------------------------------------===//
+#include "Driver/Commands.h"
+#include "Driver/PlanLoader.h"
+
+#include "Report/Report.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+using namespace relc;
+
+#ifndef RELC_VERSION
+#define RELC_VERSION "0.0.0"
+#endif
+
+int relc::runCalendar(const CalendarOptions &opts, llvm::raw_ostream &out,
+                      llvm::raw_ostream &err) {
+  report::ICalendarOptions ics;
+  ics.relcVersion = RELC_VERSION;
+  if (!opts.sourceDateEpoch.empty()) {
+    int64_t secs;
+    if (llvm::StringRef(opts.sourceDateEpoch).getAsInteger(10, secs) ||
+        secs < 0 || secs > 253402300799) { // 9999-12-31T23:59:59Z
+      err << "relc calendar: error: SOURCE_DATE_EPOCH is '"
+          << opts.sourceDateEpoch
+          << "'; it must be a number of seconds since 1970-01-01\n";
+      return 2;
+    }
+    ics.timestamp = secs;
+  }
+  Session session(err, opts.diagnostics);
+  std::vector<std::unique_ptr<sema::Plan>> plans =
+      loadReleases(session.loader, session.diags, opts.files, "calendar");
+  session.diags.flush();
+  if (session.diags.hasErrors())
+    return session.diags.exitCode();
+  if (opts.format == CalendarOptions::Format::ICS)
+    report::printICalendar(plans, ics, out);
+  else
+    report::printCadenceTable(plans, out);
+  return 0;
+}
