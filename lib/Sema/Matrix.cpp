@@ -816,10 +816,12 @@ bool sema::expandMatrices(DiagnosticEngine &diags, Plan &plan,
       continue;
     }
     MatrixBuilder b(diags, plan, *it);
-    if (b.build())
+    if (b.build()) {
+      plan.matrixIndex[it->name.text] = plan.matrices.size();
       plan.matrices.push_back(b.take());
-    else
+    } else {
       ok = false;
+    }
   }
   return ok;
 }

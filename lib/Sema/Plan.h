@@ -13,6 +13,8 @@
 #include "Compat/Conditions.h"
 #include "Compat/Model.h"
 
+#include "llvm/ADT/StringMap.h"
+
 #include <map>
 
 namespace relc::sema {
@@ -117,6 +119,9 @@ struct Plan {
   std::vector<Check> checks;
   std::vector<Stage> stages; ///< In dependency order.
   std::vector<Matrix> matrices;
+  /// Positions in `milestones` and `matrices` by name, filled by Sema with
+  /// them: a plan can have tens of thousands of milestones.
+  llvm::StringMap<size_t> milestoneIndex, matrixIndex;
 
   const Milestone *milestone(llvm::StringRef name) const;
   const Matrix *matrix(llvm::StringRef name) const;
