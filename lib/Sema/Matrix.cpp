@@ -19,8 +19,6 @@
 
 #include <set>
 
-#include <unordered_set>
-
 using namespace relc;
 using namespace relc::sema;
 using compat::Axis;
@@ -29,19 +27,89 @@ using compat::Model;
 
 namespace {
 
-/// A leg's identity for duplicate detection: its model values.
-std::string legKey(const Matrix &m, const std::vector<uint32_t> &row) {
-  std::string key;
-  for (size_t a = 0; a < m.axes.size(); ++a) {
-    const ValueRef &r = m.axes[a].values[row[a]].ref;
-    const void *p[2] = {r.entry, r.componentVersion};
-    key.append(reinterpret_cast<const char *>(p), sizeof p);
-    key.push_back(r.freeThreaded);
-  }
-  return key;
+llvm::ArrayRef<uint32_t> rowOf(const Matrix &m, size_t leg) {
+  size_t n = m.axes.size();
+  return llvm::makeArrayRef(m.legValues).slice(leg * n, n);
 }
 
-std::string legString(const Matrix &m, const std::vector<uint32_t> &row) {
+/// The legs of a matrix as a set, so that an include adds no leg the matrix
+/// has. Legs are equal when their model values are; an include's binding is
+/// a value of its own even when it equals a declared one, so each value is
+/// compared as the first value of its axis with the same model value. Open
+/// addressing over leg indices: no allocation per leg, 8 to 16 bytes each.
+class LegSet {
+public:
+  /// Indexes every leg \p m has so far.
+  explicit LegSet(const Matrix &m) : m(m), same(m.axes.size()) {
+    size_t size = 16;
+    while (size < 2 * m.legCount() + 2)
+      size *= 2;
+    slots.assign(size, 0);
+    for (size_t leg = 0; leg < m.legCount(); ++leg)
+      insert(rowOf(m, leg), leg);
+  }
+
+  /// Adds \p row as leg \p leg, the one the caller adds next to the matrix,
+  /// unless the matrix has a leg equal to it; false if it has.
+  bool insert(llvm::ArrayRef<uint32_t> row, size_t leg) {
+    if (2 * (count + 1) > slots.size())
+      grow();
+    size_t mask = slots.size() - 1;
+    for (size_t i = hash(row) & mask;; i = (i + 1) & mask) {
+      if (!slots[i]) {
+        slots[i] = leg + 1;
+        ++count;
+        return true;
+      }
+      if (equal(rowOf(m, slots[i] - 1), row))
+        return false;
+    }
+  }
+
+private:
+  uint32_t canonical(size_t axis, uint32_t value) {
+    std::vector<uint32_t> &s = same[axis];
+    const std::vector<LegValue> &values = m.axes[axis].values;
+    while (s.size() <= value) {
+      uint32_t first = 0;
+      while (values[first].ref != values[s.size()].ref)
+        ++first;
+      s.push_back(first);
+    }
+    return s[value];
+  }
+  uint64_t hash(llvm::ArrayRef<uint32_t> row) {
+    uint64_t h = 0;
+    for (size_t a = 0; a < row.size(); ++a)
+      h = (h ^ canonical(a, row[a])) * 0x9e3779b97f4a7c15ull;
+    return h ^ h >> 29;
+  }
+  bool equal(llvm::ArrayRef<uint32_t> x, llvm::ArrayRef<uint32_t> y) {
+    for (size_t a = 0; a < x.size(); ++a)
+      if (canonical(a, x[a]) != canonical(a, y[a]))
+        return false;
+    return true;
+  }
+  void grow() {
+    std::vector<uint32_t> old(2 * slots.size(), 0);
+    old.swap(slots);
+    size_t mask = slots.size() - 1;
+    for (uint32_t s : old)
+      if (s) {
+        size_t i = hash(rowOf(m, s - 1)) & mask;
+        while (slots[i])
+          i = (i + 1) & mask;
+        slots[i] = s;
+      }
+  }
+
+  const Matrix &m;
+  std::vector<std::vector<uint32_t>> same; ///< Per axis: value -> canonical.
+  std::vector<uint32_t> slots;             ///< Leg + 1, or 0 when free.
+  size_t count = 0;
+};
+
+std::string legString(const Matrix &m, llvm::ArrayRef<uint32_t> row) {
   std::string s = "(";
   for (size_t a = 0; a < m.axes.size(); ++a)
     s += (a ? ", " : "") + m.axes[a].values[row[a]].ref.str();
@@ -76,7 +144,7 @@ private:
                 const Version &version, llvm::SMRange at);
   bool checkMatrixPin(const ast::Pin &pin);
   compat::CondScope scope();
-  compat::LegView view(const std::vector<uint32_t> &row);
+  compat::LegView view(llvm::ArrayRef<uint32_t> row);
   void addLeg(const std::vector<uint32_t> &row, int include);
   void expand();
   void include(size_t index, const ast::MatrixEntry &e);
@@ -94,7 +162,7 @@ private:
   std::vector<int> matrixAxisOf; ///< Model axis -> matrix axis, or -1.
   std::vector<const ValueRef *> byAxis;
   std::vector<std::pair<compat::CondPtr, compat::CondPtr>> excludes;
-  std::unordered_set<std::string> keys; ///< Built at the first include.
+  std::optional<LegSet> legs; ///< Built at the first include.
   std::string where;
 };
 
@@ -358,7 +426,7 @@ bool MatrixBuilder::checkMatrixPin(const ast::Pin &pin) {
   return ok;
 }
 
-compat::LegView MatrixBuilder::view(const std::vector<uint32_t> &row) {
+compat::LegView MatrixBuilder::view(llvm::ArrayRef<uint32_t> row) {
   for (size_t a = 0; a < m.axes.size(); ++a)
     byAxis[m.axes[a].modelAxis] = &m.axes[a].values[row[a]].ref;
   return {byAxis, &*plan.version};
@@ -400,11 +468,8 @@ void MatrixBuilder::expand() {
 
 void MatrixBuilder::include(size_t index, const ast::MatrixEntry &e) {
   size_t n = m.axes.size();
-  if (keys.empty())
-    for (size_t leg = 0; leg < m.legCount(); ++leg)
-      keys.insert(legKey(
-          m, std::vector<uint32_t>(m.legValues.begin() + leg * n,
-                                   m.legValues.begin() + (leg + 1) * n)));
+  if (!legs)
+    legs.emplace(m);
   std::vector<int> bound(n, -1);
   for (const ast::Binding &b : e.bindings) {
     int mi = model.axisIndex(b.axis.text);
@@ -473,7 +538,7 @@ void MatrixBuilder::include(size_t index, const ast::MatrixEntry &e) {
   }
   while (true) {
     if (!whereCond || compat::evaluate(*whereCond, view(row)))
-      if (keys.insert(legKey(m, row)).second)
+      if (legs->insert(row, m.legCount()))
         addLeg(row, index);
     size_t k = unbound.size();
     while (k > 0 && ++row[unbound[k - 1]] == m.axes[unbound[k - 1]].declared)
@@ -536,12 +601,6 @@ bool MatrixBuilder::build() {
   return diags.errorCount() == errors;
 }
 
-static std::vector<uint32_t> rowOf(const Matrix &m, size_t leg) {
-  size_t n = m.axes.size();
-  return std::vector<uint32_t>(m.legValues.begin() + leg * n,
-                               m.legValues.begin() + (leg + 1) * n);
-}
-
 void MatrixBuilder::checkRules() {
   for (const compat::Rule &r : model.rules) {
     if (r.kind != compat::Rule::Kind::Require)
@@ -552,8 +611,7 @@ void MatrixBuilder::checkRules() {
     int subject = r.axes.empty() ? 0 : matrixAxisOf[r.axes[0]];
     std::map<const LegValue *, std::pair<size_t, unsigned>> hits;
     for (size_t leg = 0; leg < m.legCount(); ++leg) {
-      std::vector<uint32_t> row = rowOf(m, leg);
-      compat::LegView v = view(row);
+      compat::LegView v = view(rowOf(m, leg));
       if (!compat::evaluate(*r.compiledWhen, v) ||
           compat::evaluate(*r.compiledRequire, v))
         continue;
@@ -577,9 +635,15 @@ void MatrixBuilder::checkRules() {
 /// was read; an override can narrow the list on some legs (CUDA archs on
 /// aarch64), so each leg is checked against the list that holds on it.
 void MatrixBuilder::checkSubsets() {
+  bool any = llvm::any_of(m.axes, [](const MatrixAxis &a) {
+    return llvm::any_of(
+        a.values, [](const LegValue &v) { return !v.attributes.empty(); });
+  });
+  if (!any)
+    return;
   std::set<std::pair<const LegValue *, std::string>> reported;
   for (size_t leg = 0; leg < m.legCount(); ++leg) {
-    std::vector<uint32_t> row = rowOf(m, leg);
+    llvm::ArrayRef<uint32_t> row = rowOf(m, leg);
     compat::LegView legView = view(row);
     for (size_t a = 0; a < m.axes.size(); ++a) {
       const LegValue &v = m.value(leg, a);
