@@ -52,10 +52,13 @@ void printTable(const Plan &plan, const Matrix &m,
   std::vector<std::vector<std::string>> rows;
   std::set<std::string> keys;
   std::vector<std::map<std::string, std::string>> derived;
+  DerivedValues values(*plan.model, m, *plan.version);
   for (size_t leg : legs) {
-    derived.push_back(derivedValues(*plan.model, m, leg, *plan.version));
-    for (const auto &kv : derived.back())
-      keys.insert(kv.first);
+    std::map<std::string, std::string> &d = derived.emplace_back();
+    for (auto [key, value] : values.of(leg)) {
+      d.emplace(key, value);
+      keys.insert(key.str());
+    }
   }
   std::vector<std::string> header;
   for (const MatrixAxis &a : m.axes)
@@ -119,6 +122,7 @@ void printJson(const Plan &plan, const std::vector<const Matrix *> &matrices,
       for (const Matrix *mp : matrices) {
         const Matrix &m = *mp;
         std::vector<size_t> legs = selectLegs(plan, m, channel);
+        DerivedValues derived(*plan.model, m, *plan.version);
         j.object([&] {
           j.attribute("name", m.name);
           j.attributeArray("axes", [&] {
@@ -141,8 +145,7 @@ void printJson(const Plan &plan, const std::vector<const Matrix *> &matrices,
                       j.value(c);
                   });
                 j.attributeObject("derived", [&] {
-                  for (const auto &[k, v] :
-                       derivedValues(*plan.model, m, leg, *plan.version))
+                  for (auto [k, v] : derived.of(leg))
                     j.attribute(k, v);
                 });
               });

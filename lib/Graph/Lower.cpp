@@ -321,6 +321,7 @@ void Lowerer::lowerStep(const ast::Step &s, std::vector<std::string> &added) {
       return;
     std::string channel = s.channel ? s.channel->text : "";
     int c = channel.empty() ? -1 : plan.channelIndex(channel);
+    sema::DerivedValues derived(*plan.model, *m, *plan.version);
     for (size_t leg = 0; leg < m->legCount(); ++leg) {
       if (c >= 0 && !(m->legChannels[leg] >> c & 1))
         continue;
@@ -336,7 +337,8 @@ void Lowerer::lowerStep(const ast::Step &s, std::vector<std::string> &added) {
                   {"timeout", optionText("timeout")}};
       for (size_t a = 0; a < m->axes.size(); ++a)
         n.leg.push_back({m->axes[a].name, values[a]});
-      n.derived = sema::derivedValues(*plan.model, *m, leg, *plan.version);
+      for (auto [key, value] : derived.of(leg))
+        n.derived.emplace(key, value);
       n.key = "build " + plan.project + " " + plan.version->str() + " " +
               m->name + " " + llvm::join(values, "/") +
               (channel.empty() ? "" : " for " + channel) + instance();

@@ -892,41 +892,89 @@ bool sema::expandMatrices(DiagnosticEngine &diags, Plan &plan,
 
 //===----------------------------------------------------- derived values ===//
 
+DerivedValues::DerivedValues(const Model &model, const Matrix &m,
+                             const Version &release)
+    : m(m), byAxis(model.axes.size(), nullptr), view{byAxis, &release} {
+  // The order of derivedValues as it was written leg by leg: the matrix's
+  // pins, then per axis the value's entries (supports, properties,
+  // overrides), its own pins and its attributes; the last set wins.
+  for (const auto &[comp, v] : m.pins)
+    if (const compat::Component *c = model.component(comp); c && !c->paired)
+      set(pins, comp, v.str());
+  for (const MatrixAxis &axis : m.axes) {
+    std::vector<Program> &programs = values.emplace_back();
+    for (const LegValue &v : axis.values) {
+      Program &p = programs.emplace_back();
+      for (const Entry *e : {v.ref.entry, v.ref.componentVersion}) {
+        if (!e)
+          continue;
+        // A matrix-wide pin reaches the legs whose values pair with it; a
+        // component with a single supported version needs no pin.
+        for (const auto &[comp, list] : e->supports)
+          if (auto pin = m.pins.find(comp); pin != m.pins.end())
+            set(p, comp, pin->second.str());
+          else if (list.size() == 1)
+            set(p, comp, list[0].version.str());
+        for (const auto &[key, prop] : e->properties)
+          set(p, key, prop.str());
+        for (const compat::Override &o : e->overrides)
+          if (o.compiledWhen)
+            for (const auto &[key, prop] : o.properties)
+              set(p, key, prop.str(), o.compiledWhen.get());
+      }
+      for (const auto &[comp, ver] : v.pins)
+        set(p, comp, ver.str());
+      for (const auto &[name, subset] : v.attributes)
+        set(p, name, llvm::join(subset.items, ";"));
+    }
+  }
+  keyOrder.resize(keys.size());
+  for (unsigned i = 0; i < keys.size(); ++i)
+    keyOrder[i] = i;
+  llvm::sort(keyOrder,
+             [&](unsigned a, unsigned b) { return keys[a] < keys[b]; });
+  slots.resize(keys.size());
+}
+
+void DerivedValues::set(Program &p, const std::string &key, std::string text,
+                        const compat::Cond *when) {
+  if (p.empty() || p.back().when != when)
+    p.push_back({when, {}});
+  auto [it, fresh] = keyIds.try_emplace(key, keys.size());
+  if (fresh)
+    keys.push_back(key);
+  p.back().sets.push_back({it->second, unsigned(texts.size())});
+  texts.push_back(std::move(text));
+}
+
+void DerivedValues::run(const Program &p) {
+  for (const Step &s : p)
+    if (!s.when || compat::evaluate(*s.when, view))
+      for (auto [key, text] : s.sets)
+        slots[key] = text;
+}
+
+llvm::ArrayRef<DerivedValues::KeyValue> DerivedValues::of(size_t leg) {
+  std::fill(slots.begin(), slots.end(), -1);
+  for (size_t a = 0; a < m.axes.size(); ++a)
+    byAxis[m.axes[a].modelAxis] = &m.value(leg, a).ref;
+  run(pins);
+  for (size_t a = 0; a < m.axes.size(); ++a)
+    run(values[a][m.legValues[leg * m.axes.size() + a]]);
+  out.clear();
+  for (unsigned k : keyOrder)
+    if (slots[k] >= 0)
+      out.push_back({keys[k], texts[slots[k]]});
+  return out;
+}
+
 std::map<std::string, std::string> sema::derivedValues(const Model &model,
                                                        const Matrix &m,
                                                        size_t leg,
                                                        const Version &release) {
   std::map<std::string, std::string> out;
-  std::vector<const ValueRef *> byAxis(model.axes.size(), nullptr);
-  for (size_t a = 0; a < m.axes.size(); ++a)
-    byAxis[m.axes[a].modelAxis] = &m.value(leg, a).ref;
-  compat::LegView view{byAxis, &release};
-  for (const auto &[comp, v] : m.pins)
-    if (const compat::Component *c = model.component(comp); c && !c->paired)
-      out[comp] = v.str();
-  for (size_t a = 0; a < m.axes.size(); ++a) {
-    const LegValue &v = m.value(leg, a);
-    for (const Entry *e : {v.ref.entry, v.ref.componentVersion}) {
-      if (!e)
-        continue;
-      // A matrix-wide pin reaches the legs whose values pair with it; a
-      // component with a single supported version needs no pin.
-      for (const auto &[comp, list] : e->supports)
-        if (auto pin = m.pins.find(comp); pin != m.pins.end())
-          out[comp] = pin->second.str();
-        else if (list.size() == 1)
-          out[comp] = list[0].version.str();
-      for (const auto &[key, prop] : e->properties)
-        out[key] = prop.str();
-      for (const compat::Override &o : e->overrides)
-        if (o.compiledWhen && compat::evaluate(*o.compiledWhen, view))
-          for (const auto &[key, prop] : o.properties)
-            out[key] = prop.str();
-    }
-    for (const auto &[comp, ver] : v.pins)
-      out[comp] = ver.str();
-    for (const auto &[name, subset] : v.attributes)
-      out[name] = llvm::join(subset.items, ";");
-  }
+  DerivedValues table(model, m, release);
+  for (auto [key, value] : table.of(leg))
+    out[key.str()] = value.str();
   return out;
 }
