@@ -11,12 +11,12 @@
 #include "Driver/Commands.h"
 #include "Driver/PlanLoader.h"
 
+#include "Basic/JsonWriter.h"
 #include "Basic/Suggest.h"
 #include "Basic/Words.h"
 #include "Sema/Sema.h"
 
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -112,7 +112,7 @@ std::vector<const Matrix *> selected(const Plan &plan,
 }
 
 void printJson(const Plan &plan, const std::vector<const Matrix *> &matrices,
-               const std::string &channel, llvm::json::OStream &j) {
+               const std::string &channel, JsonWriter &j) {
   j.object([&] {
     j.attribute("project", plan.project);
     j.attribute("release", plan.version->str());
@@ -123,6 +123,13 @@ void printJson(const Plan &plan, const std::vector<const Matrix *> &matrices,
         const Matrix &m = *mp;
         std::vector<size_t> legs = selectLegs(plan, m, channel);
         DerivedValues derived(*plan.model, m, *plan.version);
+        // Each value's text once, not once per leg.
+        std::vector<std::vector<std::string>> labels;
+        for (const MatrixAxis &a : m.axes) {
+          labels.emplace_back();
+          for (const LegValue &v : a.values)
+            labels.back().push_back(v.ref.str());
+        }
         j.object([&] {
           j.attribute("name", m.name);
           j.attributeArray("axes", [&] {
@@ -135,14 +142,16 @@ void printJson(const Plan &plan, const std::vector<const Matrix *> &matrices,
               j.object([&] {
                 j.attributeObject("values", [&] {
                   for (size_t a = 0; a < m.axes.size(); ++a)
-                    j.attribute(m.axes[a].name, m.value(leg, a).ref.str());
+                    j.attribute(
+                        m.axes[a].name,
+                        labels[a][m.legValues[leg * m.axes.size() + a]]);
                 });
                 j.attribute("experimental", m.experimental(leg));
                 if (!plan.channels.empty())
                   j.attributeArray("channels", [&] {
-                    for (const std::string &c :
-                         channelsOf(plan, m.legChannels[leg]))
-                      j.value(c);
+                    for (size_t c = 0; c < plan.channels.size(); ++c)
+                      if (m.legChannels[leg] >> c & 1)
+                        j.value(plan.channels[c]);
                   });
                 j.attributeObject("derived", [&] {
                   for (auto [k, v] : derived.of(leg))
@@ -397,7 +406,7 @@ int relc::runMatrix(const MatrixOptions &opts, llvm::raw_ostream &out,
         printTable(*plan, *m, selectLegs(*plan, *m, opts.channel), out);
     break;
   case MatrixOptions::Format::Json: {
-    llvm::json::OStream j(out, 2);
+    JsonWriter j(out, 2);
     auto print = [&](const Plan &plan) {
       printJson(plan, selected(plan, opts.matrix), opts.channel, j);
     };
