@@ -129,9 +129,11 @@ bool listedIn(const compat::Property &prop, const std::string &item) {
 
 class MatrixBuilder {
 public:
-  MatrixBuilder(DiagnosticEngine &diags, Plan &plan, const ast::Item &item)
+  /// \p channels is the project's `channels` item, if it has one.
+  MatrixBuilder(DiagnosticEngine &diags, Plan &plan, const ast::Item &item,
+                const ast::Item *channels)
       : diags(diags), plan(plan), model(*plan.model), item(item),
-        byAxis(model.axes.size(), nullptr) {}
+        chItem(channels), byAxis(model.axes.size(), nullptr) {}
 
   bool build();
   Matrix take() { return std::move(m); }
@@ -158,6 +160,7 @@ private:
   Plan &plan;
   const Model &model;
   const ast::Item &item;
+  const ast::Item *chItem; ///< The project's `channels`, or null.
   Matrix m;
   std::vector<int> matrixAxisOf; ///< Model axis -> matrix axis, or -1.
   std::vector<const ValueRef *> byAxis;
@@ -787,10 +790,6 @@ void MatrixBuilder::checkLifecycle() {
 void MatrixBuilder::checkChannels() {
   if (plan.channels.size() < 2)
     return;
-  const ast::Item *chItem = nullptr;
-  for (const ast::Item &it : plan.projectFile->items)
-    if (it.kind == ast::Item::Kind::Channels)
-      chItem = &it;
   // Exceptions: `allow AXIS VALUE in CHANNEL`.
   struct Allow {
     int axis;
@@ -871,6 +870,11 @@ bool sema::expandMatrices(DiagnosticEngine &diags, Plan &plan,
                           const std::vector<const ast::Item *> &matrices) {
   bool ok = true;
   checkChannelExceptions(diags, plan);
+  // Found once: a project can have tens of thousands of items.
+  const ast::Item *channels = nullptr;
+  for (const ast::Item &it : plan.projectFile->items)
+    if (it.kind == ast::Item::Kind::Channels)
+      channels = &it;
   llvm::StringSet<> names;
   for (const ast::Item *it : matrices) {
     if (!names.insert(it->name.text).second) {
@@ -879,7 +883,7 @@ bool sema::expandMatrices(DiagnosticEngine &diags, Plan &plan,
       ok = false;
       continue;
     }
-    MatrixBuilder b(diags, plan, *it);
+    MatrixBuilder b(diags, plan, *it, channels);
     if (b.build()) {
       plan.matrixIndex[it->name.text] = plan.matrices.size();
       plan.matrices.push_back(b.take());
