@@ -304,6 +304,26 @@ private:
 
 //===--------------------------------------------------------- lexing ===//
 
+/// The text as the lexer reads it, a UTF-32 code unit per character.
+/// ANTLRInputStream copies the text into a std::string and widens it
+/// through std::codecvt, which took longer than lexing a large plan.
+class CodePointStream : public antlr4::ANTLRInputStream {
+public:
+  explicit CodePointStream(llvm::StringRef text) {
+    _data.resize(text.size());
+    if (llvm::isASCII(text)) {
+      std::copy(text.bytes_begin(), text.bytes_end(), _data.begin());
+      return;
+    }
+    // Source files are valid UTF-8 (checked when they are read).
+    const auto *src = text.bytes_begin();
+    auto *begin = reinterpret_cast<llvm::UTF32 *>(&_data[0]), *dst = begin;
+    llvm::ConvertUTF8toUTF32(&src, text.bytes_end(), &dst, begin + _data.size(),
+                             llvm::lenientConversion);
+    _data.resize(dst - begin);
+  }
+};
+
 /// Reports lexical errors and nesting too deep; true if there were none.
 bool checkTokens(antlr4::CommonTokenStream &tokens, const TextMap &map,
                  DiagnosticEngine &diags, const ParseOptions &options) {
@@ -406,7 +426,7 @@ Result parseText(DiagnosticEngine &diags, llvm::StringRef text,
                  const ParseOptions &options, ParseStats *stats,
                  llvm::StringRef expected, Rule rule, Build build) {
   TextMap map(text);
-  antlr4::ANTLRInputStream input(text.data(), text.size());
+  CodePointStream input(text);
   RelPlanLexer lexer(&input);
   lexer.removeErrorListeners(); // BAD_CHAR leaves the lexer nothing to report.
   antlr4::CommonTokenStream tokens(&lexer);
