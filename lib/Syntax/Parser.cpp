@@ -417,6 +417,30 @@ std::vector<ast::Comment> collectComments(antlr4::CommonTokenStream &tokens,
   return out;
 }
 
+/// Parses \p tokens (well formed) again from \p rule in full LL mode with
+/// ANTLR's profiler: each prediction first tries SLL, and falls back to
+/// full-context prediction only where SLL meets a conflict.
+template <typename Rule>
+void countLLFallbacks(antlr4::CommonTokenStream &tokens, Rule rule,
+                      ParseStats &stats) {
+  tokens.seek(0);
+  P parser(&tokens);
+  parser.removeErrorListeners();
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  parser.setProfile(true);
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+      antlr4::atn::PredictionMode::LL);
+  (parser.*rule)();
+  for (const antlr4::atn::DecisionInfo &d :
+       parser.getParseInfo().getDecisionInfo()) {
+    if (!d.LL_Fallback)
+      continue;
+    stats.llFallbacks += d.LL_Fallback;
+    size_t r = parser.getATN().decisionToState[d.decision]->ruleIndex;
+    stats.llFallbackRules.push_back(parser.getRuleNames()[r]);
+  }
+}
+
 /// Lexes \p text and parses it from the start rule \p rule: SLL with
 /// BailErrorStrategy, then, only if that fails, full LL with relc's error
 /// reporting. Calls \p build with the tree when the text is well formed;
@@ -469,6 +493,8 @@ Result parseText(DiagnosticEngine &diags, llvm::StringRef text,
     if (diags.errorCount() != errorsBefore)
       return nullptr;
   }
+  if (options.profile && stats)
+    countLLFallbacks(tokens, rule, *stats);
   return build(tree, map, tokens);
 }
 

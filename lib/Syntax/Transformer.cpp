@@ -93,6 +93,7 @@ private:
   Item item(P::ItemContext *ctx);
   MatrixEntry matrixEntry(P::MatrixEntryContext *ctx);
   Step step(P::StepContext *ctx);
+  std::optional<Name> buildChannel(P::StepOptionContext *o);
 
   const TextMap &map;
   DiagnosticEngine &diags;
@@ -469,6 +470,18 @@ MatrixEntry Transformer::matrixEntry(P::MatrixEntryContext *ctx) {
   return m;
 }
 
+/// The channel of a build step if \p o is `channel NAME`.
+std::optional<Name> Transformer::buildChannel(P::StepOptionContext *o) {
+  auto *named = dynamic_cast<P::NamedOptionContext *>(o);
+  if (!named || !named->name()->K_CHANNEL())
+    return std::nullopt;
+  std::vector<P::TermContext *> terms = named->expr()->term();
+  auto *path = dynamic_cast<P::PathTermContext *>(terms[0]);
+  if (terms.size() != 1 || !path || path->name().size() != 1)
+    return std::nullopt;
+  return name(path->name(0));
+}
+
 Step Transformer::step(P::StepContext *ctx) {
   Step s;
   s.range = range(ctx);
@@ -491,11 +504,15 @@ Step Transformer::step(P::StepContext *ctx) {
     options = c->stepOption();
   } else if (auto *bu = dynamic_cast<P::BuildStepContext *>(ctx)) {
     s.kind = Step::Kind::Build;
-    std::vector<Name> ns = names(bu->name());
-    s.names.push_back(ns[0]);
-    if (ns.size() > 1)
-      s.channel = ns[1];
+    s.names.push_back(name(bu->name()));
     options = bu->stepOption();
+    // `channel NAME` right after the matrix is the build's channel (the
+    // grammar reads it as an option, to stay unambiguous).
+    if (std::optional<Name> channel =
+            options.empty() ? std::nullopt : buildChannel(options[0])) {
+      s.channel = std::move(channel);
+      options.erase(options.begin());
+    }
   } else if (auto *r = dynamic_cast<P::RequireStepContext *>(ctx)) {
     s.kind = Step::Kind::Require;
     s.names = names(r->name());
