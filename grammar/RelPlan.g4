@@ -138,11 +138,16 @@ stageTrigger
   | K_AFTER name (',' name)*                          # afterTrigger
   ;
 
+// `build wheels channel test;`: the channel is read as the build's first
+// option and taken out of the options by the Transformer. A clause of its own,
+// `(K_CHANNEL name)?`, made every such step ambiguous with an option named
+// `channel` (a name is also an expr), which SLL prediction cannot settle: each
+// cost a full-context (LL) prediction (test/unit/Syntax/ParserHealthTest.cpp).
 step
   : K_GIT_BRANCH expr K_FROM expr stepOption* ';'              # branchStep
   | K_GIT_TAG expr K_ON expr stepOption* ';'                   # tagStep
   | K_GIT_COMMIT expr '=' expr K_ON expr stepOption* ';'       # commitStep
-  | K_BUILD name (K_CHANNEL name)? stepOption* ';'             # buildStep
+  | K_BUILD name stepOption* ';'                               # buildStep
   | K_REQUIRE name (',' name)* ';'                             # requireStep
   | K_APPROVE STRING stepOption* ';'                           # approveStep
   | K_RUN STRING stepOption* ';'                               # runStep

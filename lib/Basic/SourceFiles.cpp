@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "Basic/SourceFiles.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -61,7 +62,8 @@ bool relc::checkSourceText(DiagnosticEngine &diags, unsigned bufferId) {
     return false;
   }
   const llvm::UTF8 *p = reinterpret_cast<const llvm::UTF8 *>(begin);
-  if (!llvm::isLegalUTF8String(&p, reinterpret_cast<const llvm::UTF8 *>(end))) {
+  if (!llvm::isASCII(llvm::StringRef(begin, end - begin)) &&
+      !llvm::isLegalUTF8String(&p, reinterpret_cast<const llvm::UTF8 *>(end))) {
     const char *bad = reinterpret_cast<const char *>(p);
     char hex[8];
     snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(*bad));

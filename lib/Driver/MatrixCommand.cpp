@@ -11,13 +11,13 @@
 #include "Driver/Commands.h"
 #include "Driver/PlanLoader.h"
 
+#include "Basic/JsonWriter.h"
 #include "Basic/Suggest.h"
 #include "Basic/Words.h"
 #include "Report/Report.h"
 #include "Sema/Sema.h"
 
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -42,10 +42,13 @@ void printTable(const Plan &plan, const Matrix &m,
   std::vector<std::vector<std::string>> rows;
   std::set<std::string> keys;
   std::vector<std::map<std::string, std::string>> derived;
+  DerivedValues values(*plan.model, m, *plan.version);
   for (size_t leg : legs) {
-    derived.push_back(derivedValues(*plan.model, m, leg, *plan.version));
-    for (const auto &kv : derived.back())
-      keys.insert(kv.first);
+    std::map<std::string, std::string> &d = derived.emplace_back();
+    for (auto [key, value] : values.of(leg)) {
+      d.emplace(key, value);
+      keys.insert(key.str());
+    }
   }
   std::vector<std::string> header;
   for (const MatrixAxis &a : m.axes)
@@ -89,7 +92,7 @@ void printTable(const Plan &plan, const Matrix &m,
 }
 
 void printJson(const Plan &plan, const std::vector<const Matrix *> &matrices,
-               const std::string &channel, llvm::json::OStream &j) {
+               const std::string &channel, JsonWriter &j) {
   j.object([&] {
     j.attribute("project", plan.project);
     j.attribute("release", plan.version->str());
@@ -99,6 +102,14 @@ void printJson(const Plan &plan, const std::vector<const Matrix *> &matrices,
       for (const Matrix *mp : matrices) {
         const Matrix &m = *mp;
         std::vector<size_t> legs = report::selectLegs(plan, m, channel);
+        DerivedValues derived(*plan.model, m, *plan.version);
+        // Each value's text once, not once per leg.
+        std::vector<std::vector<std::string>> labels;
+        for (const MatrixAxis &a : m.axes) {
+          labels.emplace_back();
+          for (const LegValue &v : a.values)
+            labels.back().push_back(v.ref.str());
+        }
         j.object([&] {
           j.attribute("name", m.name);
           j.attributeArray("axes", [&] {
@@ -111,18 +122,19 @@ void printJson(const Plan &plan, const std::vector<const Matrix *> &matrices,
               j.object([&] {
                 j.attributeObject("values", [&] {
                   for (size_t a = 0; a < m.axes.size(); ++a)
-                    j.attribute(m.axes[a].name, m.value(leg, a).ref.str());
+                    j.attribute(
+                        m.axes[a].name,
+                        labels[a][m.legValues[leg * m.axes.size() + a]]);
                 });
                 j.attribute("experimental", m.experimental(leg));
                 if (!plan.channels.empty())
                   j.attributeArray("channels", [&] {
-                    for (const std::string &c :
-                         channelsOf(plan, m.legChannels[leg]))
-                      j.value(c);
+                    for (size_t c = 0; c < plan.channels.size(); ++c)
+                      if (m.legChannels[leg] >> c & 1)
+                        j.value(plan.channels[c]);
                   });
                 j.attributeObject("derived", [&] {
-                  for (const auto &[k, v] :
-                       derivedValues(*plan.model, m, leg, *plan.version))
+                  for (auto [k, v] : derived.of(leg))
                     j.attribute(k, v);
                 });
               });
@@ -195,7 +207,7 @@ int relc::runMatrix(const MatrixOptions &opts, llvm::raw_ostream &out,
         printTable(*plan, *m, report::selectLegs(*plan, *m, opts.channel), out);
     break;
   case MatrixOptions::Format::Json: {
-    llvm::json::OStream j(out, 2);
+    JsonWriter j(out, 2);
     auto print = [&](const Plan &plan) {
       printJson(plan, report::selectMatrices(plan, opts.matrix), opts.channel,
                 j);

@@ -8,14 +8,16 @@
 //===----------------------------------------------------------------------===//
 #include "Graph/Graph.h"
 
-#include "llvm/Support/JSON.h"
+#include "Basic/JsonWriter.h"
+
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace relc;
 using namespace relc::graph;
 
 void graph::printJson(const Graph &g, llvm::raw_ostream &os) {
-  llvm::json::OStream j(os, 2);
+  JsonWriter j(os, 2);
   auto stringMap = [&](llvm::StringRef name,
                        const std::map<std::string, std::string> &m) {
     if (!m.empty())

@@ -325,6 +325,7 @@ void Lowerer::lowerStep(const ast::Step &s, std::vector<std::string> &added) {
     if (const ast::StepOption *o = option(s, "split"))
       if (auto *p = llvm::dyn_cast_or_null<ast::PathExpr>(o->value.get()))
         split = p->str();
+    sema::DerivedValues derived(*plan.model, *m, *plan.version);
     for (size_t leg = 0; leg < m->legCount(); ++leg) {
       if (c >= 0 && !(m->legChannels[leg] >> c & 1))
         continue;
@@ -341,7 +342,8 @@ void Lowerer::lowerStep(const ast::Step &s, std::vector<std::string> &added) {
                   {"split", split}};
       for (size_t a = 0; a < m->axes.size(); ++a)
         n.leg.push_back({m->axes[a].name, values[a]});
-      n.derived = sema::derivedValues(*plan.model, *m, leg, *plan.version);
+      for (auto [key, value] : derived.of(leg))
+        n.derived.emplace(key, value);
       n.key = "build " + plan.project + " " + plan.version->str() + " " +
               m->name + " " + llvm::join(values, "/") +
               (channel.empty() ? "" : " for " + channel) + instance();

@@ -19,8 +19,6 @@
 
 #include <set>
 
-#include <unordered_set>
-
 using namespace relc;
 using namespace relc::sema;
 using compat::Axis;
@@ -29,19 +27,89 @@ using compat::Model;
 
 namespace {
 
-/// A leg's identity for duplicate detection: its model values.
-std::string legKey(const Matrix &m, const std::vector<uint32_t> &row) {
-  std::string key;
-  for (size_t a = 0; a < m.axes.size(); ++a) {
-    const ValueRef &r = m.axes[a].values[row[a]].ref;
-    const void *p[2] = {r.entry, r.componentVersion};
-    key.append(reinterpret_cast<const char *>(p), sizeof p);
-    key.push_back(r.freeThreaded);
-  }
-  return key;
+llvm::ArrayRef<uint32_t> rowOf(const Matrix &m, size_t leg) {
+  size_t n = m.axes.size();
+  return llvm::makeArrayRef(m.legValues).slice(leg * n, n);
 }
 
-std::string legString(const Matrix &m, const std::vector<uint32_t> &row) {
+/// The legs of a matrix as a set, so that an include adds no leg the matrix
+/// has. Legs are equal when their model values are; an include's binding is
+/// a value of its own even when it equals a declared one, so each value is
+/// compared as the first value of its axis with the same model value. Open
+/// addressing over leg indices: no allocation per leg, 8 to 16 bytes each.
+class LegSet {
+public:
+  /// Indexes every leg \p m has so far.
+  explicit LegSet(const Matrix &m) : m(m), same(m.axes.size()) {
+    size_t size = 16;
+    while (size < 2 * m.legCount() + 2)
+      size *= 2;
+    slots.assign(size, 0);
+    for (size_t leg = 0; leg < m.legCount(); ++leg)
+      insert(rowOf(m, leg), leg);
+  }
+
+  /// Adds \p row as leg \p leg, the one the caller adds next to the matrix,
+  /// unless the matrix has a leg equal to it; false if it has.
+  bool insert(llvm::ArrayRef<uint32_t> row, size_t leg) {
+    if (2 * (count + 1) > slots.size())
+      grow();
+    size_t mask = slots.size() - 1;
+    for (size_t i = hash(row) & mask;; i = (i + 1) & mask) {
+      if (!slots[i]) {
+        slots[i] = leg + 1;
+        ++count;
+        return true;
+      }
+      if (equal(rowOf(m, slots[i] - 1), row))
+        return false;
+    }
+  }
+
+private:
+  uint32_t canonical(size_t axis, uint32_t value) {
+    std::vector<uint32_t> &s = same[axis];
+    const std::vector<LegValue> &values = m.axes[axis].values;
+    while (s.size() <= value) {
+      uint32_t first = 0;
+      while (values[first].ref != values[s.size()].ref)
+        ++first;
+      s.push_back(first);
+    }
+    return s[value];
+  }
+  uint64_t hash(llvm::ArrayRef<uint32_t> row) {
+    uint64_t h = 0;
+    for (size_t a = 0; a < row.size(); ++a)
+      h = (h ^ canonical(a, row[a])) * 0x9e3779b97f4a7c15ull;
+    return h ^ h >> 29;
+  }
+  bool equal(llvm::ArrayRef<uint32_t> x, llvm::ArrayRef<uint32_t> y) {
+    for (size_t a = 0; a < x.size(); ++a)
+      if (canonical(a, x[a]) != canonical(a, y[a]))
+        return false;
+    return true;
+  }
+  void grow() {
+    std::vector<uint32_t> old(2 * slots.size(), 0);
+    old.swap(slots);
+    size_t mask = slots.size() - 1;
+    for (uint32_t s : old)
+      if (s) {
+        size_t i = hash(rowOf(m, s - 1)) & mask;
+        while (slots[i])
+          i = (i + 1) & mask;
+        slots[i] = s;
+      }
+  }
+
+  const Matrix &m;
+  std::vector<std::vector<uint32_t>> same; ///< Per axis: value -> canonical.
+  std::vector<uint32_t> slots;             ///< Leg + 1, or 0 when free.
+  size_t count = 0;
+};
+
+std::string legString(const Matrix &m, llvm::ArrayRef<uint32_t> row) {
   std::string s = "(";
   for (size_t a = 0; a < m.axes.size(); ++a)
     s += (a ? ", " : "") + m.axes[a].values[row[a]].ref.str();
@@ -61,9 +129,11 @@ bool listedIn(const compat::Property &prop, const std::string &item) {
 
 class MatrixBuilder {
 public:
-  MatrixBuilder(DiagnosticEngine &diags, Plan &plan, const ast::Item &item)
+  /// \p channels is the project's `channels` item, if it has one.
+  MatrixBuilder(DiagnosticEngine &diags, Plan &plan, const ast::Item &item,
+                const ast::Item *channels)
       : diags(diags), plan(plan), model(*plan.model), item(item),
-        byAxis(model.axes.size(), nullptr) {}
+        chItem(channels), byAxis(model.axes.size(), nullptr) {}
 
   bool build();
   Matrix take() { return std::move(m); }
@@ -76,7 +146,7 @@ private:
                 const Version &version, llvm::SMRange at);
   bool checkMatrixPin(const ast::Pin &pin);
   compat::CondScope scope();
-  compat::LegView view(const std::vector<uint32_t> &row);
+  compat::LegView view(llvm::ArrayRef<uint32_t> row);
   void addLeg(const std::vector<uint32_t> &row, int include);
   void expand();
   void include(size_t index, const ast::MatrixEntry &e);
@@ -90,11 +160,12 @@ private:
   Plan &plan;
   const Model &model;
   const ast::Item &item;
+  const ast::Item *chItem; ///< The project's `channels`, or null.
   Matrix m;
   std::vector<int> matrixAxisOf; ///< Model axis -> matrix axis, or -1.
   std::vector<const ValueRef *> byAxis;
   std::vector<std::pair<compat::CondPtr, compat::CondPtr>> excludes;
-  std::unordered_set<std::string> keys; ///< Built at the first include.
+  std::optional<LegSet> legs; ///< Built at the first include.
   std::string where;
 };
 
@@ -358,7 +429,7 @@ bool MatrixBuilder::checkMatrixPin(const ast::Pin &pin) {
   return ok;
 }
 
-compat::LegView MatrixBuilder::view(const std::vector<uint32_t> &row) {
+compat::LegView MatrixBuilder::view(llvm::ArrayRef<uint32_t> row) {
   for (size_t a = 0; a < m.axes.size(); ++a)
     byAxis[m.axes[a].modelAxis] = &m.axes[a].values[row[a]].ref;
   return {byAxis, &*plan.version};
@@ -400,11 +471,8 @@ void MatrixBuilder::expand() {
 
 void MatrixBuilder::include(size_t index, const ast::MatrixEntry &e) {
   size_t n = m.axes.size();
-  if (keys.empty())
-    for (size_t leg = 0; leg < m.legCount(); ++leg)
-      keys.insert(legKey(
-          m, std::vector<uint32_t>(m.legValues.begin() + leg * n,
-                                   m.legValues.begin() + (leg + 1) * n)));
+  if (!legs)
+    legs.emplace(m);
   std::vector<int> bound(n, -1);
   for (const ast::Binding &b : e.bindings) {
     int mi = model.axisIndex(b.axis.text);
@@ -473,7 +541,7 @@ void MatrixBuilder::include(size_t index, const ast::MatrixEntry &e) {
   }
   while (true) {
     if (!whereCond || compat::evaluate(*whereCond, view(row)))
-      if (keys.insert(legKey(m, row)).second)
+      if (legs->insert(row, m.legCount()))
         addLeg(row, index);
     size_t k = unbound.size();
     while (k > 0 && ++row[unbound[k - 1]] == m.axes[unbound[k - 1]].declared)
@@ -536,12 +604,6 @@ bool MatrixBuilder::build() {
   return diags.errorCount() == errors;
 }
 
-static std::vector<uint32_t> rowOf(const Matrix &m, size_t leg) {
-  size_t n = m.axes.size();
-  return std::vector<uint32_t>(m.legValues.begin() + leg * n,
-                               m.legValues.begin() + (leg + 1) * n);
-}
-
 void MatrixBuilder::checkRules() {
   for (const compat::Rule &r : model.rules) {
     if (r.kind != compat::Rule::Kind::Require)
@@ -552,8 +614,7 @@ void MatrixBuilder::checkRules() {
     int subject = r.axes.empty() ? 0 : matrixAxisOf[r.axes[0]];
     std::map<const LegValue *, std::pair<size_t, unsigned>> hits;
     for (size_t leg = 0; leg < m.legCount(); ++leg) {
-      std::vector<uint32_t> row = rowOf(m, leg);
-      compat::LegView v = view(row);
+      compat::LegView v = view(rowOf(m, leg));
       if (!compat::evaluate(*r.compiledWhen, v) ||
           compat::evaluate(*r.compiledRequire, v))
         continue;
@@ -577,9 +638,15 @@ void MatrixBuilder::checkRules() {
 /// was read; an override can narrow the list on some legs (CUDA archs on
 /// aarch64), so each leg is checked against the list that holds on it.
 void MatrixBuilder::checkSubsets() {
+  bool any = llvm::any_of(m.axes, [](const MatrixAxis &a) {
+    return llvm::any_of(
+        a.values, [](const LegValue &v) { return !v.attributes.empty(); });
+  });
+  if (!any)
+    return;
   std::set<std::pair<const LegValue *, std::string>> reported;
   for (size_t leg = 0; leg < m.legCount(); ++leg) {
-    std::vector<uint32_t> row = rowOf(m, leg);
+    llvm::ArrayRef<uint32_t> row = rowOf(m, leg);
     compat::LegView legView = view(row);
     for (size_t a = 0; a < m.axes.size(); ++a) {
       const LegValue &v = m.value(leg, a);
@@ -723,10 +790,6 @@ void MatrixBuilder::checkLifecycle() {
 void MatrixBuilder::checkChannels() {
   if (plan.channels.size() < 2)
     return;
-  const ast::Item *chItem = nullptr;
-  for (const ast::Item &it : plan.projectFile->items)
-    if (it.kind == ast::Item::Kind::Channels)
-      chItem = &it;
   // Exceptions: `allow AXIS VALUE in CHANNEL`.
   struct Allow {
     int axis;
@@ -807,6 +870,11 @@ bool sema::expandMatrices(DiagnosticEngine &diags, Plan &plan,
                           const std::vector<const ast::Item *> &matrices) {
   bool ok = true;
   checkChannelExceptions(diags, plan);
+  // Found once: a project can have tens of thousands of items.
+  const ast::Item *channels = nullptr;
+  for (const ast::Item &it : plan.projectFile->items)
+    if (it.kind == ast::Item::Kind::Channels)
+      channels = &it;
   llvm::StringSet<> names;
   for (const ast::Item *it : matrices) {
     if (!names.insert(it->name.text).second) {
@@ -815,52 +883,102 @@ bool sema::expandMatrices(DiagnosticEngine &diags, Plan &plan,
       ok = false;
       continue;
     }
-    MatrixBuilder b(diags, plan, *it);
-    if (b.build())
+    MatrixBuilder b(diags, plan, *it, channels);
+    if (b.build()) {
+      plan.matrixIndex[it->name.text] = plan.matrices.size();
       plan.matrices.push_back(b.take());
-    else
+    } else {
       ok = false;
+    }
   }
   return ok;
 }
 
 //===----------------------------------------------------- derived values ===//
 
+DerivedValues::DerivedValues(const Model &model, const Matrix &m,
+                             const Version &release)
+    : m(m), byAxis(model.axes.size(), nullptr), view{byAxis, &release} {
+  // The order of derivedValues as it was written leg by leg: the matrix's
+  // pins, then per axis the value's entries (supports, properties,
+  // overrides), its own pins and its attributes; the last set wins.
+  for (const auto &[comp, v] : m.pins)
+    if (const compat::Component *c = model.component(comp); c && !c->paired)
+      set(pins, comp, v.str());
+  for (const MatrixAxis &axis : m.axes) {
+    std::vector<Program> &programs = values.emplace_back();
+    for (const LegValue &v : axis.values) {
+      Program &p = programs.emplace_back();
+      for (const Entry *e : {v.ref.entry, v.ref.componentVersion}) {
+        if (!e)
+          continue;
+        // A matrix-wide pin reaches the legs whose values pair with it; a
+        // component with a single supported version needs no pin.
+        for (const auto &[comp, list] : e->supports)
+          if (auto pin = m.pins.find(comp); pin != m.pins.end())
+            set(p, comp, pin->second.str());
+          else if (list.size() == 1)
+            set(p, comp, list[0].version.str());
+        for (const auto &[key, prop] : e->properties)
+          set(p, key, prop.str());
+        for (const compat::Override &o : e->overrides)
+          if (o.compiledWhen)
+            for (const auto &[key, prop] : o.properties)
+              set(p, key, prop.str(), o.compiledWhen.get());
+      }
+      for (const auto &[comp, ver] : v.pins)
+        set(p, comp, ver.str());
+      for (const auto &[name, subset] : v.attributes)
+        set(p, name, llvm::join(subset.items, ";"));
+    }
+  }
+  keyOrder.resize(keys.size());
+  for (unsigned i = 0; i < keys.size(); ++i)
+    keyOrder[i] = i;
+  llvm::sort(keyOrder,
+             [&](unsigned a, unsigned b) { return keys[a] < keys[b]; });
+  slots.resize(keys.size());
+}
+
+void DerivedValues::set(Program &p, const std::string &key, std::string text,
+                        const compat::Cond *when) {
+  if (p.empty() || p.back().when != when)
+    p.push_back({when, {}});
+  auto [it, fresh] = keyIds.try_emplace(key, keys.size());
+  if (fresh)
+    keys.push_back(key);
+  p.back().sets.push_back({it->second, unsigned(texts.size())});
+  texts.push_back(std::move(text));
+}
+
+void DerivedValues::run(const Program &p) {
+  for (const Step &s : p)
+    if (!s.when || compat::evaluate(*s.when, view))
+      for (auto [key, text] : s.sets)
+        slots[key] = text;
+}
+
+llvm::ArrayRef<DerivedValues::KeyValue> DerivedValues::of(size_t leg) {
+  std::fill(slots.begin(), slots.end(), -1);
+  for (size_t a = 0; a < m.axes.size(); ++a)
+    byAxis[m.axes[a].modelAxis] = &m.value(leg, a).ref;
+  run(pins);
+  for (size_t a = 0; a < m.axes.size(); ++a)
+    run(values[a][m.legValues[leg * m.axes.size() + a]]);
+  out.clear();
+  for (unsigned k : keyOrder)
+    if (slots[k] >= 0)
+      out.push_back({keys[k], texts[slots[k]]});
+  return out;
+}
+
 std::map<std::string, std::string> sema::derivedValues(const Model &model,
                                                        const Matrix &m,
                                                        size_t leg,
                                                        const Version &release) {
   std::map<std::string, std::string> out;
-  std::vector<const ValueRef *> byAxis(model.axes.size(), nullptr);
-  for (size_t a = 0; a < m.axes.size(); ++a)
-    byAxis[m.axes[a].modelAxis] = &m.value(leg, a).ref;
-  compat::LegView view{byAxis, &release};
-  for (const auto &[comp, v] : m.pins)
-    if (const compat::Component *c = model.component(comp); c && !c->paired)
-      out[comp] = v.str();
-  for (size_t a = 0; a < m.axes.size(); ++a) {
-    const LegValue &v = m.value(leg, a);
-    for (const Entry *e : {v.ref.entry, v.ref.componentVersion}) {
-      if (!e)
-        continue;
-      // A matrix-wide pin reaches the legs whose values pair with it; a
-      // component with a single supported version needs no pin.
-      for (const auto &[comp, list] : e->supports)
-        if (auto pin = m.pins.find(comp); pin != m.pins.end())
-          out[comp] = pin->second.str();
-        else if (list.size() == 1)
-          out[comp] = list[0].version.str();
-      for (const auto &[key, prop] : e->properties)
-        out[key] = prop.str();
-      for (const compat::Override &o : e->overrides)
-        if (o.compiledWhen && compat::evaluate(*o.compiledWhen, view))
-          for (const auto &[key, prop] : o.properties)
-            out[key] = prop.str();
-    }
-    for (const auto &[comp, ver] : v.pins)
-      out[comp] = ver.str();
-    for (const auto &[name, subset] : v.attributes)
-      out[name] = llvm::join(subset.items, ";");
-  }
+  DerivedValues table(model, m, release);
+  for (auto [key, value] : table.of(leg))
+    out[key.str()] = value.str();
   return out;
 }

@@ -13,6 +13,8 @@
 #include "Compat/Conditions.h"
 #include "Compat/Model.h"
 
+#include "llvm/ADT/StringMap.h"
+
 #include <map>
 
 namespace relc::sema {
@@ -84,6 +86,42 @@ struct Matrix {
   }
 };
 
+/// The derived values of the legs of one matrix: pins in force and model
+/// properties, by key. What a value brings (its entry's properties, its
+/// pins) is rendered once, here; only the model's overrides depend on the
+/// whole leg, so a leg costs their conditions and no allocation.
+class DerivedValues {
+public:
+  DerivedValues(const compat::Model &model, const Matrix &m,
+                const Version &release);
+
+  using KeyValue = std::pair<llvm::StringRef, llvm::StringRef>;
+  /// The derived values of \p leg in key order; valid until the next call.
+  llvm::ArrayRef<KeyValue> of(size_t leg);
+
+private:
+  /// Keys set to texts, in order: always, or when an override holds.
+  struct Step {
+    const compat::Cond *when = nullptr;
+    std::vector<std::pair<unsigned, unsigned>> sets; ///< Key, text.
+  };
+  using Program = std::vector<Step>;
+  void set(Program &p, const std::string &key, std::string text,
+           const compat::Cond *when = nullptr);
+  void run(const Program &p);
+
+  const Matrix &m;
+  std::vector<std::string> keys, texts;
+  llvm::StringMap<unsigned> keyIds;
+  std::vector<unsigned> keyOrder;           ///< Key ids sorted by key.
+  Program pins;                             ///< The matrix's own pins.
+  std::vector<std::vector<Program>> values; ///< Per axis, per value.
+  std::vector<const ValueRef *> byAxis;
+  compat::LegView view;
+  std::vector<int> slots; ///< Per key: its text in this leg, or -1.
+  std::vector<KeyValue> out;
+};
+
 /// A leg's derived values: pins in force and model properties, by key.
 std::map<std::string, std::string> derivedValues(const compat::Model &model,
                                                  const Matrix &m, size_t leg,
@@ -117,6 +155,9 @@ struct Plan {
   std::vector<Check> checks;
   std::vector<Stage> stages; ///< In dependency order.
   std::vector<Matrix> matrices;
+  /// Positions in `milestones` and `matrices` by name, filled by Sema with
+  /// them: a plan can have tens of thousands of milestones.
+  llvm::StringMap<size_t> milestoneIndex, matrixIndex;
 
   const Milestone *milestone(llvm::StringRef name) const;
   const Matrix *matrix(llvm::StringRef name) const;

@@ -21,17 +21,13 @@ using namespace relc::sema;
 using ast::Expr;
 
 const Milestone *Plan::milestone(llvm::StringRef name) const {
-  for (const Milestone &m : milestones)
-    if (m.name == name)
-      return &m;
-  return nullptr;
+  auto it = milestoneIndex.find(name);
+  return it == milestoneIndex.end() ? nullptr : &milestones[it->second];
 }
 
 const Matrix *Plan::matrix(llvm::StringRef name) const {
-  for (const Matrix &m : matrices)
-    if (m.name == name)
-      return &m;
-  return nullptr;
+  auto it = matrixIndex.find(name);
+  return it == matrixIndex.end() ? nullptr : &matrices[it->second];
 }
 
 int Plan::channelIndex(llvm::StringRef name) const {
@@ -120,6 +116,8 @@ private:
   void checkStages();
   void orderStages();
   void checkPlaceholders(const Expr &e, llvm::ArrayRef<std::string> params);
+  bool isPlaceholder(llvm::StringRef name,
+                     llvm::ArrayRef<std::string> params) const;
   void checkReference(const Expr &e, llvm::StringRef what);
   std::vector<std::string> referenceNames() const;
 
@@ -395,6 +393,8 @@ void Sema::checkSchedule() {
   std::stable_sort(
       plan->milestones.begin(), plan->milestones.end(),
       [](const Milestone &a, const Milestone &b) { return a.date < b.date; });
+  for (size_t i = 0; i < plan->milestones.size(); ++i)
+    plan->milestoneIndex[plan->milestones[i].name] = i;
 
   // branch_cut < first_rc < final_rc < release, each strictly.
   const Milestone *prev = nullptr;
@@ -512,6 +512,21 @@ void Sema::checkReference(const Expr &e, llvm::StringRef what) {
                      didYouMean(name, referenceNames()));
 }
 
+/// The names a placeholder may use besides stage parameters.
+const llvm::StringRef releasePlaceholders[] = {"version", "major",      "minor",
+                                               "micro",   "next_minor", "rc"};
+
+bool Sema::isPlaceholder(llvm::StringRef name,
+                         llvm::ArrayRef<std::string> params) const {
+  if (llvm::is_contained(releasePlaceholders, name) ||
+      llvm::is_contained(params, name) || repoByName.count(name.str()))
+    return true;
+  // A project's strings may name milestones each release defines.
+  return name.consume_front("schedule.") &&
+         (file.kind == ast::File::Kind::Project ||
+          milestoneEntries.count(name.str()));
+}
+
 void Sema::checkPlaceholders(const Expr &e,
                              llvm::ArrayRef<std::string> params) {
   if (auto *l = llvm::dyn_cast<ast::ListExpr>(&e)) {
@@ -527,20 +542,16 @@ void Sema::checkPlaceholders(const Expr &e,
   auto *s = llvm::dyn_cast<ast::StringExpr>(&e);
   if (!s)
     return;
-  std::vector<std::string> known = {"version", "major",      "minor",
-                                    "micro",   "next_minor", "rc"};
-  known.insert(known.end(), params.begin(), params.end());
-  for (const auto &r : repoByName)
-    known.push_back(r.first);
-  for (const auto &m : milestoneEntries)
-    known.push_back("schedule." + m.first);
   for (const ast::StringExpr::Part &part : s->parts) {
-    if (!part.isPlaceholder || llvm::is_contained(known, part.text))
+    if (!part.isPlaceholder || isPlaceholder(part.text, params))
       continue;
-    // A project's strings may name milestones each release defines.
-    if (file.kind == ast::File::Kind::Project &&
-        llvm::StringRef(part.text).startswith("schedule."))
-      continue;
+    // Every name that could have been meant, only now that one is wrong.
+    std::vector<std::string> known = strings(releasePlaceholders);
+    known.insert(known.end(), params.begin(), params.end());
+    for (const auto &r : repoByName)
+      known.push_back(r.first);
+    for (const auto &m : milestoneEntries)
+      known.push_back("schedule." + m.first);
     diags.report(DiagKind::UnknownPlaceholder, part.range,
                  "unknown placeholder '{" + part.text + "}'" +
                      didYouMean(part.text, known));
@@ -605,11 +616,18 @@ void Sema::checkChecks() {
 
 void Sema::checkStages() {
   llvm::StringSet<> names;
-  std::vector<std::string> stageNames, checkNames;
+  // Each as a list for suggestions and a set for lookups.
+  std::vector<std::string> stageNames, checkNames, matrixNames;
   for (const ast::Item *it : stages)
     stageNames.push_back(it->name.text);
   for (const Check &c : plan->checks)
     checkNames.push_back(c.name);
+  for (const ast::Item *m : matrices)
+    matrixNames.push_back(m->name.text);
+  llvm::StringSet<> stageSet, checkSet, matrixSet;
+  stageSet.insert(stageNames.begin(), stageNames.end());
+  checkSet.insert(checkNames.begin(), checkNames.end());
+  matrixSet.insert(matrixNames.begin(), matrixNames.end());
 
   for (const ast::Item *it : stages) {
     if (!names.insert(it->name.text).second) {
@@ -635,7 +653,7 @@ void Sema::checkStages() {
         continue;
       }
       for (const ast::Name &a : t.stages) {
-        if (!llvm::is_contained(stageNames, a.text)) {
+        if (!stageSet.count(a.text)) {
           diags.report(DiagKind::UnknownName, a.range,
                        "unknown stage '" + a.text + "'" +
                            didYouMean(a.text, stageNames));
@@ -695,7 +713,7 @@ void Sema::checkStages() {
         dateOf(*s.operands[0]);
       if (s.kind == ast::Step::Kind::Require)
         for (const ast::Name &n : s.names)
-          if (!llvm::is_contained(checkNames, n.text))
+          if (!checkSet.count(n.text))
             diags.report(DiagKind::UnknownName, n.range,
                          "unknown check '" + n.text + "'" +
                              didYouMean(n.text, checkNames));
@@ -705,15 +723,11 @@ void Sema::checkStages() {
                        "unknown channel '" + s.channel->text + "'" +
                            didYouMean(s.channel->text, plan->channels));
         // Matrices are per release; a project alone cannot resolve them.
-        if (file.kind == ast::File::Kind::Release) {
-          std::vector<std::string> ms;
-          for (const ast::Item *m : matrices)
-            ms.push_back(m->name.text);
-          if (!llvm::is_contained(ms, s.names[0].text))
-            diags.report(DiagKind::UnknownName, s.names[0].range,
-                         "unknown matrix '" + s.names[0].text + "'" +
-                             didYouMean(s.names[0].text, ms));
-        }
+        if (file.kind == ast::File::Kind::Release &&
+            !matrixSet.count(s.names[0].text))
+          diags.report(DiagKind::UnknownName, s.names[0].range,
+                       "unknown matrix '" + s.names[0].text + "'" +
+                           didYouMean(s.names[0].text, matrixNames));
       }
       if (s.kind == ast::Step::Kind::Approve && !approval)
         approval = &s;
@@ -744,24 +758,27 @@ void Sema::checkStages() {
 /// Orders stages so each comes after those it runs after, reporting cycles.
 void Sema::orderStages() {
   std::vector<Stage> ordered;
-  std::map<std::string, int> state; // 1 visiting, 2 done.
   std::vector<Stage> &all = plan->stages;
+  std::vector<int> state(all.size()); // 1 visiting, 2 done.
+  llvm::StringMap<size_t> byName;     // Names are unique by now.
+  for (size_t i = 0; i < all.size(); ++i)
+    byName[all[i].name] = i;
   std::function<bool(size_t)> visit = [&](size_t i) {
     Stage &st = all[i];
-    int &s = state[st.name];
-    if (s == 2)
+    if (state[i] == 2)
       return true;
-    if (s == 1) {
+    if (state[i] == 1) {
       diags.report(DiagKind::StageCycle, st.item->name.range,
                    "stage '" + st.name + "' runs after itself");
       return false;
     }
-    s = 1;
-    for (const std::string &a : st.after)
-      for (size_t j = 0; j < all.size(); ++j)
-        if (all[j].name == a && !visit(j))
-          return false;
-    state[st.name] = 2;
+    state[i] = 1;
+    for (const std::string &a : st.after) {
+      auto j = byName.find(a);
+      if (j != byName.end() && !visit(j->second))
+        return false;
+    }
+    state[i] = 2;
     ordered.push_back(st);
     return true;
   };

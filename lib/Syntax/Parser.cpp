@@ -304,6 +304,26 @@ private:
 
 //===--------------------------------------------------------- lexing ===//
 
+/// The text as the lexer reads it, a UTF-32 code unit per character.
+/// ANTLRInputStream copies the text into a std::string and widens it
+/// through std::codecvt, which took longer than lexing a large plan.
+class CodePointStream : public antlr4::ANTLRInputStream {
+public:
+  explicit CodePointStream(llvm::StringRef text) {
+    _data.resize(text.size());
+    if (llvm::isASCII(text)) {
+      std::copy(text.bytes_begin(), text.bytes_end(), _data.begin());
+      return;
+    }
+    // Source files are valid UTF-8 (checked when they are read).
+    const auto *src = text.bytes_begin();
+    auto *begin = reinterpret_cast<llvm::UTF32 *>(&_data[0]), *dst = begin;
+    llvm::ConvertUTF8toUTF32(&src, text.bytes_end(), &dst, begin + _data.size(),
+                             llvm::lenientConversion);
+    _data.resize(dst - begin);
+  }
+};
+
 /// Reports lexical errors and nesting too deep; true if there were none.
 bool checkTokens(antlr4::CommonTokenStream &tokens, const TextMap &map,
                  DiagnosticEngine &diags, const ParseOptions &options) {
@@ -397,6 +417,30 @@ std::vector<ast::Comment> collectComments(antlr4::CommonTokenStream &tokens,
   return out;
 }
 
+/// Parses \p tokens (well formed) again from \p rule in full LL mode with
+/// ANTLR's profiler: each prediction first tries SLL, and falls back to
+/// full-context prediction only where SLL meets a conflict.
+template <typename Rule>
+void countLLFallbacks(antlr4::CommonTokenStream &tokens, Rule rule,
+                      ParseStats &stats) {
+  tokens.seek(0);
+  P parser(&tokens);
+  parser.removeErrorListeners();
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  parser.setProfile(true);
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+      antlr4::atn::PredictionMode::LL);
+  (parser.*rule)();
+  for (const antlr4::atn::DecisionInfo &d :
+       parser.getParseInfo().getDecisionInfo()) {
+    if (!d.LL_Fallback)
+      continue;
+    stats.llFallbacks += d.LL_Fallback;
+    size_t r = parser.getATN().decisionToState[d.decision]->ruleIndex;
+    stats.llFallbackRules.push_back(parser.getRuleNames()[r]);
+  }
+}
+
 /// Lexes \p text and parses it from the start rule \p rule: SLL with
 /// BailErrorStrategy, then, only if that fails, full LL with relc's error
 /// reporting. Calls \p build with the tree when the text is well formed;
@@ -406,7 +450,7 @@ Result parseText(DiagnosticEngine &diags, llvm::StringRef text,
                  const ParseOptions &options, ParseStats *stats,
                  llvm::StringRef expected, Rule rule, Build build) {
   TextMap map(text);
-  antlr4::ANTLRInputStream input(text.data(), text.size());
+  CodePointStream input(text);
   RelPlanLexer lexer(&input);
   lexer.removeErrorListeners(); // BAD_CHAR leaves the lexer nothing to report.
   antlr4::CommonTokenStream tokens(&lexer);
@@ -449,6 +493,8 @@ Result parseText(DiagnosticEngine &diags, llvm::StringRef text,
     if (diags.errorCount() != errorsBefore)
       return nullptr;
   }
+  if (options.profile && stats)
+    countLLFallbacks(tokens, rule, *stats);
   return build(tree, map, tokens);
 }
 

@@ -23,12 +23,22 @@ struct ParseOptions {
   /// Deepest bracket nesting accepted; deeper input is refused before the
   /// (recursive) parser sees it.
   unsigned maxNesting = 256;
+  /// Parse a well-formed text once more, with full LL and ANTLR's profiler,
+  /// to fill ParseStats::llFallbacks. For tests of the grammar; slow.
+  bool profile = false;
 };
 
 /// What the parse cost, for tests and benchmarks of parser health.
 struct ParseStats {
   bool usedFullLL = false; ///< SLL failed and the file was parsed again.
   size_t tokens = 0;
+  /// With ParseOptions::profile: how many predictions met an SLL conflict
+  /// that only full-context (LL) prediction could settle. SLL alone picks
+  /// the lowest alternative there, which may not be LL's; for the SLL stage
+  /// to be exact on a text, this must be 0.
+  size_t llFallbacks = 0;
+  /// The grammar rule of each decision that fell back, for messages.
+  std::vector<std::string> llFallbackRules;
 };
 
 /// Parses the buffer \p bufferId of the engine's SourceMgr. Returns nullptr

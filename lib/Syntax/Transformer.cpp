@@ -71,7 +71,15 @@ private:
     failed = true;
   }
 
-  Name name(P::NameContext *ctx) { return {ctx->getText(), range(ctx)}; }
+  /// The text of a rule that matched one token. RuleContext::getText would
+  /// build a std::stringstream for it, the largest cost of the Transformer.
+  std::string text(antlr4::ParserRuleContext *ctx) {
+    if (ctx->getStart() != ctx->getStop())
+      return ctx->getText();
+    SMRange r = range(ctx);
+    return std::string(r.Start.getPointer(), r.End.getPointer());
+  }
+  Name name(P::NameContext *ctx) { return {text(ctx), range(ctx)}; }
   std::vector<Name> names(const std::vector<P::NameContext *> &ctxs) {
     std::vector<Name> out;
     for (auto *c : ctxs)
@@ -93,6 +101,7 @@ private:
   Item item(P::ItemContext *ctx);
   MatrixEntry matrixEntry(P::MatrixEntryContext *ctx);
   Step step(P::StepContext *ctx);
+  std::optional<Name> buildChannel(P::StepOptionContext *o);
 
   const TextMap &map;
   DiagnosticEngine &diags;
@@ -127,7 +136,7 @@ std::unique_ptr<File> Transformer::file(P::PlanFileContext *ctx) {
 
 Key Transformer::key(P::KeyContext *ctx) {
   if (auto *n = ctx->name())
-    return {n->getText(), false, range(ctx)};
+    return {text(n), false, range(ctx)};
   auto s = string(ctx->STRING());
   return {s ? s->value : std::string(), true, range(ctx)};
 }
@@ -237,8 +246,8 @@ Transformer::string(antlr4::tree::TerminalNode *node) {
 
 std::unique_ptr<VersionExpr> Transformer::version(P::VersionContext *ctx) {
   SMRange r = range(ctx);
-  std::string text = ctx->getText();
-  llvm::StringRef core = text;
+  std::string spelled = text(ctx);
+  llvm::StringRef core = spelled;
   bool freeThreaded = core.size() > 1 && core.endswith("t") &&
                       llvm::isDigit(core[core.size() - 2]);
   if (freeThreaded)
@@ -247,7 +256,7 @@ std::unique_ptr<VersionExpr> Transformer::version(P::VersionContext *ctx) {
   std::optional<Version> v = Version::parse(core, &err);
   if (!v) {
     error(DiagKind::InvalidVersion, r,
-          "'" + text + "' is not a PEP 440 version: " + err);
+          "'" + spelled + "' is not a PEP 440 version: " + err);
     return std::make_unique<VersionExpr>(r, Version(), freeThreaded);
   }
   return std::make_unique<VersionExpr>(r, std::move(*v), freeThreaded);
@@ -283,28 +292,27 @@ ExprPtr Transformer::term(P::TermContext *ctx) {
   }
   if (dynamic_cast<P::DateTermContext *>(ctx)) {
     std::string err;
-    std::optional<Date> d = Date::parse(ctx->getText(), &err);
+    std::optional<Date> d = Date::parse(text(ctx), &err);
     if (!d)
       error(DiagKind::InvalidDate, r,
-            "invalid date '" + ctx->getText() + "': " + err);
+            "invalid date '" + text(ctx) + "': " + err);
     return std::make_unique<DateExpr>(r, d.value_or(Date()));
   }
   if (dynamic_cast<P::DurationTermContext *>(ctx)) {
     std::string err;
-    std::optional<Duration> d = Duration::parse(ctx->getText(), &err);
+    std::optional<Duration> d = Duration::parse(text(ctx), &err);
     if (!d)
       error(DiagKind::InvalidDuration, r,
-            "invalid duration '" + ctx->getText() + "': " + err);
+            "invalid duration '" + text(ctx) + "': " + err);
     return std::make_unique<DurationExpr>(r, d.value_or(Duration()));
   }
   if (dynamic_cast<P::SizeTermContext *>(ctx)) {
     // The token may hold spaces or tabs between number and unit.
-    llvm::StringRef text(r.Start.getPointer(),
-                         r.End.getPointer() - r.Start.getPointer());
+    std::string spelled = text(ctx);
     std::string err;
-    std::optional<Size> s = Size::parse(text, &err);
+    std::optional<Size> s = Size::parse(spelled, &err);
     if (!s)
-      error(DiagKind::InvalidSize, r, "invalid size '" + text + "': " + err);
+      error(DiagKind::InvalidSize, r, "invalid size '" + spelled + "': " + err);
     return std::make_unique<SizeExpr>(r, s.value_or(Size()));
   }
   if (auto *v = dynamic_cast<P::VersionTermContext *>(ctx))
@@ -469,6 +477,18 @@ MatrixEntry Transformer::matrixEntry(P::MatrixEntryContext *ctx) {
   return m;
 }
 
+/// The channel of a build step if \p o is `channel NAME`.
+std::optional<Name> Transformer::buildChannel(P::StepOptionContext *o) {
+  auto *named = dynamic_cast<P::NamedOptionContext *>(o);
+  if (!named || !named->name()->K_CHANNEL())
+    return std::nullopt;
+  std::vector<P::TermContext *> terms = named->expr()->term();
+  auto *path = dynamic_cast<P::PathTermContext *>(terms[0]);
+  if (terms.size() != 1 || !path || path->name().size() != 1)
+    return std::nullopt;
+  return name(path->name(0));
+}
+
 Step Transformer::step(P::StepContext *ctx) {
   Step s;
   s.range = range(ctx);
@@ -491,11 +511,15 @@ Step Transformer::step(P::StepContext *ctx) {
     options = c->stepOption();
   } else if (auto *bu = dynamic_cast<P::BuildStepContext *>(ctx)) {
     s.kind = Step::Kind::Build;
-    std::vector<Name> ns = names(bu->name());
-    s.names.push_back(ns[0]);
-    if (ns.size() > 1)
-      s.channel = ns[1];
+    s.names.push_back(name(bu->name()));
     options = bu->stepOption();
+    // `channel NAME` right after the matrix is the build's channel (the
+    // grammar reads it as an option, to stay unambiguous).
+    if (std::optional<Name> channel =
+            options.empty() ? std::nullopt : buildChannel(options[0])) {
+      s.channel = std::move(channel);
+      options.erase(options.begin());
+    }
   } else if (auto *r = dynamic_cast<P::RequireStepContext *>(ctx)) {
     s.kind = Step::Kind::Require;
     s.names = names(r->name());
@@ -526,7 +550,7 @@ Step Transformer::step(P::StepContext *ctx) {
       opt.kind = dynamic_cast<P::OnceOptionContext *>(o)
                      ? StepOption::Kind::Once
                      : StepOption::Kind::Annotated;
-      opt.name = {o->getText(), opt.range};
+      opt.name = {text(o), opt.range};
     }
     s.options.push_back(std::move(opt));
   }

@@ -1,0 +1,135 @@
+//===- ParserHealthTest.cpp - Every plan parses in the SLL stage alone ----===//
+//
+// The parser predicts with SLL and reparses with full LL only if SLL fails.
+// SLL is exact on a text when none of its predictions meets a conflict that
+// needs full context to settle; then the fast stage is the whole parse and
+// gives LL's tree. Each bundled plan (plans/**/*.relplan) and each plan the
+// test suite reads (test/**/*.relplan, and the *.relplan parts of split-file
+// tests) is parsed with ANTLR's profiler, and must need no LL fallback.
+//
+// Excluded, and only those: inputs that do not parse, because they exist to
+// test syntax errors (reporting them is the LL stage's job). The test holds
+// them to that: each must be named fail_* or be part of a fail_* test.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Basic/Diagnostics.h"
+#include "Syntax/Parser.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include "gtest/gtest.h"
+
+using namespace relc;
+
+namespace {
+
+struct Input {
+  std::string name; ///< The file, or `file.test:part.relplan`.
+  std::string text;
+};
+
+/// The plan inputs under \p dir of the source tree, in path order.
+std::vector<Input> plansUnder(llvm::StringRef dir) {
+  llvm::SmallString<256> root(RELC_SOURCE_DIR);
+  llvm::sys::path::append(root, dir);
+  std::vector<std::string> paths;
+  std::error_code ec;
+  for (llvm::sys::fs::recursive_directory_iterator it(root, ec), end;
+       it != end && !ec; it.increment(ec))
+    if (llvm::StringRef(it->path()).endswith(".relplan") ||
+        llvm::StringRef(it->path()).endswith(".test"))
+      paths.push_back(it->path());
+  EXPECT_FALSE(ec) << root.str().str() << ": " << ec.message();
+  llvm::sort(paths);
+
+  std::vector<Input> inputs;
+  for (const std::string &path : paths) {
+    auto buffer = llvm::MemoryBuffer::getFile(path);
+    if (!buffer) {
+      ADD_FAILURE() << path << ": " << buffer.getError().message();
+      continue;
+    }
+    llvm::StringRef text = (*buffer)->getBuffer();
+    if (llvm::StringRef(path).endswith(".relplan")) {
+      inputs.push_back({path, text.str()});
+      continue;
+    }
+    // split-file: `#--- NAME` starts a part, which runs to the next one.
+    llvm::StringRef part;
+    std::string body;
+    auto finish = [&] {
+      if (part.endswith(".relplan"))
+        inputs.push_back({path + ":" + part.str(), body});
+      body.clear();
+    };
+    for (llvm::StringRef rest = text; !rest.empty();) {
+      llvm::StringRef line;
+      std::tie(line, rest) = rest.split('\n');
+      if (line.startswith("#--- ")) {
+        finish();
+        part = line.drop_front(5).trim();
+        continue;
+      }
+      body += line.str() + "\n";
+    }
+    finish();
+  }
+  return inputs;
+}
+
+bool isErrorTest(llvm::StringRef name) {
+  llvm::StringRef file = name.split(':').first;
+  return llvm::sys::path::filename(file).startswith("fail_");
+}
+
+/// Parses each input with the profiler; returns how many SLL parsed.
+size_t expectSLLSuffices(const std::vector<Input> &inputs) {
+  size_t parsed = 0;
+  for (const Input &in : inputs) {
+    llvm::SourceMgr sm;
+    std::string errors;
+    llvm::raw_string_ostream os(errors);
+    DiagnosticEngine diags(sm, os);
+    unsigned id = sm.AddNewSourceBuffer(
+        llvm::MemoryBuffer::getMemBufferCopy(in.text, in.name), llvm::SMLoc());
+    ParseOptions options;
+    options.profile = true;
+    ParseStats stats;
+    std::unique_ptr<ast::File> file = parseBuffer(diags, id, options, &stats);
+    diags.flush();
+    if (!file) {
+      EXPECT_TRUE(isErrorTest(in.name))
+          << in.name << " does not parse, and is not a fail_* test:\n"
+          << os.str();
+    }
+    if (stats.usedFullLL) {
+      EXPECT_FALSE(file) << in.name << ": SLL failed on well-formed text";
+      continue; // A syntax error: the LL stage reported it.
+    }
+    EXPECT_EQ(stats.llFallbacks, 0u)
+        << in.name << " needs full-context (LL) prediction "
+        << stats.llFallbacks << " times, in rules "
+        << llvm::join(stats.llFallbackRules, ", ");
+    parsed += stats.tokens != 0;
+  }
+  return parsed;
+}
+
+TEST(ParserHealthTest, BundledPlansNeedNoLLFallback) {
+  std::vector<Input> inputs = plansUnder("plans");
+  ASSERT_GE(inputs.size(), 20u);
+  EXPECT_EQ(expectSLLSuffices(inputs), inputs.size());
+}
+
+TEST(ParserHealthTest, TestInputsNeedNoLLFallback) {
+  std::vector<Input> inputs = plansUnder("test");
+  ASSERT_GE(inputs.size(), 100u);
+  EXPECT_GE(expectSLLSuffices(inputs), inputs.size() * 3 / 4);
+}
+
+} // namespace
