@@ -30,4 +30,10 @@ if(RELC_SANITIZE)
     add_compile_options(-fsanitize=fuzzer-no-link)
   endif()
   add_link_options(-fsanitize=${relc_sanitizers})
+  # What a sanitized test run needs (test/CMakeLists.txt gives it to every
+  # test; lit passes these variables on to relc). UB already aborts.
+  set(RELC_SANITIZER_ENV
+    "ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:check_initialization_order=1"
+    "UBSAN_OPTIONS=print_stacktrace=1"
+    "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/test/lsan.supp")
 endif()
