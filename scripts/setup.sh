@@ -12,6 +12,7 @@ packages=(
   googletest libgtest-dev
   cmake ninja-build g++ python3 git
   python3-jsonschema python3-yaml graphviz
+  clang-14 libclang-rt-14-dev # the fuzz targets (fuzz/): libFuzzer, ASan, UBSan
 )
 
 missing=()
