@@ -30,7 +30,7 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) {
           RELC_PLANS_DIR "/compat", scratch->path("compat"))) {
     llvm::errs() << "relc-fuzz-plan: cannot link the bundled models: "
                  << ec.message() << "\n";
-    return 1;
+    std::exit(2); // libFuzzer ignores what this function returns.
   }
   return 0;
 }
