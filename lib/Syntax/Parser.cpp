@@ -397,6 +397,16 @@ std::vector<ast::Comment> collectComments(antlr4::CommonTokenStream &tokens,
   return out;
 }
 
+/// ANTLR's input stream drops a leading byte order mark. relc has dropped
+/// the one a file may start with (sourceText); what is left is text, and
+/// dropping it would put every later token one character early.
+class TextStream : public antlr4::ANTLRInputStream {
+public:
+  explicit TextStream(llvm::StringRef text) {
+    _data = antlrcpp::utf8_to_utf32(text.begin(), text.end());
+  }
+};
+
 /// Lexes \p text and parses it from the start rule \p rule: SLL with
 /// BailErrorStrategy, then, only if that fails, full LL with relc's error
 /// reporting. Calls \p build with the tree when the text is well formed;
@@ -406,7 +416,7 @@ Result parseText(DiagnosticEngine &diags, llvm::StringRef text,
                  const ParseOptions &options, ParseStats *stats,
                  llvm::StringRef expected, Rule rule, Build build) {
   TextMap map(text);
-  antlr4::ANTLRInputStream input(text.data(), text.size());
+  TextStream input(text);
   RelPlanLexer lexer(&input);
   lexer.removeErrorListeners(); // BAD_CHAR leaves the lexer nothing to report.
   antlr4::CommonTokenStream tokens(&lexer);
