@@ -24,6 +24,15 @@ find_program(RELC_ANTLR4 NAMES antlr4 PATHS /usr/bin REQUIRED)
 find_path(RELC_ANTLR4_INCLUDE antlr4-runtime.h PATH_SUFFIXES antlr4-runtime REQUIRED)
 find_library(RELC_ANTLR4_RUNTIME NAMES libantlr4-runtime.a antlr4-runtime REQUIRED)
 add_library(relc_antlr4 INTERFACE)
+# Clang rejects misc/InterpreterDataReader.h of the 4.9 runtime (a member of
+# const type without a default constructor); relc never reads interpreter
+# data, so clang builds see an umbrella header without it, found first.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  file(READ ${RELC_ANTLR4_INCLUDE}/antlr4-runtime.h umbrella)
+  string(REPLACE "#include \"misc/InterpreterDataReader.h\"" "" umbrella "${umbrella}")
+  file(WRITE ${PROJECT_BINARY_DIR}/antlr4-clang/antlr4-runtime.h "${umbrella}")
+  target_include_directories(relc_antlr4 SYSTEM INTERFACE ${PROJECT_BINARY_DIR}/antlr4-clang)
+endif()
 target_include_directories(relc_antlr4 SYSTEM INTERFACE ${RELC_ANTLR4_INCLUDE})
 target_link_libraries(relc_antlr4 INTERFACE ${RELC_ANTLR4_RUNTIME})
 

@@ -14,6 +14,7 @@ packages=(
   python3-jsonschema python3-yaml graphviz
   python3-icalendar pre-commit
   dpkg-dev file groff-base
+  clang-14 libclang-rt-14-dev # the fuzz targets (fuzz/): libFuzzer, ASan, UBSan
 )
 
 missing=()

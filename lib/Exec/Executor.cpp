@@ -355,13 +355,15 @@ bool Executor::resolveRc(std::optional<unsigned> &out) {
     out = opts.rc;
     return true;
   }
-  auto [prefix, suffix] =
+  // Not a structured binding: C++17 lambdas cannot capture those.
+  std::pair<llvm::StringRef, llvm::StringRef> affixes =
       tagNode ? llvm::StringRef(*tagNode->field("name")).split("{rc}")
               : std::pair<llvm::StringRef, llvm::StringRef>();
   auto rcOfTag = [&](llvm::StringRef tagName) -> std::optional<unsigned> {
     unsigned n = 0;
-    if (!tagNode || !tagName.consume_front(prefix) ||
-        !tagName.consume_back(suffix) || tagName.getAsInteger(10, n) || !n)
+    if (!tagNode || !tagName.consume_front(affixes.first) ||
+        !tagName.consume_back(affixes.second) || tagName.getAsInteger(10, n) ||
+        !n)
       return std::nullopt;
     return n;
   };

@@ -127,7 +127,6 @@ private:
 
   std::vector<const ast::Item *> compat, repo, channels, checks, policy,
       schedule, matrices, stages;
-  const ast::Item *policyItem = nullptr;
   std::map<std::string, const ast::ScheduleEntry *> milestoneEntries;
   std::map<std::string, std::optional<Date>> milestoneDates;
   llvm::StringSet<> evaluating;

@@ -307,6 +307,9 @@ private:
 /// The text as the lexer reads it, a UTF-32 code unit per character.
 /// ANTLRInputStream copies the text into a std::string and widens it
 /// through std::codecvt, which took longer than lexing a large plan.
+// Filling _data directly also keeps a U+FEFF that is text: ANTLR's own
+// loading drops a leading one, which would shift every later location
+// (relc drops only the byte order mark a file starts with, in sourceText).
 class CodePointStream : public antlr4::ANTLRInputStream {
 public:
   explicit CodePointStream(llvm::StringRef text) {
