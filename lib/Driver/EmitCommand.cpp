@@ -62,8 +62,9 @@ int relc::runEmit(const EmitOptions &opts, llvm::raw_ostream &out,
   // files are written.
   std::string command = "relc emit " + opts.backend + " " + opts.file +
                         (github ? " -o <this directory>" : " -o <this file>");
-  emit::Context ctx{
-      *plan, g, emit::header(sm, opts.file, command, RELC_VERSION), opts.split};
+  emit::Context ctx{plan->overlays, g,
+                    emit::header(sm, opts.file, command, RELC_VERSION),
+                    opts.split};
   std::vector<emit::Output> outputs;
   std::string dir = opts.output;
   std::function<bool(llvm::StringRef)> owned;
@@ -75,6 +76,7 @@ int relc::runEmit(const EmitOptions &opts, llvm::raw_ostream &out,
       return diags.exitCode();
     }
     outputs = std::move(*files);
+    diags.flush();
     // Files of this release that relc wrote before; not other releases'.
     std::string prefix =
         "relc-" + graph::slug(g.project) + "-" + graph::slug(g.version) + "-";
@@ -87,6 +89,7 @@ int relc::runEmit(const EmitOptions &opts, llvm::raw_ostream &out,
       diags.flush();
       return diags.exitCode();
     }
+    diags.flush();
     file->path = llvm::sys::path::filename(opts.output).str();
     dir = llvm::sys::path::parent_path(opts.output).str();
     if (dir.empty())

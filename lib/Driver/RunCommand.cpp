@@ -7,6 +7,7 @@
 #include "Driver/Commands.h"
 #include "Driver/PlanLoader.h"
 #include "Exec/Exec.h"
+#include "Graph/Graph.h"
 #include "Sema/Plan.h"
 
 #include "Basic/Suggest.h"
@@ -36,8 +37,10 @@ int relc::runRun(const RunOptions &opts, llvm::raw_ostream &out,
   if (!plan || diags.hasErrors())
     return diags.hasErrors() ? diags.exitCode() : 1;
 
+  graph::LowerOptions lo;
+  lo.stage = opts.stage;
+  graph::Graph g = graph::lower(*plan, lo, session.sm, opts.file);
   exec::RunOptions ro;
-  ro.planPath = opts.file;
   ro.stage = opts.stage;
   ro.rc = opts.rc;
   ro.step = opts.step;
@@ -51,7 +54,9 @@ int relc::runRun(const RunOptions &opts, llvm::raw_ostream &out,
   ro.shellTimeout = opts.timeout;
   ro.json = opts.format == RunFormat::Json;
   ro.debugKill = opts.debugKill;
-  int rc = exec::run(*plan, session.sm, ro, out, diags);
+  exec::RunSummary summary = exec::run(g, ro, out, diags);
   diags.flush();
-  return rc;
+  if (summary.result == exec::RunSummary::Result::Ok)
+    return 0;
+  return diags.exitCode() ? diags.exitCode() : 1;
 }

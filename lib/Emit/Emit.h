@@ -37,7 +37,7 @@ struct Output {
 };
 
 struct Context {
-  const sema::Plan &plan;
+  llvm::ArrayRef<sema::Overlay> overlays;
   const graph::Graph &graph;
   std::string header; ///< Comment lines every output starts with.
   bool split = true;  ///< Split matrices over the limit; else refuse.

@@ -49,14 +49,9 @@ static YNode triggers(const graph::Graph &g, const graph::StageInfo &s) {
   // A stage that tags an RC is started by pushing such a tag, too.
   if (!s.params.empty())
     for (const GNode &n : g.nodes)
-      if (n.stage == s.name && n.kind == GNode::Kind::Tag) {
-        std::string pattern = *n.field("name");
-        size_t at = pattern.find("{rc}");
-        if (at == std::string::npos)
-          continue;
-        pattern.replace(at, 4, "*");
-        on["push"]["tags"].push(YNode::str(pattern));
-      }
+      if (auto *t = std::get_if<graph::TagNode>(&n.payload);
+          t && n.stage == s.name && t->nameParts.size() > 1)
+        on["push"]["tags"].push(YNode::str(llvm::join(t->nameParts, "*")));
   // A parameterised stage runs per RC, for an RC tag push or a dispatch
   // naming the RC: every job must agree on the number, so no trigger
   // without one (relc run --step never guesses it).
@@ -87,14 +82,15 @@ static YNode triggers(const graph::Graph &g, const graph::StageInfo &s) {
 }
 
 static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
-                                const ActionsLock &lock,
+                                const ActionsLock &lock, Overlays &overlays,
                                 const graph::StageInfo &s, const Job &j,
                                 bool entry) {
   YNode out;
   const GNode &first = *j.nodes.front();
+  const auto *build = std::get_if<graph::BuildNode>(&first.payload);
   if (j.matrix) {
-    out.set("name", YNode::str("build " + *first.field("matrix") +
-                               " (${{ matrix.leg }})"));
+    out.set("name",
+            YNode::str("build " + build->matrix + " (${{ matrix.leg }})"));
   } else {
     out.set(
         "name",
@@ -126,9 +122,15 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
                               "-" + j.id));
     c.set("cancel-in-progress", YNode::boolean(false));
   }
-  if (const std::string *t = first.field("timeout"))
-    if (std::optional<Duration> d = Duration::parse(*t))
-      out.set("timeout-minutes", YNode::number((d->inSeconds() + 59) / 60));
+  std::optional<Duration> timeout;
+  if (build)
+    timeout = build->timeout;
+  else if (auto *a = std::get_if<graph::ApprovalNode>(&first.payload))
+    timeout = a->timeout;
+  else if (auto *sh = std::get_if<graph::ShellNode>(&first.payload))
+    timeout = sh->timeout;
+  if (timeout)
+    out.set("timeout-minutes", YNode::number((timeout->inSeconds() + 59) / 60));
   if (j.matrix) {
     YNode &strategy = out["strategy"];
     strategy.set("fail-fast", YNode::boolean(false));
@@ -136,11 +138,12 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
     for (const GNode *n : j.nodes) {
       YNode leg;
       leg.set("step", YNode::str(n->id));
+      const auto &axes = n->as<graph::BuildNode>().leg;
       std::vector<std::string> values;
-      for (const auto &[axis, value] : n->leg)
+      for (const auto &[axis, value] : axes)
         values.push_back(value);
       leg.set("leg", YNode::str(llvm::join(values, ", ")));
-      for (const auto &[axis, value] : n->leg)
+      for (const auto &[axis, value] : axes)
         leg.set(axis, YNode::str(value));
       include.push(std::move(leg));
     }
@@ -156,9 +159,9 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
   co["with"].set("fetch-depth", YNode::number(0));
   steps.push(std::move(co));
   auto step = [&](const std::string &name, YNode stepId, const GNode *n) {
-    bool git =
-        n && (n->kind == GNode::Kind::Branch || n->kind == GNode::Kind::Tag ||
-              n->kind == GNode::Kind::Commit);
+    bool git = n && (n->kind() == GNode::Kind::Branch ||
+                     n->kind() == GNode::Kind::Tag ||
+                     n->kind() == GNode::Kind::Commit);
     YNode st;
     st.set("name", YNode::str(name));
     YNode &env = st["env"];
@@ -172,12 +175,11 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
     steps.push(std::move(st));
   };
   if (j.matrix)
-    step("build " + *first.field("matrix"), YNode::str("${{ matrix.step }}"),
-         nullptr);
+    step("build " + build->matrix, YNode::str("${{ matrix.step }}"), nullptr);
   else
     for (const GNode *n : j.nodes)
       step(n->summary(), YNode::str(n->id), n);
-  applyOverlays(ctx.plan, "github", j.id, out);
+  overlays.apply(j.id, out);
   return out;
 }
 
@@ -186,6 +188,8 @@ std::optional<std::vector<Output>> emit::github(DiagnosticEngine &diags,
                                                 const ActionsLock &lock) {
   std::vector<Output> outputs;
   bool ok = true;
+  Overlays overlays(ctx.overlays, "github");
+  std::vector<std::string> jobIds;
   for (const graph::StageInfo &s : ctx.graph.stages) {
     std::vector<Job> jobs = stageJobs(ctx.graph, s.name, githubMatrixLimit);
     if (!checkSplits(diags, jobs, s.name, githubMatrixLimit,
@@ -202,9 +206,10 @@ std::optional<std::vector<Output>> emit::github(DiagnosticEngine &diags,
     YNode &jobsNode = wf["jobs"];
     for (size_t k = 0; k < jobs.size(); ++k) {
       std::optional<YNode> j =
-          job(diags, ctx, lock, s, jobs[k], jobs[k].needs.empty());
+          job(diags, ctx, lock, overlays, s, jobs[k], jobs[k].needs.empty());
       if (!j)
         return std::nullopt;
+      jobIds.push_back(jobs[k].id);
       jobsNode.set(jobs[k].id, std::move(*j));
     }
     if (jobs.empty())
@@ -217,5 +222,6 @@ std::optional<std::vector<Output>> emit::github(DiagnosticEngine &diags,
   }
   if (!ok)
     return std::nullopt;
+  overlays.reportUnmatched(diags, jobIds);
   return outputs;
 }

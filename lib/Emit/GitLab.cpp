@@ -37,6 +37,8 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
   root["variables"].set("RELC_PLAN", YNode::str(ctx.graph.file));
 
   std::map<std::string, std::vector<std::string>> lastJobs; // Per stage.
+  Overlays overlays(ctx.overlays, "gitlab");
+  std::vector<std::string> jobIds;
   for (const graph::StageInfo &s : ctx.graph.stages) {
     std::vector<Job> jobs = stageJobs(ctx.graph, s.name, gitlabParallelLimit);
     if (!checkSplits(diags, jobs, s.name, gitlabParallelLimit,
@@ -71,7 +73,7 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
         for (const GNode *n : j.nodes) {
           YNode leg;
           leg.set("RELC_STEP", YNode::str(n->id));
-          for (const auto &[axis, value] : n->leg)
+          for (const auto &[axis, value] : n->as<graph::BuildNode>().leg)
             leg.set(variable(axis), YNode::str(value));
           matrix.push(std::move(leg));
         }
@@ -81,7 +83,8 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
           script.push(YNode::str("RELC_STEP=" + shellWord(n->id) + "; " +
                                  runCommand(s.name, n)));
       }
-      applyOverlays(ctx.plan, "gitlab", prefix + j.id, job);
+      overlays.apply(prefix + j.id, job);
+      jobIds.push_back(prefix + j.id);
       root.set(prefix + j.id, std::move(job));
     }
     for (const Job &j : jobs)
@@ -91,6 +94,7 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
           }))
         lastJobs[s.name].push_back(prefix + j.id);
   }
+  overlays.reportUnmatched(diags, jobIds);
   std::string text;
   llvm::raw_string_ostream os(text);
   os << ctx.header;

@@ -28,14 +28,15 @@ bool emit::checkSplits(DiagnosticEngine &diags, const std::vector<Job> &jobs,
     if (j.part != 1)
       continue;
     const graph::Node &first = *j.nodes.front();
-    bool byPlan = first.field("split") && *first.field("split") == "refuse";
+    const graph::BuildNode &build = first.as<graph::BuildNode>();
+    bool byPlan = build.split == sema::SplitPolicy::Refuse;
     if (split && !byPlan)
       continue;
     diags.report(DiagKind::MatrixTooLarge,
                  byPlan ? llvm::SMRange(first.loc, first.loc) : llvm::SMRange(),
                  "stage '" + stage + "' builds more than " +
                      std::to_string(limit) + " legs of matrix '" +
-                     *first.field("matrix") + "', " + limitName +
+                     build.matrix + "', " + limitName +
                      ", and splitting is refused" +
                      (byPlan ? " (split refuse)" : " (--no-split)"));
     ok = false;
@@ -52,8 +53,8 @@ std::string emit::shellWord(llvm::StringRef s) {
 
 std::string emit::runCommand(llvm::StringRef stage, const graph::Node *node) {
   std::string approve;
-  if (node && node->kind == graph::Node::Kind::Approval)
-    approve = " --approve " + shellWord(*node->field("group"));
+  if (node && node->kind() == graph::Node::Kind::Approval)
+    approve = " --approve " + shellWord(node->as<graph::ApprovalNode>().group);
   return "relc run \"$RELC_PLAN\" --stage " + stage.str() +
          " --step \"$RELC_STEP\"" + approve + " --execute";
 }
@@ -79,16 +80,17 @@ std::vector<Job> emit::stageJobs(const graph::Graph &g, llvm::StringRef stage,
   for (size_t i = 0; i < nodes.size();) {
     const Node &n = *nodes[i];
     llvm::StringRef tail = llvm::StringRef(n.id).drop_front(stage.size() + 1);
-    if (n.kind == Node::Kind::Build) {
+    if (n.kind() == Node::Kind::Build) {
       // One plan step's legs share their needs: take them all, in parts.
+      const std::string &matrix = n.as<graph::BuildNode>().matrix;
       size_t e = i;
-      while (e < nodes.size() && nodes[e]->kind == Node::Kind::Build &&
+      while (e < nodes.size() && nodes[e]->kind() == Node::Kind::Build &&
              nodes[e]->needs == n.needs &&
-             *nodes[e]->field("matrix") == *n.field("matrix"))
+             nodes[e]->as<graph::BuildNode>().matrix == matrix)
         ++e;
       size_t parts = (e - i + limit - 1) / limit;
       for (size_t p = 0; p < parts; ++p) {
-        Job &j = open("build-" + *n.field("matrix") +
+        Job &j = open("build-" + matrix +
                           (parts > 1 ? "-" + std::to_string(p + 1) : ""),
                       true);
         j.part = parts > 1 ? p + 1 : 0;
@@ -100,11 +102,11 @@ std::vector<Job> emit::stageJobs(const graph::Graph &g, llvm::StringRef stage,
       continue;
     }
     bool startsJob =
-        jobs.empty() || jobs.back().matrix || n.kind == Node::Kind::Approval;
+        jobs.empty() || jobs.back().matrix || n.kind() == Node::Kind::Approval;
     if (startsJob) {
       Job &j = open(tail.str(), false);
-      if (n.kind == Node::Kind::Approval)
-        j.environment = *n.field("group");
+      if (n.kind() == Node::Kind::Approval)
+        j.environment = n.as<graph::ApprovalNode>().group;
     }
     jobs.back().nodes.push_back(&n);
     ++i;
@@ -115,9 +117,9 @@ std::vector<Job> emit::stageJobs(const graph::Graph &g, llvm::StringRef stage,
   for (size_t k = 0; k < jobs.size(); ++k) {
     Job &j = jobs[k];
     for (const Node *n : j.nodes) {
-      j.writesGit |= n->kind == Node::Kind::Branch ||
-                     n->kind == Node::Kind::Tag ||
-                     n->kind == Node::Kind::Commit;
+      j.writesGit |= n->kind() == Node::Kind::Branch ||
+                     n->kind() == Node::Kind::Tag ||
+                     n->kind() == Node::Kind::Commit;
       j.publishes |= n->once;
       j.irreversible |= !n->reversible;
       for (const std::string &d : n->needs) {
@@ -134,73 +136,78 @@ std::vector<Job> emit::stageJobs(const graph::Graph &g, llvm::StringRef stage,
   return jobs;
 }
 
-/// An overlay value as YAML: strings, lists, objects; anything else as the
-/// text of its literal.
-static yaml::Node overlayValue(const ast::Expr &e) {
-  if (auto *l = llvm::dyn_cast<ast::ListExpr>(&e)) {
+/// An overlay value as YAML.
+static yaml::Node yamlOf(const sema::OverlayValue &v) {
+  using K = sema::OverlayValue::Kind;
+  switch (v.kind) {
+  case K::List: {
     yaml::Node n = yaml::Node::sequence();
-    for (const ast::ExprPtr &x : l->elements)
-      n.push(overlayValue(*x));
+    for (const sema::OverlayValue &x : v.items)
+      n.push(yamlOf(x));
     return n;
   }
-  if (auto *o = llvm::dyn_cast<ast::ObjectExpr>(&e)) {
+  case K::Map: {
     yaml::Node n;
-    for (const auto &f : o->fields)
-      n.set(f.key.text, overlayValue(*f.value));
+    for (const auto &[k, x] : v.fields)
+      n.set(k, yamlOf(x));
     return n;
   }
-  if (auto *s = llvm::dyn_cast<ast::StringExpr>(&e))
-    return yaml::Node::str(s->value);
-  if (auto *p = llvm::dyn_cast<ast::PathExpr>(&e)) {
-    if (p->str() == "true" || p->str() == "false")
-      return yaml::Node::boolean(p->str() == "true");
-    return yaml::Node::str(p->str());
+  case K::Bool:
+    return yaml::Node::boolean(v.flag);
+  case K::Number:
+    return yaml::Node::number(v.number);
+  case K::String:
+    break;
   }
-  if (auto *v = llvm::dyn_cast<ast::VersionExpr>(&e)) {
-    // A bare whole number (`timeout-minutes = 30`) is a number.
-    if (v->value.release().size() == 1 && !v->value.isPrerelease())
-      return yaml::Node::number(v->value.major());
-    return yaml::Node::str(v->str());
-  }
-  if (auto *d = llvm::dyn_cast<ast::DurationExpr>(&e))
-    return yaml::Node::str(d->value.str());
-  return yaml::Node::str("");
+  return yaml::Node::str(v.text);
 }
 
-void emit::applyOverlays(const sema::Plan &plan, llvm::StringRef backend,
-                         llvm::StringRef id, yaml::Node &job) {
-  for (const ast::File *file : {plan.projectFile, plan.file}) {
-    if (!file || (file == plan.file && file == plan.projectFile))
+Overlays::Overlays(llvm::ArrayRef<sema::Overlay> all, llvm::StringRef backend) {
+  for (const sema::Overlay &o : all) {
+    if (o.backend != backend)
       continue;
-    for (const ast::Item &it : file->items) {
-      if (it.kind != ast::Item::Kind::Overlay || it.name.text != backend ||
-          !it.path)
-        continue;
-      llvm::Expected<llvm::GlobPattern> glob =
-          llvm::GlobPattern::create(it.path->value);
-      if (!glob) {
-        llvm::consumeError(glob.takeError());
-        continue;
-      }
-      if (!glob->match(id))
-        continue;
-      for (const ast::OverlayEntry &e : it.overlay) {
-        yaml::Node *at = &job;
-        for (size_t k = 0; k + 1 < e.path.size(); ++k)
-          at = &(*at)[e.path[k].text];
-        yaml::Node value = overlayValue(*e.value);
-        yaml::Node &slot = (*at)[e.path.back().text];
-        if (e.append && value.kind == yaml::Node::Kind::Seq) {
-          slot.kind = yaml::Node::Kind::Seq;
-          for (yaml::Node &v : value.seq)
-            slot.seq.push_back(std::move(v));
-        } else if (e.append && value.kind == yaml::Node::Kind::Map) {
-          for (auto &[k, v] : value.map)
-            slot.set(k, std::move(v));
-        } else {
-          slot = std::move(value);
-        }
+    // Sema has refused a pattern that does not compile.
+    llvm::Expected<llvm::GlobPattern> glob = llvm::GlobPattern::create(o.glob);
+    if (!glob) {
+      llvm::consumeError(glob.takeError());
+      continue;
+    }
+    entries.push_back({&o, std::move(*glob), false});
+  }
+}
+
+void Overlays::apply(llvm::StringRef id, yaml::Node &job) {
+  for (Entry &entry : entries) {
+    if (!entry.glob.match(id))
+      continue;
+    entry.matched = true;
+    for (const sema::OverlayEntry &e : entry.overlay->entries) {
+      yaml::Node *at = &job;
+      for (size_t k = 0; k + 1 < e.path.size(); ++k)
+        at = &(*at)[e.path[k]];
+      yaml::Node value = yamlOf(e.value);
+      yaml::Node &slot = (*at)[e.path.back()];
+      if (e.append && value.kind == yaml::Node::Kind::Seq) {
+        slot.kind = yaml::Node::Kind::Seq;
+        for (yaml::Node &v : value.seq)
+          slot.seq.push_back(std::move(v));
+      } else if (e.append && value.kind == yaml::Node::Kind::Map) {
+        for (auto &[k, v] : value.map)
+          slot.set(k, std::move(v));
+      } else {
+        slot = std::move(value);
       }
     }
   }
+}
+
+void Overlays::reportUnmatched(DiagnosticEngine &diags,
+                               llvm::ArrayRef<std::string> jobIds) const {
+  for (const Entry &entry : entries)
+    if (!entry.matched)
+      diags.report(DiagKind::UnmatchedOverlay, entry.overlay->globRange,
+                   "overlay pattern '" + entry.overlay->glob +
+                       "' matches none of the " + entry.overlay->backend +
+                       " jobs relc generates (" + llvm::join(jobIds, ", ") +
+                       ")");
 }

@@ -14,6 +14,8 @@
 
 #include "Emit/Yaml.h"
 
+#include "llvm/Support/GlobPattern.h"
+
 #include <string>
 #include <vector>
 
@@ -55,10 +57,25 @@ std::string runCommand(llvm::StringRef stage,
 /// `'cut/branch-release_branch'`: a single-quoted shell word.
 std::string shellWord(llvm::StringRef s);
 
-/// Applies the plan's `overlay BACKEND "GLOB" {...}` entries (project
-/// first, then release) to \p job if its id matches.
-void applyOverlays(const sema::Plan &plan, llvm::StringRef backend,
-                   llvm::StringRef jobId, yaml::Node &job);
+/// The plan's `overlay BACKEND "GLOB" {...}` items for one backend, in the
+/// order written, remembering which matched a job.
+class Overlays {
+public:
+  Overlays(llvm::ArrayRef<sema::Overlay> all, llvm::StringRef backend);
+  /// Applies every overlay whose pattern matches \p jobId to \p job.
+  void apply(llvm::StringRef jobId, yaml::Node &job);
+  /// Warns of each overlay that matched none of \p jobIds.
+  void reportUnmatched(DiagnosticEngine &diags,
+                       llvm::ArrayRef<std::string> jobIds) const;
+
+private:
+  struct Entry {
+    const sema::Overlay *overlay;
+    llvm::GlobPattern glob;
+    bool matched;
+  };
+  std::vector<Entry> entries;
+};
 
 } // namespace relc::emit
 

@@ -221,22 +221,23 @@ loadTracker(llvm::StringRef path) {
   return out;
 }
 
-static llvm::Expected<CheckResult> cherryPicksPresent(const graph::Node &node,
-                                                      const CheckContext &ctx) {
-  const std::string *tracker = node.field("tracker");
-  if (!tracker)
-    return failure("cherry_picks_present needs a tracker (tracker: "
-                   "\"FILE.yaml\", a list of the PRs or commits to pick)");
-  llvm::SmallString<256> path(*tracker);
-  if (!llvm::sys::path::is_absolute(path))
-    path = (llvm::Twine(ctx.planDir) + "/" + *tracker).str();
-  llvm::Expected<std::vector<TrackerEntry>> entries = loadTracker(path);
+/// The text of argument \p name of \p check ("" if not given).
+static llvm::StringRef text(const graph::CheckNode &check,
+                            llvm::StringRef name) {
+  const graph::CheckArgValue *a = check.arg(name);
+  return a ? llvm::StringRef(a->text) : llvm::StringRef();
+}
+
+static llvm::Expected<CheckResult>
+cherryPicksPresent(const graph::CheckNode &node, const CheckContext &ctx) {
+  llvm::Expected<std::vector<TrackerEntry>> entries =
+      loadTracker(node.arg("tracker")->path);
   if (!entries)
     return entries.takeError();
-  llvm::Expected<Oid> from = resolve(ctx, *node.field("from"));
+  llvm::Expected<Oid> from = resolve(ctx, text(node, "from"));
   if (!from)
     return from.takeError();
-  llvm::Expected<Oid> into = resolve(ctx, *node.field("into"));
+  llvm::Expected<Oid> into = resolve(ctx, text(node, "into"));
   if (!into)
     return into.takeError();
   llvm::Expected<Oid> main = resolve(ctx, ctx.mainBranch);
@@ -287,7 +288,7 @@ static llvm::Expected<CheckResult> cherryPicksPresent(const graph::Node &node,
     if (how->empty())
       r.findings.push_back("missing: " + name + " " + describe(*m) + " is on " +
                            ctx.mainBranch + " but not on " +
-                           *node.field("into"));
+                           text(node, "into").str());
     else
       ++present;
   }
@@ -301,18 +302,18 @@ static llvm::Expected<CheckResult> cherryPicksPresent(const graph::Node &node,
   return r;
 }
 
-static llvm::Expected<CheckResult> trailers(const graph::Node &node,
+static llvm::Expected<CheckResult> trailers(const graph::CheckNode &node,
                                             const CheckContext &ctx) {
-  auto [lo, hi] = llvm::StringRef(*node.field("range")).split("..");
+  const graph::CheckArgValue &range = *node.arg("range");
+  llvm::StringRef lo = range.lo, hi = range.hi;
   llvm::Expected<Oid> from = resolve(ctx, lo);
   if (!from)
     return from.takeError();
   llvm::Expected<Oid> to = resolve(ctx, hi);
   if (!to)
     return to.takeError();
-  llvm::StringRef key = *node.field("key");
-  llvm::SmallVector<llvm::StringRef, 8> allowed;
-  llvm::StringRef(*node.field("in")).split(allowed, ',', -1, false);
+  llvm::StringRef key = text(node, "key");
+  const std::vector<std::string> &allowed = node.arg("in")->items;
   llvm::Expected<std::vector<Commit>> commits = ctx.repo.log(*to, *from);
   if (!commits)
     return commits.takeError();
@@ -340,12 +341,11 @@ static llvm::Expected<CheckResult> trailers(const graph::Node &node,
   return r;
 }
 
-static llvm::Expected<CheckResult> revertsPropagated(const graph::Node &node,
-                                                     const CheckContext &ctx) {
-  llvm::StringRef intoName = *node.field("into");
-  const std::string *fromField = node.field("from");
+static llvm::Expected<CheckResult>
+revertsPropagated(const graph::CheckNode &node, const CheckContext &ctx) {
+  llvm::StringRef intoName = text(node, "into");
   llvm::StringRef fromName =
-      fromField ? llvm::StringRef(*fromField) : llvm::StringRef(ctx.mainBranch);
+      node.arg("from") ? text(node, "from") : llvm::StringRef(ctx.mainBranch);
   llvm::Expected<Oid> into = resolve(ctx, intoName);
   if (!into)
     return into.takeError();
@@ -430,12 +430,10 @@ static llvm::Expected<CheckResult> revertsPropagated(const graph::Node &node,
   return r;
 }
 
-static llvm::Expected<CheckResult> artifactSize(const graph::Node &node,
+static llvm::Expected<CheckResult> artifactSize(const graph::CheckNode &node,
                                                 const CheckContext &ctx) {
-  llvm::StringRef pattern = *node.field("glob");
-  std::optional<Size> max = Size::parse(*node.field("max"));
-  if (!max)
-    return failure("bad size '" + *node.field("max") + "'");
+  llvm::StringRef pattern = text(node, "glob");
+  const Size *max = &node.arg("max")->size;
   llvm::Expected<llvm::GlobPattern> glob = llvm::GlobPattern::create(pattern);
   if (!glob)
     return glob.takeError();
@@ -474,16 +472,17 @@ static llvm::Expected<CheckResult> artifactSize(const graph::Node &node,
   return r;
 }
 
-llvm::Expected<CheckResult> exec::runCheck(const graph::Node &node,
+llvm::Expected<CheckResult> exec::runCheck(const graph::CheckNode &check,
                                            const CheckContext &ctx) {
-  llvm::StringRef fn = *node.field("function");
-  if (fn == "cherry_picks_present")
-    return cherryPicksPresent(node, ctx);
-  if (fn == "trailers")
-    return trailers(node, ctx);
-  if (fn == "reverts_propagated")
-    return revertsPropagated(node, ctx);
-  if (fn == "artifact_size")
-    return artifactSize(node, ctx);
-  return failure("no check function '" + fn + "'");
+  switch (check.function->kind) {
+  case sema::CheckFunctionKind::CherryPicksPresent:
+    return cherryPicksPresent(check, ctx);
+  case sema::CheckFunctionKind::Trailers:
+    return trailers(check, ctx);
+  case sema::CheckFunctionKind::RevertsPropagated:
+    return revertsPropagated(check, ctx);
+  case sema::CheckFunctionKind::ArtifactSize:
+    return artifactSize(check, ctx);
+  }
+  return failure("no check function '" + check.function->name + "'");
 }

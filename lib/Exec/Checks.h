@@ -20,7 +20,7 @@
 #include <vector>
 
 namespace relc::graph {
-struct Node;
+struct CheckNode;
 }
 
 namespace relc::exec {
@@ -30,7 +30,6 @@ struct CheckContext {
   /// The commit a branch or tag name has on the remote, if it exists.
   std::function<std::optional<git::Oid>(llvm::StringRef)> resolve;
   std::string mainBranch;   ///< Where fixes land first (`main`).
-  std::string planDir;      ///< Tracker paths are relative to it.
   std::string artifactsDir; ///< Where artifact_size looks.
 };
 
@@ -40,9 +39,9 @@ struct CheckResult {
   std::vector<std::string> findings; ///< One line per problem (or note).
 };
 
-/// Runs the check of \p node; an error means the check could not run at
+/// Runs the check \p check; an error means the check could not run at
 /// all (a branch missing, an unreadable tracker).
-llvm::Expected<CheckResult> runCheck(const graph::Node &node,
+llvm::Expected<CheckResult> runCheck(const graph::CheckNode &check,
                                      const CheckContext &ctx);
 
 } // namespace relc::exec

@@ -14,25 +14,25 @@
 
 #include "Basic/Time.h"
 
+#include "llvm/ADT/StringRef.h"
+
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace llvm {
 class raw_ostream;
-class SourceMgr;
 } // namespace llvm
 
 namespace relc {
 class DiagnosticEngine;
-namespace sema {
-struct Plan;
+namespace graph {
+struct Graph;
 }
 
 namespace exec {
 
 struct RunOptions {
-  std::string planPath; ///< As named on the command line.
   std::string stage;
   std::optional<unsigned> rc; ///< Unset: from the environment or the remote.
   std::string step;           ///< Only this step (how CI jobs run).
@@ -50,12 +50,43 @@ struct RunOptions {
   std::string debugKill;
 };
 
-/// Runs a stage of a checked release plan. Returns the exit code: 0 done
-/// (or, dry, nothing in the way), 1 a step failed, was blocked or found the
-/// world contradicting the plan, 2 git or I/O failed.
-int run(const sema::Plan &plan, const llvm::SourceMgr &sm,
-        const RunOptions &opts, llvm::raw_ostream &out,
-        DiagnosticEngine &diags);
+/// What happened to a step, as the progress line and the summary say it.
+enum class StepStatus {
+  Done,     ///< Acted and verified.
+  Skipped,  ///< The world already matched.
+  Would,    ///< Dry run: the action it would take.
+  Passed,   ///< A check or a wait that holds.
+  Ci,       ///< Runs as a CI job (builds), nothing to do here.
+  Blocked,  ///< Needs an approval or a date.
+  Failed,   ///< A check failed, a command failed.
+  Conflict, ///< The world contradicts the plan.
+};
+llvm::StringRef statusName(StepStatus s);
+
+struct StepResult {
+  std::string id, key;
+  StepStatus status;
+  std::string detail; ///< The probe's finding and what was (or would be) done.
+  std::vector<std::string> findings; ///< Checks: one line per problem.
+  bool acted = false;
+};
+
+struct RunSummary {
+  enum class Result {
+    Ok,         ///< Every step done, skipped or (dry) would be done.
+    Stopped,    ///< A step failed, was blocked or found a contradiction.
+    NotStarted, ///< The repository, remote or journal could not be used.
+  };
+  Result result = Result::NotStarted;
+  std::optional<unsigned> rc; ///< The RC number the run used.
+  std::vector<StepResult> steps;
+};
+
+/// Runs stage `opts.stage` of \p g (lowered for that stage; with `{rc}`
+/// unbound, the run finds the RC number and binds it). Progress and the
+/// summary go to \p out, problems to \p diags.
+RunSummary run(const graph::Graph &g, const RunOptions &opts,
+               llvm::raw_ostream &out, DiagnosticEngine &diags);
 
 } // namespace exec
 } // namespace relc

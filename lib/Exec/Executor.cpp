@@ -30,21 +30,9 @@ using namespace relc::exec;
 using git::Oid;
 using graph::Node;
 
-namespace {
+using Status = StepStatus;
 
-/// What happened to a step, as the progress line and the summary say it.
-enum class Status {
-  Done,     ///< Acted and verified.
-  Skipped,  ///< The world already matched.
-  Would,    ///< Dry run: the action it would take.
-  Passed,   ///< A check or a wait that holds.
-  Ci,       ///< Runs as a CI job (builds), nothing to do here.
-  Blocked,  ///< Needs an approval or a date.
-  Failed,   ///< A check failed, a command failed.
-  Conflict, ///< The world contradicts the plan.
-};
-
-llvm::StringRef statusName(Status s) {
+llvm::StringRef exec::statusName(Status s) {
   switch (s) {
   case Status::Done:
     return "done";
@@ -66,9 +54,11 @@ llvm::StringRef statusName(Status s) {
   return "";
 }
 
+namespace {
+
 /// The legs of one build step share a group: `rc/build-wheels/*`.
 std::string group(const Node &n) {
-  if (n.kind != Node::Kind::Build)
+  if (n.kind() != Node::Kind::Build)
     return n.id;
   return llvm::StringRef(n.id).rsplit('/').first.str() + "/*";
 }
@@ -95,12 +85,11 @@ llvm::StringRef field(const llvm::json::Object &e, llvm::StringRef key) {
 
 class Executor {
 public:
-  Executor(const sema::Plan &plan, const llvm::SourceMgr &sm,
-           const RunOptions &opts, llvm::raw_ostream &out,
-           DiagnosticEngine &diags)
-      : plan(plan), sm(sm), opts(opts), out(out), diags(diags) {}
+  Executor(const graph::Graph &unbound, const RunOptions &opts,
+           llvm::raw_ostream &out, DiagnosticEngine &diags)
+      : unbound(unbound), opts(opts), out(out), diags(diags) {}
 
-  int run();
+  RunSummary run();
 
 private:
   // Setting up.
@@ -140,9 +129,9 @@ private:
   std::string who() const;
   std::string stateDir() const;
   void printSummary(bool ok);
+  RunSummary summary(bool ok) const;
 
-  const sema::Plan &plan;
-  const llvm::SourceMgr &sm;
+  const graph::Graph &unbound;
   const RunOptions &opts;
   llvm::raw_ostream &out;
   DiagnosticEngine &diags;
@@ -163,12 +152,6 @@ private:
 
 } // namespace
 
-static std::string repoSetting(const sema::Plan &plan, llvm::StringRef key,
-                               llvm::StringRef fallback) {
-  auto it = plan.repo.find(key.str());
-  return it == plan.repo.end() ? fallback.str() : it->second;
-}
-
 std::string Executor::who() const {
   git::Signature s = repo->signature();
   return s.name + " <" + s.email + ">";
@@ -177,8 +160,7 @@ std::string Executor::who() const {
 std::string Executor::stateDir() const {
   if (!opts.stateDir.empty())
     return opts.stateDir;
-  return repo->gitDir() + "/relc/" + graph::slug(plan.project) + "-" +
-         plan.version->str();
+  return repo->gitDir() + "/relc/" + graph::slug(g.project) + "-" + g.version;
 }
 
 bool Executor::gitError(llvm::Error e, const llvm::Twine &what) {
@@ -310,18 +292,26 @@ bool Executor::download() {
       if (ref(full))
         wanted.insert(full);
   };
-  want(repoSetting(plan, "main_branch", "main"));
-  for (const Node &n : g.nodes)
-    for (const auto &[key, value] : n.fields) {
-      if (key == "range") {
-        auto [lo, hi] = llvm::StringRef(value).split("..");
-        want(lo);
-        want(hi);
-      } else if (key == "name" || key == "from" || key == "on" ||
-                 key == "branch" || key == "into") {
-        want(value);
-      }
+  want(g.repository.mainBranch);
+  for (const Node &n : g.nodes) {
+    if (auto *b = std::get_if<graph::BranchNode>(&n.payload)) {
+      want(b->name);
+      want(b->from);
+    } else if (auto *t = std::get_if<graph::TagNode>(&n.payload)) {
+      want(t->name);
+      want(t->on);
+    } else if (auto *c = std::get_if<graph::CommitNode>(&n.payload)) {
+      want(c->branch);
+    } else if (auto *c = std::get_if<graph::CheckNode>(&n.payload)) {
+      for (const graph::CheckArgValue &a : c->args)
+        if (a.param->type == sema::ParamType::Ref) {
+          want(a.text);
+        } else if (a.param->type == sema::ParamType::Range) {
+          want(a.lo);
+          want(a.hi);
+        }
     }
+  }
   if (llvm::Error e = repo->download(
           url, std::vector<std::string>(wanted.begin(), wanted.end())))
     return gitError(std::move(e), "cannot download from " + remoteName);
@@ -342,13 +332,13 @@ bool Executor::readWorld() {
 /// run of this stage in the journal (resume); else one more than the
 /// highest RC tag of this version on the remote.
 bool Executor::resolveRc(std::optional<unsigned> &out) {
-  const graph::StageInfo *info = g.stage(opts.stage);
+  const graph::StageInfo *info = unbound.stage(opts.stage);
   bool parameterised = info && !info->params.empty();
-  const Node *tagNode = nullptr;
-  for (const Node &n : g.nodes)
-    if (n.stage == opts.stage && n.kind == Node::Kind::Tag &&
-        llvm::StringRef(*n.field("name")).contains("{rc}"))
-      tagNode = &n;
+  const graph::TagNode *tagNode = nullptr;
+  for (const Node &n : unbound.nodes)
+    if (auto *t = std::get_if<graph::TagNode>(&n.payload))
+      if (n.stage == opts.stage && t->nameParts.size() > 1)
+        tagNode = t;
   if (!parameterised && !tagNode)
     return true;
   if (opts.rc) {
@@ -356,9 +346,13 @@ bool Executor::resolveRc(std::optional<unsigned> &out) {
     return true;
   }
   // Not a structured binding: C++17 lambdas cannot capture those.
-  std::pair<llvm::StringRef, llvm::StringRef> affixes =
-      tagNode ? llvm::StringRef(*tagNode->field("name")).split("{rc}")
-              : std::pair<llvm::StringRef, llvm::StringRef>();
+  std::pair<std::string, std::string> affixes;
+  if (tagNode) {
+    affixes.first = tagNode->nameParts.front();
+    llvm::ArrayRef<std::string> rest =
+        llvm::makeArrayRef(tagNode->nameParts).drop_front();
+    affixes.second = llvm::join(rest, "{rc}");
+  }
   auto rcOfTag = [&](llvm::StringRef tagName) -> std::optional<unsigned> {
     unsigned n = 0;
     if (!tagNode || !tagName.consume_front(affixes.first) ||
@@ -432,23 +426,24 @@ bool Executor::resolveRc(std::optional<unsigned> &out) {
 // ---------------------------------------------------------------- steps
 
 Outcome Executor::wait(const Node &n) {
-  std::optional<Date> date = Date::parse(*n.field("date"));
+  Date date = n.as<graph::WaitNode>().date;
   Date today = opts.today ? *opts.today : [] {
     std::time_t now = std::time(nullptr);
     std::tm utc;
     gmtime_r(&now, &utc);
     return *Date::fromYMD(utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday);
   }();
-  if (date && *date <= today)
+  if (date <= today)
     return {Status::Passed,
-            "not before " + date->str() + ": today is " + today.str()};
+            "not before " + date.str() + ": today is " + today.str()};
   return failed(n, DiagKind::StepBlocked,
-                "stage " + n.stage + " must not start before " +
-                    *n.field("date") + " (today is " + today.str() + ")");
+                "stage " + n.stage + " must not start before " + date.str() +
+                    " (today is " + today.str() + ")");
 }
 
 Outcome Executor::branch(const Node &n) {
-  const std::string &name = *n.field("name"), &from = *n.field("from");
+  const graph::BranchNode &b = n.as<graph::BranchNode>();
+  const std::string &name = b.name, &from = b.from;
   std::string full = "refs/heads/" + name;
   std::optional<Oid> source = resolve(from);
   if (!source)
@@ -461,10 +456,10 @@ Outcome Executor::branch(const Node &n) {
   auto pinned = cutPoints.find(from);
   if (pinned == cutPoints.end()) {
     for (const Node &other : g.nodes) {
-      if (other.stage != n.stage || other.kind != Node::Kind::Branch ||
-          *other.field("from") != from)
+      auto *ob = std::get_if<graph::BranchNode>(&other.payload);
+      if (other.stage != n.stage || !ob || ob->from != from)
         continue;
-      const git::RemoteRef *r = ref("refs/heads/" + *other.field("name"));
+      const git::RemoteRef *r = ref("refs/heads/" + ob->name);
       if (!r)
         continue;
       llvm::Expected<bool> onSource = repo->isAncestor(r->peeled, *source);
@@ -526,7 +521,8 @@ Outcome Executor::branch(const Node &n) {
 }
 
 Outcome Executor::tag(const Node &n) {
-  const std::string &name = *n.field("name"), &on = *n.field("on");
+  const graph::TagNode &t = n.as<graph::TagNode>();
+  const std::string &name = t.name, &on = t.on;
   std::string full = "refs/tags/" + name;
   std::optional<Oid> head = resolve(on);
   if (!head)
@@ -548,7 +544,7 @@ Outcome Executor::tag(const Node &n) {
                            r->peeled.abbrev() + ", which is not on " + on +
                            " (head " + head->abbrev() + ")");
   }
-  bool annotated = n.field("annotated") && *n.field("annotated") == "true";
+  bool annotated = t.annotated;
   std::string detail = name + " absent on " + remoteName;
   if (!opts.execute) {
     simulate(full, *head);
@@ -558,14 +554,13 @@ Outcome Executor::tag(const Node &n) {
   }
   Oid target = *head;
   if (annotated) {
-    const std::string *msg = n.field("message");
-    llvm::Expected<Oid> t =
-        repo->tagObject(name, *head, msg ? *msg : name, repo->signature());
-    if (!t) {
-      gitError(t.takeError(), "cannot create tag " + name);
+    llvm::Expected<Oid> object = repo->tagObject(
+        name, *head, t.message.empty() ? name : t.message, repo->signature());
+    if (!object) {
+      gitError(object.takeError(), "cannot create tag " + name);
       return {Status::Failed, "git failed", {}, false};
     }
-    target = *t;
+    target = *object;
   }
   if (llvm::Error e = repo->push(url, {{target, full, false}}))
     return pushFailed(n, "tag " + name, std::move(e));
@@ -578,8 +573,9 @@ Outcome Executor::tag(const Node &n) {
 }
 
 Outcome Executor::commit(const Node &n) {
-  const std::string &file = *n.field("file"), &content = *n.field("content"),
-                    &branchName = *n.field("branch");
+  const graph::CommitNode &cn = n.as<graph::CommitNode>();
+  const std::string &file = cn.file, &content = cn.content,
+                    &branchName = cn.branch;
   std::string full = "refs/heads/" + branchName;
   // Another push can land on the branch between probe and push: probe again
   // and retry, a few times.
@@ -604,13 +600,13 @@ Outcome Executor::commit(const Node &n) {
     if (!opts.execute)
       return {Status::Would, detail + "; would commit " + content +
                                  " on top of " + head->abbrev()};
-    const std::string *msg = n.field("message");
     llvm::Expected<Oid> c = repo->commitFile(
         *head, file,
         llvm::StringRef(content).endswith("\n") ? content : content + "\n",
-        msg ? *msg
-            : "Set " + file + " to " + content + "\n\nrelc: " + plan.project +
-                  " " + plan.version->str() + ", step " + n.id + "\n",
+        !cn.message.empty()
+            ? cn.message
+            : "Set " + file + " to " + content + "\n\nrelc: " + g.project +
+                  " " + g.version + ", step " + n.id + "\n",
         repo->signature());
     if (!c) {
       gitError(c.takeError(), "cannot commit " + file);
@@ -635,33 +631,26 @@ Outcome Executor::commit(const Node &n) {
 }
 
 Outcome Executor::check(const Node &n) {
+  const graph::CheckNode &c = n.as<graph::CheckNode>();
   CheckContext ctx{*repo,
                    [this](llvm::StringRef name) { return resolve(name); },
-                   repoSetting(plan, "main_branch", "main"),
-                   llvm::sys::path::parent_path(
-                       sm.getMemoryBuffer(sm.FindBufferContainingLoc(n.loc))
-                           ->getBufferIdentifier())
-                       .str(),
-                   opts.artifactsDir};
-  if (ctx.planDir.empty())
-    ctx.planDir = ".";
+                   g.repository.mainBranch, opts.artifactsDir};
   // A dry run has not created the branches earlier steps would: the check
   // can only run once they exist.
-  for (const char *f : {"from", "into"})
-    if (const std::string *b = n.field(f))
-      if (simulated.count("refs/heads/" + *b))
-        return {Status::Would, "would run once " + *b + " exists"};
-  llvm::Expected<CheckResult> r = runCheck(n, ctx);
+  for (const graph::CheckArgValue &a : c.args)
+    if (a.param->type == sema::ParamType::Ref &&
+        simulated.count("refs/heads/" + a.text))
+      return {Status::Would, "would run once " + a.text + " exists"};
+  llvm::Expected<CheckResult> r = runCheck(c, ctx);
   if (!r)
     return failed(n, DiagKind::CheckFailed,
-                  "check " + *n.field("check") +
+                  "check " + c.check +
                       " cannot run: " + llvm::toString(r.takeError()));
   Outcome o{r->passed ? Status::Passed : Status::Failed, r->summary,
             r->findings, false};
   if (!r->passed) {
-    Diagnostic &d =
-        diags.report(DiagKind::CheckFailed, n.loc,
-                     "check " + *n.field("check") + " failed: " + r->summary);
+    Diagnostic &d = diags.report(DiagKind::CheckFailed, n.loc,
+                                 "check " + c.check + " failed: " + r->summary);
     for (const std::string &f : r->findings)
       d.notes.push_back({llvm::SMLoc(), f});
   }
@@ -669,7 +658,7 @@ Outcome Executor::check(const Node &n) {
 }
 
 Outcome Executor::approval(const Node &n) {
-  const std::string &group = *n.field("group");
+  const std::string &group = n.as<graph::ApprovalNode>().group;
   if (const llvm::json::Object *e = journalFind("approve", n.key))
     return {Status::Skipped, "approved by " + field(*e, "user").str() + " at " +
                                  field(*e, "time").str()};
@@ -691,7 +680,8 @@ Outcome Executor::approval(const Node &n) {
 /// Runs a shell step's command in the repository's work tree with its env,
 /// a timeout, and its output in the journal directory.
 Outcome Executor::runCommand(const Node &n, int &exitCode) {
-  const std::string &command = *n.field("command");
+  const graph::ShellNode &sh = n.as<graph::ShellNode>();
+  const std::string &command = sh.command;
   std::string logDir = stateDir() + "/logs/" + n.stage +
                        (rc ? "-rc" + std::to_string(*rc) : std::string());
   std::string log =
@@ -700,16 +690,15 @@ Outcome Executor::runCommand(const Node &n, int &exitCode) {
     return failed(n, DiagKind::StepFailed,
                   "cannot create " + logDir + ": " + ec.message());
   unsigned timeout = opts.shellTimeout;
-  if (const std::string *t = n.field("timeout"))
-    if (std::optional<Duration> d = Duration::parse(*t))
-      timeout = unsigned(d->inSeconds());
+  if (sh.timeout)
+    timeout = unsigned(sh.timeout->inSeconds());
   std::vector<std::string> env;
   for (char **e = environ; *e; ++e)
     env.emplace_back(*e);
-  for (const auto &[k, v] : n.env)
+  for (const auto &[k, v] : sh.env)
     env.push_back(k + "=" + v);
-  env.push_back("RELC_PROJECT=" + plan.project);
-  env.push_back("RELC_VERSION=" + plan.version->str());
+  env.push_back("RELC_PROJECT=" + g.project);
+  env.push_back("RELC_VERSION=" + g.version);
   env.push_back("RELC_STAGE=" + n.stage);
   env.push_back("RELC_STEP=" + n.id);
   if (rc)
@@ -717,8 +706,8 @@ Outcome Executor::runCommand(const Node &n, int &exitCode) {
   std::vector<llvm::StringRef> envRefs(env.begin(), env.end());
   const char *workdir = repo->workdir();
   std::string cwd = workdir ? workdir : ".";
-  if (const std::string *c = n.field("cwd"))
-    cwd += "/" + *c;
+  if (!sh.cwd.empty())
+    cwd += "/" + sh.cwd;
   // cd and the command as positional parameters: nothing to quote.
   llvm::StringRef args[] = {
       "/bin/sh", "-c", "cd -- \"$1\" || exit 127; eval \"$2\"",
@@ -752,7 +741,8 @@ Outcome Executor::shell(const Node &n) {
       return {Status::Skipped,
               "ran at " + field(*e, "time").str() + " (journal)"};
   if (!opts.execute)
-    return {Status::Would, "would run '" + *n.field("command") + "'"};
+    return {Status::Would,
+            "would run '" + n.as<graph::ShellNode>().command + "'"};
   int code = 0;
   return runCommand(n, code);
 }
@@ -762,8 +752,8 @@ Outcome Executor::shell(const Node &n) {
 /// refs/relc/once/ to a small commit history whose `state` file says
 /// claimed, then done or failed.
 Outcome Executor::runOnce(const Node &n) {
-  std::string marker = "refs/relc/once/" + graph::slug(plan.project) + "/" +
-                       plan.version->str() + "/" + n.id;
+  std::string marker =
+      "refs/relc/once/" + graph::slug(g.project) + "/" + g.version + "/" + n.id;
   auto gitFailed = [&](llvm::Error e, const llvm::Twine &what) {
     gitError(std::move(e), what);
     return Outcome(Status::Failed, what.str());
@@ -792,7 +782,7 @@ Outcome Executor::runOnce(const Node &n) {
   if (!opts.execute)
     return {Status::Would, "never run (no " + marker +
                                "); would claim it, then run '" +
-                               *n.field("command") + "'"};
+                               n.as<graph::ShellNode>().command + "'"};
   auto mark = [&](llvm::StringRef state) -> llvm::Error {
     std::string text =
         ("state: " + state + "\nby: " + who() + " at " + timestamp() +
@@ -822,7 +812,7 @@ Outcome Executor::runOnce(const Node &n) {
 }
 
 Outcome Executor::step(const Node &n) {
-  switch (n.kind) {
+  switch (n.kind()) {
   case Node::Kind::Wait:
     return wait(n);
   case Node::Kind::Branch:
@@ -833,7 +823,7 @@ Outcome Executor::step(const Node &n) {
     return commit(n);
   case Node::Kind::Build: {
     std::vector<std::string> values;
-    for (const auto &[axis, value] : n.leg)
+    for (const auto &[axis, value] : n.as<graph::BuildNode>().leg)
       values.push_back(axis + "=" + value);
     return {Status::Ci, "leg " + llvm::join(values, " ") +
                             ": built by the CI job relc emit generates"};
@@ -860,8 +850,7 @@ bool Executor::setup() {
   if (!r)
     return gitError(r.takeError(), "cannot open the repository");
   repo = std::move(*r);
-  remoteName =
-      opts.remote.empty() ? repoSetting(plan, "remote", "origin") : opts.remote;
+  remoteName = opts.remote.empty() ? g.repository.remote : opts.remote;
   if (!readWorld())
     return false;
   std::string dir = stateDir();
@@ -873,18 +862,12 @@ bool Executor::setup() {
   return true;
 }
 
-int Executor::run() {
-  if (!setup())
-    return diags.exitCode();
-  graph::LowerOptions lo;
-  lo.stage = opts.stage;
-  g = graph::lower(plan, lo, sm, opts.planPath);
-  if (!resolveRc(rc))
-    return diags.exitCode();
-  if (rc) {
-    lo.rc = rc;
-    g = graph::lower(plan, lo, sm, opts.planPath);
-  }
+RunSummary Executor::run() {
+  g = unbound; // Until the RC number is known.
+  if (!setup() || !resolveRc(rc))
+    return {};
+  if (rc && g.rc != rc)
+    g = graph::bindRc(unbound, *rc);
   std::vector<const Node *> todo;
   for (const Node &n : g.nodes)
     if (n.stage == opts.stage && (opts.step.empty() || n.id == opts.step))
@@ -897,10 +880,10 @@ int Executor::run() {
     diags.report(DiagKind::RunInvalid, llvm::SMRange(),
                  "stage " + opts.stage + " has no step '" + opts.step + "'" +
                      didYouMean(opts.step, ids));
-    return diags.exitCode();
+    return {};
   }
   if (!download())
-    return diags.exitCode();
+    return {};
   // Cut points recorded by an earlier run of this stage.
   for (const llvm::json::Object &e : journal->entries())
     if (field(e, "event") == "pin" && field(e, "stage") == opts.stage)
@@ -908,8 +891,8 @@ int Executor::run() {
         if (auto c = e.getString("commit"))
           cutPoints[from->str()] = Oid{c->str()};
 
-  std::string title = plan.project + " " + plan.version->str() + ", stage " +
-                      opts.stage + (rc ? " rc" + std::to_string(*rc) : "");
+  std::string title = g.project + " " + g.version + ", stage " + opts.stage +
+                      (rc ? " rc" + std::to_string(*rc) : "");
   if (!opts.json)
     out << "relc run: " << title << ", remote " << remoteName << " (" << url
         << ")\n"
@@ -917,7 +900,7 @@ int Executor::run() {
                          : "dry run: nothing changes (--execute to act)\n");
   if (opts.execute &&
       !record(llvm::json::Object{{"event", "run"}, {"user", who()}}))
-    return diags.exitCode();
+    return {};
   bool ok = true, failedCheck = false;
   unsigned legs = 0; // Build legs not printed yet.
   for (const Node *&n : todo) {
@@ -925,9 +908,9 @@ int Executor::run() {
     Outcome o = step(*n);
     diags.flush();
     // The legs of a build are CI's business: one line for all of them.
-    bool leg = n->kind == Node::Kind::Build && o.status == Status::Ci;
+    bool leg = n->kind() == Node::Kind::Build && o.status == Status::Ci;
     const Node *following = &n == &todo.back() ? nullptr : *(&n + 1);
-    if (leg && following && following->kind == Node::Kind::Build &&
+    if (leg && following && following->kind() == Node::Kind::Build &&
         group(*following) == group(*n)) {
       ++legs;
     } else if (leg && legs) {
@@ -959,12 +942,12 @@ int Executor::run() {
     maybeKill("after-step");
     // A failed check stops the run, but only after the checks right after
     // it: one run reports every failure of a `require`.
-    if (status == Status::Failed && n->kind == Node::Kind::Check)
+    if (status == Status::Failed && n->kind() == Node::Kind::Check)
       failedCheck = true;
     else if (stops(status))
       ok = false;
     const Node *next = &n == &todo.back() ? nullptr : *(&n + 1);
-    if (failedCheck && (!next || next->kind != Node::Kind::Check))
+    if (failedCheck && (!next || next->kind() != Node::Kind::Check))
       ok = false;
     if (!ok)
       break;
@@ -973,9 +956,16 @@ int Executor::run() {
     record(llvm::json::Object{{"event", "end"},
                               {"result", ok ? "ok" : "stopped"}});
   printSummary(ok);
-  if (!ok)
-    return diags.exitCode() ? diags.exitCode() : 1;
-  return 0;
+  return summary(ok);
+}
+
+RunSummary Executor::summary(bool ok) const {
+  RunSummary s;
+  s.result = ok ? RunSummary::Result::Ok : RunSummary::Result::Stopped;
+  s.rc = rc;
+  for (const auto &[n, o] : results)
+    s.steps.push_back({n->id, n->key, o.status, o.detail, o.findings, o.acted});
+  return s;
 }
 
 void Executor::printSummary(bool ok) {
@@ -986,15 +976,15 @@ void Executor::printSummary(bool ok) {
       for (const std::string &f : o.findings)
         findings.push_back(f);
       steps.push_back(llvm::json::Object{{"id", n->id},
-                                         {"kind", Node::kindName(n->kind)},
+                                         {"kind", Node::kindName(n->kind())},
                                          {"key", n->key},
                                          {"status", statusName(o.status)},
                                          {"acted", o.acted},
                                          {"detail", o.detail},
                                          {"findings", std::move(findings)}});
     }
-    llvm::json::Object doc{{"project", plan.project},
-                           {"release", plan.version->str()},
+    llvm::json::Object doc{{"project", g.project},
+                           {"release", g.version},
                            {"stage", opts.stage},
                            {"execute", opts.execute},
                            {"remote", url},
@@ -1016,7 +1006,7 @@ void Executor::printSummary(bool ok) {
   for (size_t i = 0; i < results.size(); ++i) {
     const auto &[n, o] = results[i];
     size_t j = i;
-    while (n->kind == Node::Kind::Build && j + 1 < results.size() &&
+    while (n->kind() == Node::Kind::Build && j + 1 < results.size() &&
            group(*results[j + 1].first) == group(*n) &&
            results[j + 1].second.status == o.status)
       ++j;
@@ -1039,9 +1029,7 @@ void Executor::printSummary(bool ok) {
   out << "\n";
 }
 
-int exec::run(const sema::Plan &plan, const llvm::SourceMgr &sm,
-              const RunOptions &opts, llvm::raw_ostream &out,
-              DiagnosticEngine &diags) {
-  Executor e(plan, sm, opts, out, diags);
-  return e.run();
+RunSummary exec::run(const graph::Graph &g, const RunOptions &opts,
+                     llvm::raw_ostream &out, DiagnosticEngine &diags) {
+  return Executor(g, opts, out, diags).run();
 }

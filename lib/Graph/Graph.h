@@ -18,6 +18,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace llvm {
@@ -30,9 +31,65 @@ namespace relc::graph {
 /// The version of the JSON form; bump it when a field changes meaning.
 constexpr int formatVersion = 1;
 
+/// A branch on the remote, cut from `from`.
+struct BranchNode {
+  std::string name, from, remote;
+};
+/// A tag on the remote at the head of `on`.
+struct TagNode {
+  std::string name, on, remote;
+  bool annotated = false;
+  std::string message;
+  /// The name's template around its RC number: {`v2.4.0-rc`, ``}; one
+  /// part if the name has none.
+  std::vector<std::string> nameParts;
+};
+/// A commit on `branch` that sets `file` to `content`.
+struct CommitNode {
+  std::string file, content, branch, remote, message;
+};
+/// One leg of a matrix.
+struct BuildNode {
+  std::string matrix, channel;
+  bool experimental = false;
+  std::optional<Duration> timeout;
+  std::optional<sema::SplitPolicy> split; ///< As the plan writes it.
+  /// The leg's value per axis, in the matrix's axis order.
+  std::vector<std::pair<std::string, std::string>> leg;
+  std::map<std::string, std::string> derived; ///< Derived values.
+};
+/// A check argument with the RC number bound.
+struct CheckArgValue {
+  const sema::CheckParam *param;
+  std::string text, lo, hi, path;
+  std::vector<std::string> items;
+  Size size;
+};
+struct CheckNode {
+  std::string check;
+  const sema::CheckFunction *function;
+  std::vector<CheckArgValue> args; ///< In the order written.
+  const CheckArgValue *arg(llvm::StringRef name) const;
+};
+struct ApprovalNode {
+  std::string group;
+  std::optional<Duration> timeout;
+};
+struct ShellNode {
+  std::string command;
+  std::optional<Duration> timeout;
+  std::string cwd;
+  std::map<std::string, std::string> env;
+};
+struct WaitNode {
+  Date date;
+};
+
 struct Node {
+  /// In the order of Payload's alternatives.
   enum class Kind { Branch, Tag, Commit, Build, Check, Approval, Shell, Wait };
-  Kind kind;
+  using Payload = std::variant<BranchNode, TagNode, CommitNode, BuildNode,
+                               CheckNode, ApprovalNode, ShellNode, WaitNode>;
   /// Stable across runs and across RC numbers: `rc/tag-rc_tag`,
   /// `rc/build-wheels/3.12-linux-x86_64-cuda-12.4`.
   std::string id;
@@ -43,21 +100,20 @@ struct Node {
   std::string key;
   bool reversible = true;
   bool once = false; ///< Irreversible: never run twice, whatever the journal.
-  /// What the step works on, resolved (`name: release/2.4`, `from:
-  /// viable/strict`), in a fixed order per kind.
-  std::vector<std::pair<std::string, std::string>> fields;
-  std::map<std::string, std::string> env; ///< Shell steps: `env {...}`.
-  /// Build: the leg's value per axis, in the matrix's axis order.
-  std::vector<std::pair<std::string, std::string>> leg;
-  std::map<std::string, std::string> derived; ///< Build: derived values.
+  Payload payload;   ///< What the step works on, every name resolved.
   std::string location; ///< `file:line:col` of the plan step.
   llvm::SMLoc loc;      ///< The same, for diagnostics.
 
+  Kind kind() const { return Kind(payload.index()); }
+  template <class T> const T &as() const { return std::get<T>(payload); }
   static llvm::StringRef kindName(Kind kind);
   /// For people: the kind and what it works on (`branch release/2.4`).
   std::string summary() const;
-  const std::string *field(llvm::StringRef name) const;
 };
+
+/// The payload of \p n as the printers show it: named texts in a fixed
+/// order per kind, empty ones left out (docs/step-graph.md).
+std::vector<std::pair<std::string, std::string>> fields(const Node &n);
 
 struct StageInfo {
   std::string name;
@@ -68,16 +124,6 @@ struct StageInfo {
   std::vector<std::string> entries, exits;
 };
 
-struct Graph {
-  std::string project, version, file;
-  std::optional<unsigned> rc;    ///< The RC number bound, if any.
-  std::vector<StageInfo> stages; ///< In dependency order.
-  std::vector<Node> nodes;       ///< Topological: a node after its needs.
-
-  const Node *node(llvm::StringRef id) const;
-  const StageInfo *stage(llvm::StringRef name) const;
-};
-
 struct LowerOptions {
   /// Binds `{rc}` and the first parameter of a parameterised stage; unset,
   /// they stay as `{rc}` in names and keys.
@@ -86,10 +132,29 @@ struct LowerOptions {
   std::string stage;
 };
 
+struct Graph {
+  std::string project, version, file;
+  sema::Repository repository;
+  std::optional<unsigned> rc;    ///< The RC number bound, if any.
+  std::vector<StageInfo> stages; ///< In dependency order.
+  std::vector<Node> nodes;       ///< Topological: a node after its needs.
+
+  const Node *node(llvm::StringRef id) const;
+  const StageInfo *stage(llvm::StringRef name) const;
+
+  /// Where the graph came from, so a run can bind the RC number it finds.
+  const sema::Plan *plan = nullptr;
+  const llvm::SourceMgr *sm = nullptr;
+  LowerOptions options;
+};
+
 /// Lowers a checked release plan. The plan has passed Sema, so every name
 /// resolves; \p displayPath is how files are named in the output.
 Graph lower(const sema::Plan &plan, const LowerOptions &options,
             const llvm::SourceMgr &sm, llvm::StringRef displayPath);
+
+/// \p g lowered again with the RC number \p rc bound.
+Graph bindRc(const Graph &g, unsigned rc);
 
 void printJson(const Graph &g, llvm::raw_ostream &os);
 void printDot(const Graph &g, llvm::raw_ostream &os);

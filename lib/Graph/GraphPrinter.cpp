@@ -16,6 +16,77 @@
 using namespace relc;
 using namespace relc::graph;
 
+static std::string splitName(sema::SplitPolicy p) {
+  return p == sema::SplitPolicy::Refuse ? "refuse" : "jobs";
+}
+
+std::vector<std::pair<std::string, std::string>> graph::fields(const Node &n) {
+  std::vector<std::pair<std::string, std::string>> f;
+  auto duration = [](const std::optional<Duration> &d) {
+    return d ? d->str() : std::string();
+  };
+  switch (n.kind()) {
+  case Node::Kind::Branch: {
+    const BranchNode &b = n.as<BranchNode>();
+    f = {{"name", b.name}, {"from", b.from}, {"remote", b.remote}};
+    break;
+  }
+  case Node::Kind::Tag: {
+    const TagNode &t = n.as<TagNode>();
+    f = {{"name", t.name},
+         {"on", t.on},
+         {"remote", t.remote},
+         {"annotated", t.annotated ? "true" : "false"},
+         {"message", t.message}};
+    break;
+  }
+  case Node::Kind::Commit: {
+    const CommitNode &c = n.as<CommitNode>();
+    f = {{"file", c.file},
+         {"content", c.content},
+         {"branch", c.branch},
+         {"remote", c.remote},
+         {"message", c.message}};
+    break;
+  }
+  case Node::Kind::Build: {
+    const BuildNode &b = n.as<BuildNode>();
+    f = {{"matrix", b.matrix},
+         {"channel", b.channel},
+         {"experimental", b.experimental ? "true" : "false"},
+         {"timeout", duration(b.timeout)},
+         {"split", b.split ? splitName(*b.split) : ""}};
+    break;
+  }
+  case Node::Kind::Check: {
+    const CheckNode &c = n.as<CheckNode>();
+    f = {{"check", c.check}};
+    if (c.function)
+      f.push_back({"function", c.function->name.str()});
+    for (const CheckArgValue &a : c.args)
+      f.push_back({a.param->name.str(), a.text});
+    break;
+  }
+  case Node::Kind::Approval: {
+    const ApprovalNode &a = n.as<ApprovalNode>();
+    f = {{"group", a.group}, {"timeout", duration(a.timeout)}};
+    break;
+  }
+  case Node::Kind::Shell: {
+    const ShellNode &s = n.as<ShellNode>();
+    f = {{"command", s.command},
+         {"timeout", duration(s.timeout)},
+         {"cwd", s.cwd}};
+    break;
+  }
+  case Node::Kind::Wait:
+    f = {{"date", n.as<WaitNode>().date.str()}};
+    break;
+  }
+  llvm::erase_if(f, [](const auto &kv) { return kv.second.empty(); });
+  return f;
+}
+
 void graph::printJson(const Graph &g, llvm::raw_ostream &os) {
   JsonWriter j(os, 2);
   auto stringMap = [&](llvm::StringRef name,
@@ -55,7 +126,7 @@ void graph::printJson(const Graph &g, llvm::raw_ostream &os) {
       for (const Node &n : g.nodes)
         j.object([&] {
           j.attribute("id", n.id);
-          j.attribute("kind", Node::kindName(n.kind));
+          j.attribute("kind", Node::kindName(n.kind()));
           j.attribute("stage", n.stage);
           j.attributeArray("needs", [&] {
             for (const std::string &d : n.needs)
@@ -65,16 +136,19 @@ void graph::printJson(const Graph &g, llvm::raw_ostream &os) {
           j.attribute("reversible", n.reversible);
           j.attribute("once", n.once);
           j.attributeObject("fields", [&] {
-            for (const auto &[k, v] : n.fields)
+            for (const auto &[k, v] : fields(n))
               j.attribute(k, v);
           });
-          stringMap("env", n.env);
-          if (!n.leg.empty())
-            j.attributeObject("leg", [&] {
-              for (const auto &[axis, value] : n.leg)
-                j.attribute(axis, value);
-            });
-          stringMap("derived", n.derived);
+          if (const auto *s = std::get_if<ShellNode>(&n.payload))
+            stringMap("env", s->env);
+          if (const auto *b = std::get_if<BuildNode>(&n.payload)) {
+            if (!b->leg.empty())
+              j.attributeObject("leg", [&] {
+                for (const auto &[axis, value] : b->leg)
+                  j.attribute(axis, value);
+              });
+            stringMap("derived", b->derived);
+          }
           j.attribute("location", n.location);
         });
     });
@@ -85,11 +159,11 @@ void graph::printJson(const Graph &g, llvm::raw_ostream &os) {
 /// A node's label for people: its kind and what it works on.
 static std::string label(const Node &n) {
   std::string s = n.summary();
-  if (n.kind == Node::Kind::Build) {
+  if (const auto *b = std::get_if<BuildNode>(&n.payload)) {
     std::vector<std::string> values;
-    for (const auto &[axis, value] : n.leg)
+    for (const auto &[axis, value] : b->leg)
       values.push_back(value);
-    s += " " + *n.field("matrix") + " (" + llvm::join(values, ", ") + ")";
+    s += " " + b->matrix + " (" + llvm::join(values, ", ") + ")";
   }
   if (n.once)
     s += " [once]";
@@ -117,7 +191,7 @@ void graph::printDot(const Graph &g, llvm::raw_ostream &os) {
       if (n.stage == s.name)
         os << "    " << quoted(n.id) << " [label=" << quoted(label(n))
            << (n.once ? ", style=bold, color=red" : "")
-           << (n.kind == Node::Kind::Approval ? ", shape=diamond" : "")
+           << (n.kind() == Node::Kind::Approval ? ", shape=diamond" : "")
            << "];\n";
     os << "  }\n";
   }
@@ -144,7 +218,7 @@ void graph::printMermaid(const Graph &g, llvm::raw_ostream &os) {
        << "]\n";
     for (const Node &n : g.nodes)
       if (n.stage == s.name) {
-        bool gate = n.kind == Node::Kind::Approval;
+        bool gate = n.kind() == Node::Kind::Approval;
         os << "    " << mid[n.id] << (gate ? "{" : "[") << text(label(n))
            << (gate ? "}" : "]") << "\n";
       }

@@ -46,18 +46,20 @@ llvm::StringRef Node::kindName(Kind kind) {
 }
 
 std::string Node::summary() const {
-  std::string s = kindName(kind).str();
-  for (llvm::StringRef f :
+  std::string s = kindName(kind()).str();
+  std::vector<std::pair<std::string, std::string>> f = fields(*this);
+  for (llvm::StringRef name :
        {"name", "file", "check", "group", "command", "date"})
-    if (const std::string *v = field(f))
-      return s + " " + *v;
+    for (const auto &[k, v] : f)
+      if (k == name)
+        return s + " " + v;
   return s;
 }
 
-const std::string *Node::field(llvm::StringRef name) const {
-  for (const auto &[k, v] : fields)
-    if (k == name)
-      return &v;
+const CheckArgValue *CheckNode::arg(llvm::StringRef name) const {
+  for (const CheckArgValue &a : args)
+    if (a.param->name == name)
+      return &a;
   return nullptr;
 }
 
@@ -107,302 +109,135 @@ private:
   llvm::StringSet<> ids;
   std::vector<std::string> previous; ///< The nodes the next step waits for.
 
-  std::string setting(llvm::StringRef name, llvm::StringRef fallback) const;
-  std::string placeholder(llvm::StringRef name) const;
-  std::string expand(llvm::StringRef text) const;
-  std::string render(const ast::Expr &e) const;
-  std::optional<Date> date(const ast::Expr &e) const;
+  std::string bind(const sema::Template &t) const { return t.bind(opts.rc); }
   std::string instance() const;
 
-  Node &add(Node::Kind kind, std::string idTail, const ast::Step *step);
-  void lowerStep(const ast::Step &s, std::vector<std::string> &added);
+  Node &add(std::string idTail, llvm::SMLoc loc, Node::Payload payload);
+  void lowerStep(const sema::Step &s, std::vector<std::string> &added);
   void lowerStage(const sema::Stage &st);
 };
 
 } // namespace
-
-std::string Lowerer::setting(llvm::StringRef name,
-                             llvm::StringRef fallback) const {
-  auto it = plan.repo.find(name.str());
-  return expand(it == plan.repo.end() ? fallback : llvm::StringRef(it->second));
-}
-
-/// The value of `{name}`; an unbound RC number stays `{rc}`.
-std::string Lowerer::placeholder(llvm::StringRef name) const {
-  const Version &v = *plan.version;
-  bool isParam = stage && !stage->params.empty() && name == stage->params[0];
-  if (name == "rc" || isParam)
-    return opts.rc ? std::to_string(*opts.rc) : "{rc}";
-  if (name == "version")
-    return v.str();
-  if (name == "major")
-    return std::to_string(v.major());
-  if (name == "minor")
-    return std::to_string(v.minor());
-  if (name == "micro")
-    return std::to_string(v.micro());
-  if (name == "next_minor")
-    return plan.nextMinor ? plan.nextMinor->str() : "";
-  if (name.consume_front("schedule."))
-    if (const sema::Milestone *m = plan.milestone(name))
-      return m->date.str();
-  if (plan.repo.count(name.str()))
-    return setting(name, "");
-  return ("{" + name + "}").str(); // Sema let it through: leave it visible.
-}
-
-/// Substitutes `{name}` in a repo setting or string value.
-std::string Lowerer::expand(llvm::StringRef text) const {
-  std::string out;
-  while (!text.empty()) {
-    size_t open = text.find('{');
-    size_t close = open == llvm::StringRef::npos ? open : text.find('}', open);
-    if (close == llvm::StringRef::npos) {
-      out += text;
-      break;
-    }
-    out += text.take_front(open);
-    out += placeholder(text.slice(open + 1, close));
-    text = text.drop_front(close + 1);
-  }
-  return out;
-}
-
-std::string Lowerer::render(const ast::Expr &e) const {
-  if (auto *s = llvm::dyn_cast<ast::StringExpr>(&e)) {
-    std::string out;
-    for (const ast::StringExpr::Part &p : s->parts)
-      out += p.isPlaceholder ? placeholder(p.text) : p.text;
-    return out;
-  }
-  if (auto *p = llvm::dyn_cast<ast::PathExpr>(&e)) {
-    const auto &parts = p->parts;
-    if (parts.size() == 2 && parts[0].text == "patch") {
-      auto it = plan.policy.find(parts[1].text);
-      return it == plan.policy.end() ? "" : llvm::join(it->second, ",");
-    }
-    if (parts.size() == 2 && parts[0].text == "schedule")
-      return placeholder(p->str());
-    return setting(p->str(), "");
-  }
-  if (auto *r = llvm::dyn_cast<ast::RangeExpr>(&e))
-    return render(*r->lo) + ".." + render(*r->hi);
-  if (auto *l = llvm::dyn_cast<ast::ListExpr>(&e)) {
-    std::vector<std::string> items;
-    for (const ast::ExprPtr &x : l->elements)
-      items.push_back(render(*x));
-    return llvm::join(items, ",");
-  }
-  if (auto *p = llvm::dyn_cast<ast::ParenExpr>(&e))
-    return render(*p->inner);
-  if (auto *d = llvm::dyn_cast<ast::DurationExpr>(&e))
-    return d->value.str();
-  if (auto *s = llvm::dyn_cast<ast::SizeExpr>(&e))
-    return s->value.str();
-  if (auto *v = llvm::dyn_cast<ast::VersionExpr>(&e))
-    return v->str();
-  if (std::optional<Date> d = date(e))
-    return d->str();
-  return "";
-}
-
-std::optional<Date> Lowerer::date(const ast::Expr &e) const {
-  if (auto *d = llvm::dyn_cast<ast::DateExpr>(&e))
-    return d->value;
-  if (auto *p = llvm::dyn_cast<ast::ParenExpr>(&e))
-    return date(*p->inner);
-  if (auto *p = llvm::dyn_cast<ast::PathExpr>(&e)) {
-    llvm::StringRef name = p->parts.back().text;
-    if (const sema::Milestone *m = plan.milestone(name))
-      return m->date;
-    return std::nullopt;
-  }
-  if (auto *b = llvm::dyn_cast<ast::BinaryExpr>(&e)) {
-    std::optional<Date> lhs = date(*b->lhs);
-    auto *d = llvm::dyn_cast<ast::DurationExpr>(b->rhs.get());
-    if (!lhs || !d)
-      return std::nullopt;
-    return b->op == '+' ? *lhs + d->value : *lhs - d->value;
-  }
-  return std::nullopt;
-}
 
 /// ` rc1` in the keys of a parameterised stage's steps: the same check or
 /// build for another RC is another effect.
 std::string Lowerer::instance() const {
   if (!stage || stage->params.empty())
     return "";
-  return " rc" + placeholder("rc");
+  return " rc" + (opts.rc ? std::to_string(*opts.rc) : "{rc}");
 }
 
-Node &Lowerer::add(Node::Kind kind, std::string idTail, const ast::Step *step) {
+Node &Lowerer::add(std::string idTail, llvm::SMLoc loc, Node::Payload payload) {
   std::string id = stage->name + "/" + idTail;
   for (unsigned n = 2; !ids.insert(id).second; ++n)
     id = stage->name + "/" + idTail + "-" + std::to_string(n);
   Node &node = g.nodes.emplace_back();
-  node.kind = kind;
   node.id = id;
   node.stage = stage->name;
   node.needs = previous;
-  node.loc = step ? step->range.Start : stage->item->name.range.Start;
+  node.payload = std::move(payload);
+  node.loc = loc;
   node.location = locationString(sm, node.loc);
   return node;
 }
 
-static const ast::StepOption *option(const ast::Step &s, llvm::StringRef name) {
-  for (const ast::StepOption &o : s.options)
-    if (o.name.text == name)
-      return &o;
-  return nullptr;
-}
-
-void Lowerer::lowerStep(const ast::Step &s, std::vector<std::string> &added) {
-  std::string remote = setting("remote", "origin");
-  bool once = option(s, "once") != nullptr;
-  auto optionText = [&](llvm::StringRef name) -> std::string {
-    const ast::StepOption *o = option(s, name);
-    return o && o->value ? render(*o->value) : "";
-  };
-  // The operand's own spelling names the step: `release_branch`, not the
-  // branch it renders to, so ids do not change with the version or RC.
-  auto operandName = [&](size_t i) {
-    const ast::Expr &e = *s.operands[i];
-    if (auto *p = llvm::dyn_cast<ast::PathExpr>(&e))
-      return slug(p->str());
-    return slug(render(e));
-  };
+void Lowerer::lowerStep(const sema::Step &s, std::vector<std::string> &added) {
+  const std::string &remote = plan.repository.remote;
+  llvm::SMLoc loc = s.range.Start;
   auto finish = [&](Node &n) {
-    n.once = once;
-    if (once)
+    n.once = s.once;
+    if (s.once)
       n.reversible = false;
-    llvm::erase_if(n.fields, [](const auto &f) { return f.second.empty(); });
     added.push_back(n.id);
   };
+  std::string idName = slug(bind(s.idName));
 
-  switch (s.kind) {
-  case ast::Step::Kind::Branch: {
-    Node &n = add(Node::Kind::Branch, "branch-" + operandName(0), &s);
-    std::string name = render(*s.operands[0]), from = render(*s.operands[1]);
-    n.fields = {{"name", name}, {"from", from}, {"remote", remote}};
-    n.key = "branch " + remote + " " + name;
+  if (auto *b = s.as<sema::BranchStep>()) {
+    BranchNode p{bind(b->name), bind(b->from), remote};
+    std::string key = "branch " + remote + " " + p.name;
+    Node &n = add("branch-" + idName, loc, std::move(p));
+    n.key = std::move(key);
     finish(n);
-    return;
-  }
-  case ast::Step::Kind::Tag: {
-    Node &n = add(Node::Kind::Tag, "tag-" + operandName(0), &s);
-    std::string tag = render(*s.operands[0]), on = render(*s.operands[1]);
-    n.fields = {{"name", tag},
-                {"on", on},
-                {"remote", remote},
-                {"annotated", option(s, "annotated") ? "true" : "false"},
-                {"message", optionText("message")}};
-    n.key = "tag " + remote + " " + tag;
+  } else if (auto *t = s.as<sema::TagStep>()) {
+    TagNode p{bind(t->name),    bind(t->on),
+              remote,           t->annotated,
+              bind(t->message), std::vector<std::string>(t->name.parts())};
+    std::string key = "tag " + remote + " " + p.name;
+    Node &n = add("tag-" + idName, loc, std::move(p));
+    n.key = std::move(key);
     n.reversible = false; // A pushed tag is public; it never moves.
     finish(n);
-    return;
-  }
-  case ast::Step::Kind::Commit: {
-    Node &n = add(Node::Kind::Commit, "commit-" + operandName(0), &s);
-    std::string file = render(*s.operands[0]), content = render(*s.operands[1]),
-                branch = render(*s.operands[2]);
-    n.fields = {{"file", file},
-                {"content", content},
-                {"branch", branch},
-                {"remote", remote},
-                {"message", optionText("message")}};
-    n.key = "commit " + remote + " " + branch + " " + file + " = " + content;
+  } else if (auto *c = s.as<sema::CommitStep>()) {
+    CommitNode p{bind(c->file), bind(c->content), bind(c->branch), remote,
+                 bind(c->message)};
+    std::string key =
+        "commit " + remote + " " + p.branch + " " + p.file + " = " + p.content;
+    Node &n = add("commit-" + idName, loc, std::move(p));
+    n.key = std::move(key);
     n.reversible = false; // Pushed history stays.
     finish(n);
-    return;
-  }
-  case ast::Step::Kind::Build: {
-    const sema::Matrix *m = plan.matrix(s.names[0].text);
+  } else if (auto *b = s.as<sema::BuildStep>()) {
+    const sema::Matrix *m = plan.matrix(b->matrix);
     if (!m)
       return;
-    std::string channel = s.channel ? s.channel->text : "";
-    int c = channel.empty() ? -1 : plan.channelIndex(channel);
-    std::string split;
-    if (const ast::StepOption *o = option(s, "split"))
-      if (auto *p = llvm::dyn_cast_or_null<ast::PathExpr>(o->value.get()))
-        split = p->str();
+    int c = b->channel.empty() ? -1 : plan.channelIndex(b->channel);
     sema::DerivedValues derived(*plan.model, *m, *plan.version);
     for (size_t leg = 0; leg < m->legCount(); ++leg) {
       if (c >= 0 && !(m->legChannels[leg] >> c & 1))
         continue;
+      BuildNode p{m->name,    b->channel, m->experimental(leg),
+                  b->timeout, b->split,   {},
+                  {}};
       std::vector<std::string> values;
-      for (size_t a = 0; a < m->axes.size(); ++a)
+      for (size_t a = 0; a < m->axes.size(); ++a) {
         values.push_back(m->value(leg, a).ref.str());
-      Node &n =
-          add(Node::Kind::Build,
-              "build-" + m->name + "/" + slug(llvm::join(values, "-")), &s);
-      n.fields = {{"matrix", m->name},
-                  {"channel", channel},
-                  {"experimental", m->experimental(leg) ? "true" : "false"},
-                  {"timeout", optionText("timeout")},
-                  {"split", split}};
-      for (size_t a = 0; a < m->axes.size(); ++a)
-        n.leg.push_back({m->axes[a].name, values[a]});
+        p.leg.push_back({m->axes[a].name, values.back()});
+      }
       for (auto [key, value] : derived.of(leg))
-        n.derived.emplace(key, value);
+        p.derived.emplace(key, value);
+      Node &n = add("build-" + m->name + "/" + slug(llvm::join(values, "-")),
+                    loc, std::move(p));
       n.key = "build " + plan.project + " " + plan.version->str() + " " +
               m->name + " " + llvm::join(values, "/") +
-              (channel.empty() ? "" : " for " + channel) + instance();
+              (b->channel.empty() ? "" : " for " + b->channel) + instance();
       finish(n);
     }
-    return;
-  }
-  case ast::Step::Kind::Require:
-    for (const ast::Name &name : s.names) {
-      Node &n = add(Node::Kind::Check, "check-" + name.text, &s);
-      n.fields = {{"check", name.text}};
-      for (const sema::Check &c : plan.checks) {
-        if (c.name != name.text)
-          continue;
-        n.fields.push_back({"function", c.function});
-        for (const ast::Arg &a : c.item->args)
-          n.fields.push_back({a.name.text, render(*a.value)});
-      }
-      n.key = "check " + name.text + " " + stage->name + instance();
+  } else if (auto *r = s.as<sema::RequireStep>()) {
+    for (const std::string &name : r->checks) {
+      const sema::Check *check = plan.check(name);
+      CheckNode p{name, check ? check->function : nullptr, {}};
+      if (check)
+        for (const sema::CheckArg &a : check->args)
+          p.args.push_back({a.param, bind(a.text), bind(a.lo), bind(a.hi),
+                            bind(a.path), a.items, a.size});
+      Node &n = add("check-" + name, loc, std::move(p));
+      n.key = "check " + name + " " + stage->name + instance();
       finish(n);
     }
-    return;
-  case ast::Step::Kind::Approve: {
-    std::string group = render(*s.operands[0]);
-    Node &n = add(Node::Kind::Approval, "approve-" + slug(group), &s);
-    n.fields = {{"group", group}, {"timeout", optionText("timeout")}};
+  } else if (auto *a = s.as<sema::ApprovalStep>()) {
+    ApprovalNode p{bind(a->group), a->timeout};
+    std::string group = p.group;
+    Node &n = add("approve-" + slug(group), loc, std::move(p));
     n.key = "approve " + group + " " + plan.project + " " +
             plan.version->str() + " " + stage->name + instance();
     finish(n);
-    return;
-  }
-  case ast::Step::Kind::Run: {
-    std::string command = render(*s.operands[0]);
-    Node &n = add(Node::Kind::Shell,
-                  "run-" + slug(llvm::sys::path::filename(command)), &s);
-    n.fields = {{"command", command},
-                {"timeout", optionText("timeout")},
-                {"cwd", optionText("cwd")}};
-    if (const ast::StepOption *o = option(s, "env"))
-      if (auto *obj = llvm::dyn_cast_or_null<ast::ObjectExpr>(o->value.get()))
-        for (const auto &f : obj->fields)
-          n.env[f.key.text] = render(*f.value);
-    std::string env;
-    for (const auto &[k, v] : n.env)
-      env += " " + k + "=" + v;
-    n.key = "run " + stage->name + " " + command + env + instance();
-    n.reversible = !once;
+  } else if (auto *c = s.as<sema::CommandStep>()) {
+    ShellNode p{bind(c->command), c->timeout, bind(c->cwd), {}};
+    for (const auto &[k, v] : c->env)
+      p.env[k] = bind(v);
+    std::string key = "run " + stage->name + " " + p.command;
+    for (const auto &[k, v] : p.env)
+      key += " " + k + "=" + v;
+    std::string file = llvm::sys::path::filename(p.command).str();
+    Node &n = add("run-" + slug(file), loc, std::move(p));
+    n.key = key + instance();
+    n.reversible = !s.once;
     finish(n);
-    return;
-  }
-  case ast::Step::Kind::Wait: {
-    std::optional<Date> d = date(*s.operands[0]);
-    std::string when = d ? d->str() : render(*s.operands[0]);
-    Node &n = add(Node::Kind::Wait, "wait-" + when, &s);
-    n.fields = {{"date", when}};
+  } else if (auto *w = s.as<sema::WaitStep>()) {
+    std::string when = w->date ? w->date->str() : "";
+    Node &n = add("wait-" + when, loc, WaitNode{w->date.value_or(Date())});
     n.key = "wait " + when;
     finish(n);
-    return;
-  }
   }
 }
 
@@ -421,12 +256,11 @@ void Lowerer::lowerStage(const sema::Stage &st) {
                         before->exits.end());
   std::vector<std::string> added;
   if (st.notBefore) {
-    Node &n = add(Node::Kind::Wait, "not-before", nullptr);
-    n.fields = {{"date", st.notBefore->str()}};
+    Node &n = add("not-before", st.range.Start, WaitNode{*st.notBefore});
     n.key = "wait " + st.notBefore->str();
     added.push_back(n.id);
   }
-  for (const ast::Step &s : st.item->steps) {
+  for (const sema::Step &s : st.steps) {
     if (!added.empty()) {
       if (info.entries.empty())
         info.entries = added;
@@ -444,7 +278,11 @@ Graph Lowerer::run(llvm::StringRef displayPath) {
   g.project = plan.project;
   g.version = plan.version->str();
   g.file = displayPath.str();
+  g.repository = plan.repository;
   g.rc = opts.rc;
+  g.plan = &plan;
+  g.sm = &sm;
+  g.options = opts;
   for (const sema::Stage &st : plan.stages)
     if (opts.stage.empty() || st.name == opts.stage)
       lowerStage(st);
@@ -454,4 +292,10 @@ Graph Lowerer::run(llvm::StringRef displayPath) {
 Graph graph::lower(const Plan &plan, const LowerOptions &options,
                    const llvm::SourceMgr &sm, llvm::StringRef displayPath) {
   return Lowerer(plan, options, sm).run(displayPath);
+}
+
+Graph graph::bindRc(const Graph &g, unsigned rc) {
+  LowerOptions options = g.options;
+  options.rc = rc;
+  return lower(*g.plan, options, *g.sm, g.file);
 }

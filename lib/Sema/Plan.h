@@ -16,6 +16,7 @@
 #include "llvm/ADT/StringMap.h"
 
 #include <map>
+#include <variant>
 
 namespace relc::sema {
 
@@ -127,9 +128,150 @@ std::map<std::string, std::string> derivedValues(const compat::Model &model,
                                                  const Matrix &m, size_t leg,
                                                  const Version &release);
 
+/// Text with every name resolved (repo settings, release placeholders,
+/// milestones) except the RC number, which only a run knows: the pieces
+/// between `{rc}` holes.
+class Template {
+public:
+  Template() = default;
+  explicit Template(std::string text) : pieces{std::move(text)} {}
+
+  void append(llvm::StringRef text) { pieces.back() += text; }
+  void append(const Template &other);
+  void appendRc() { pieces.emplace_back(); }
+
+  /// The text with \p rc filled in; unbound, the hole stays `{rc}`.
+  std::string bind(std::optional<unsigned> rc) const;
+  bool hasRc() const { return pieces.size() > 1; }
+  bool empty() const { return pieces.size() == 1 && pieces[0].empty(); }
+  /// The pieces around the holes: a name with one hole is prefix, suffix.
+  llvm::ArrayRef<std::string> parts() const { return pieces; }
+
+private:
+  std::vector<std::string> pieces{std::string()};
+};
+
+/// The repository a project ships from: every `repo` setting resolved, the
+/// defaults of those left out set here and nowhere else.
+struct Repository {
+  std::string remote = "origin";
+  std::string mainBranch = "main";
+};
+
+//===------------------------------------------------------------- checks ===//
+
+/// The built-in check functions (docs/language.md section 4.4). Sema checks
+/// calls against this table; the executor dispatches on the enum.
+enum class CheckFunctionKind {
+  CherryPicksPresent,
+  Trailers,
+  RevertsPropagated,
+  ArtifactSize
+};
+
+/// What an argument takes.
+enum class ParamType {
+  Ref,   ///< A branch or tag name, or a commit id, on the remote.
+  Range, ///< `A..B`: the commits on B that are not on A.
+  Text,  ///< A string.
+  Names, ///< A list of names (`patch.categories`, `[a, b]`).
+  Path,  ///< A file, relative to the plan file that names it.
+  Glob,  ///< A file name pattern.
+  Size,  ///< `1 GiB`.
+};
+llvm::StringRef paramTypeName(ParamType t);
+
+struct CheckParam {
+  llvm::StringLiteral name;
+  ParamType type;
+  bool required;
+  llvm::StringLiteral doc;
+};
+
+struct CheckFunction {
+  CheckFunctionKind kind;
+  llvm::StringLiteral name;
+  llvm::ArrayRef<CheckParam> params;
+  llvm::StringLiteral doc;
+  const CheckParam *param(llvm::StringRef name) const;
+};
+
+/// Every check function, in documentation order.
+llvm::ArrayRef<CheckFunction> checkFunctions();
+const CheckFunction *findCheckFunction(llvm::StringRef name);
+
+/// An argument of a check call, typed by its parameter.
+struct CheckArg {
+  const CheckParam *param;
+  /// As text: a ref, a path as written, a glob, a key; a range `A..B`; a
+  /// list joined by `,`; a size.
+  Template text;
+  Template lo, hi;                ///< Range.
+  std::vector<std::string> items; ///< Names.
+  Template path;                  ///< Path: resolved against the plan file.
+  Size size;                      ///< Size.
+  llvm::SMRange range;
+};
+
 struct Check {
-  std::string name, function;
-  const ast::Item *item;
+  std::string name;
+  const CheckFunction *function;
+  std::vector<CheckArg> args; ///< In the order written.
+  llvm::SMRange range;
+  const CheckArg *arg(llvm::StringRef name) const;
+};
+
+//===------------------------------------------------------------- stages ===//
+
+/// How a build over a CI system's jobs-per-matrix limit is handled.
+enum class SplitPolicy { Jobs, Refuse };
+
+struct BranchStep {
+  Template name, from;
+};
+struct TagStep {
+  Template name, on;
+  bool annotated = false;
+  Template message;
+};
+struct CommitStep {
+  Template file, content, branch, message;
+};
+struct BuildStep {
+  std::string matrix, channel;
+  std::optional<Duration> timeout;
+  std::optional<SplitPolicy> split; ///< As written; unset: the default.
+};
+struct RequireStep {
+  std::vector<std::string> checks;
+};
+struct ApprovalStep {
+  Template group;
+  std::optional<Duration> timeout;
+};
+struct CommandStep {
+  Template command;
+  std::optional<Duration> timeout;
+  Template cwd;
+  std::map<std::string, Template> env;
+};
+struct WaitStep {
+  std::optional<Date> date; ///< Unset in a project checked alone.
+};
+
+/// A step of a stage with its options checked and its names resolved.
+struct Step {
+  using Payload =
+      std::variant<BranchStep, TagStep, CommitStep, BuildStep, RequireStep,
+                   ApprovalStep, CommandStep, WaitStep>;
+  Payload payload;
+  bool once = false;
+  /// What names the step in node ids: the operand as written (a setting's
+  /// name, `release_branch`) where it is a name, else its text.
+  Template idName;
+  llvm::SMRange range;
+
+  template <class T> const T *as() const { return std::get_if<T>(&payload); }
 };
 
 struct Stage {
@@ -137,7 +279,39 @@ struct Stage {
   std::vector<std::string> params;
   std::vector<std::string> after;
   std::optional<Date> notBefore;
-  const ast::Item *item;
+  std::vector<Step> steps;
+  llvm::SMRange range; ///< The stage's name.
+};
+
+//===----------------------------------------------------------- overlays ===//
+
+/// A value an overlay sets: YAML's scalars, lists and mappings.
+struct OverlayValue {
+  enum class Kind { String, Bool, Number, List, Map };
+  Kind kind = Kind::String;
+  std::string text;
+  bool flag = false;
+  int64_t number = 0;
+  std::vector<OverlayValue> items;
+  std::vector<std::pair<std::string, OverlayValue>> fields;
+};
+
+struct OverlayEntry {
+  std::vector<std::string> path;
+  bool append = false; ///< `+=` rather than `=`.
+  OverlayValue value;
+  llvm::SMRange range;
+};
+
+/// The CI backends an overlay may name.
+llvm::ArrayRef<llvm::StringLiteral> overlayBackends();
+
+/// `overlay github "build-*" { ... }`: edits to the generated jobs whose
+/// ids match the glob, project first, then release.
+struct Overlay {
+  std::string backend, glob;
+  std::vector<OverlayEntry> entries;
+  llvm::SMRange globRange;
 };
 
 struct Plan {
@@ -147,6 +321,7 @@ struct Plan {
   const ast::File *file = nullptr, *projectFile = nullptr;
   std::unique_ptr<compat::Model> model;
   std::map<std::string, std::string> repo; ///< Settings as written.
+  Repository repository;
   /// Patch policy settings: `categories` -> its names; a number as text.
   std::map<std::string, std::vector<std::string>> policy;
   std::vector<std::string> channels; ///< Widest first.
@@ -155,6 +330,7 @@ struct Plan {
   std::vector<Check> checks;
   std::vector<Stage> stages; ///< In dependency order.
   std::vector<Matrix> matrices;
+  std::vector<Overlay> overlays;
   /// Positions in `milestones` and `matrices` by name, filled by Sema with
   /// them: a plan can have tens of thousands of milestones.
   llvm::StringMap<size_t> milestoneIndex, matrixIndex;
@@ -162,6 +338,7 @@ struct Plan {
   const Milestone *milestone(llvm::StringRef name) const;
   const Matrix *matrix(llvm::StringRef name) const;
   int channelIndex(llvm::StringRef name) const;
+  const Check *check(llvm::StringRef name) const;
 };
 
 } // namespace relc::sema

@@ -34,7 +34,7 @@ void sema::printPlan(const Plan &plan, llvm::raw_ostream &os) {
   for (const Patch &p : plan.patches)
     os << "  patch " << p.version.str() << " " << p.date.str() << "\n";
   for (const Check &c : plan.checks)
-    os << "  check " << c.name << " = " << c.function << "\n";
+    os << "  check " << c.name << " = " << c.function->name << "\n";
   for (const Stage &s : plan.stages) {
     os << "  stage " << s.name;
     if (!s.params.empty())
@@ -43,7 +43,7 @@ void sema::printPlan(const Plan &plan, llvm::raw_ostream &os) {
       os << " after " << llvm::join(s.after, ", ");
     if (s.notBefore)
       os << " on " << s.notBefore->str();
-    os << " (" << s.item->steps.size() << " steps)\n";
+    os << " (" << s.steps.size() << " steps)\n";
   }
   for (const Matrix &m : plan.matrices) {
     os << "  matrix " << m.name << ": " << countOf(m.legCount(), "leg") << "\n";

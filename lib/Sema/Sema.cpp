@@ -10,7 +10,10 @@
 #include "Basic/Suggest.h"
 
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -20,37 +23,7 @@ using namespace relc;
 using namespace relc::sema;
 using ast::Expr;
 
-const Milestone *Plan::milestone(llvm::StringRef name) const {
-  auto it = milestoneIndex.find(name);
-  return it == milestoneIndex.end() ? nullptr : &milestones[it->second];
-}
-
-const Matrix *Plan::matrix(llvm::StringRef name) const {
-  auto it = matrixIndex.find(name);
-  return it == matrixIndex.end() ? nullptr : &matrices[it->second];
-}
-
-int Plan::channelIndex(llvm::StringRef name) const {
-  for (size_t i = 0; i < channels.size(); ++i)
-    if (channels[i] == name)
-      return i;
-  return -1;
-}
-
 namespace {
-
-/// The built-in check functions and their arguments; `required` ones must be
-/// given.
-struct CheckFunction {
-  llvm::StringRef name;
-  std::vector<llvm::StringRef> required, optional;
-};
-const CheckFunction checkFunctions[] = {
-    {"cherry_picks_present", {"from", "into"}, {"tracker"}},
-    {"trailers", {"range", "key", "in"}, {}},
-    {"reverts_propagated", {"into"}, {"from"}},
-    {"artifact_size", {"glob", "max"}, {}},
-};
 
 /// Settings of `repo` and of `patch policy`.
 const llvm::StringRef repoSettings[] = {
@@ -110,7 +83,7 @@ private:
   void checkChannels();
   void checkPolicy();
   void checkSchedule();
-  std::optional<Date> dateOf(const Expr &e);
+  std::optional<Date> dateOf(const Expr &e, bool quiet = false);
   std::optional<Date> milestoneDate(const ast::ScheduleEntry &e);
   void checkChecks();
   void checkStages();
@@ -120,16 +93,28 @@ private:
                      llvm::ArrayRef<std::string> params) const;
   void checkReference(const Expr &e, llvm::StringRef what);
   std::vector<std::string> referenceNames() const;
+  void checkOverlays();
+  void checkCheckArg(Check &c, const ast::Arg &a, const CheckParam &param);
+  Step lowerStep(const ast::Step &s, llvm::ArrayRef<std::string> params,
+                 bool once);
+
+  // Resolving names in the plan's strings: everything but the RC number.
+  Template setting(llvm::StringRef name);
+  void placeholder(Template &out, llvm::StringRef name,
+                   llvm::ArrayRef<std::string> params);
+  Template expand(llvm::StringRef text, llvm::ArrayRef<std::string> params);
+  Template render(const Expr &e, llvm::ArrayRef<std::string> params);
 
   DiagnosticEngine &diags;
   const ast::File &file, &project;
   std::unique_ptr<Plan> plan = std::make_unique<Plan>();
 
   std::vector<const ast::Item *> compat, repo, channels, checks, policy,
-      schedule, matrices, stages;
+      schedule, matrices, stages, overlays;
   std::map<std::string, const ast::ScheduleEntry *> milestoneEntries;
   std::map<std::string, std::optional<Date>> milestoneDates;
   llvm::StringSet<> evaluating;
+  llvm::StringSet<> expanding; ///< Repo settings being expanded.
   std::map<std::string, const ast::Setting *> repoByName;
   std::map<std::string, const ast::Setting *> policyByName;
 };
@@ -179,7 +164,8 @@ void Sema::collectItems(const ast::File &f) {
       stages.push_back(&it);
       break;
     case K::Overlay:
-      break; // Read by the CI backends.
+      overlays.push_back(&it);
+      break;
     }
   }
 }
@@ -241,6 +227,15 @@ void Sema::checkRepo() {
       }
       plan->repo[s.key.text] = str->value;
     }
+}
+
+/// The repository description: settings resolved, defaults where unset.
+static void describeRepository(Plan &plan, const Template &remote,
+                               const Template &mainBranch) {
+  if (!remote.empty())
+    plan.repository.remote = remote.bind(std::nullopt);
+  if (!mainBranch.empty())
+    plan.repository.mainBranch = mainBranch.bind(std::nullopt);
 }
 
 void Sema::checkChannels() {
@@ -320,11 +315,12 @@ std::optional<Date> Sema::milestoneDate(const ast::ScheduleEntry &e) {
   return d;
 }
 
-std::optional<Date> Sema::dateOf(const Expr &e) {
+/// The date \p e names; unless \p quiet, reports why there is none.
+std::optional<Date> Sema::dateOf(const Expr &e, bool quiet) {
   if (auto *d = llvm::dyn_cast<ast::DateExpr>(&e))
     return d->value;
   if (auto *p = llvm::dyn_cast<ast::ParenExpr>(&e))
-    return dateOf(*p->inner);
+    return dateOf(*p->inner, quiet);
   if (auto *p = llvm::dyn_cast<ast::PathExpr>(&e)) {
     // `release` inside the schedule, `schedule.release` anywhere.
     const std::vector<ast::Name> &parts = p->parts;
@@ -333,6 +329,8 @@ std::optional<Date> Sema::dateOf(const Expr &e) {
       auto it = milestoneEntries.find(parts[skip].text);
       if (it != milestoneEntries.end())
         return milestoneDate(*it->second);
+      if (quiet)
+        return std::nullopt;
       std::vector<std::string> names;
       for (const auto &m : milestoneEntries)
         names.push_back(m.first);
@@ -343,8 +341,10 @@ std::optional<Date> Sema::dateOf(const Expr &e) {
     }
   }
   if (auto *b = llvm::dyn_cast<ast::BinaryExpr>(&e)) {
-    std::optional<Date> lhs = dateOf(*b->lhs);
+    std::optional<Date> lhs = dateOf(*b->lhs, quiet);
     auto *dur = llvm::dyn_cast<ast::DurationExpr>(b->rhs.get());
+    if (quiet && (!dur || !dur->value.isWholeDays()))
+      return std::nullopt;
     if (!dur) {
       diags.report(DiagKind::TypeMismatch, b->rhs->getRange(),
                    "a date can only be moved by a duration such as '1w'");
@@ -360,9 +360,10 @@ std::optional<Date> Sema::dateOf(const Expr &e) {
       return std::nullopt;
     return b->op == '+' ? *lhs + dur->value : *lhs - dur->value;
   }
-  diags.report(DiagKind::TypeMismatch, e.getRange(),
-               "expected a date: a date literal, a milestone, or a milestone "
-               "plus or minus a duration");
+  if (!quiet)
+    diags.report(DiagKind::TypeMismatch, e.getRange(),
+                 "expected a date: a date literal, a milestone, or a milestone "
+                 "plus or minus a duration");
   return std::nullopt;
 }
 
@@ -557,7 +558,207 @@ void Sema::checkPlaceholders(const Expr &e,
   }
 }
 
+//===--------------------------------------------------------- resolving ===//
+
+/// A repo setting with its own placeholders resolved; "" if unset. A
+/// setting that names itself, through others, stays visible as `{name}`.
+Template Sema::setting(llvm::StringRef name) {
+  auto it = plan->repo.find(name.str());
+  if (it == plan->repo.end())
+    return Template();
+  if (!expanding.insert(name).second)
+    return Template(("{" + name + "}").str());
+  Template t = expand(it->second, {});
+  expanding.erase(name);
+  return t;
+}
+
+/// Appends the value of `{name}`: the RC number (or the stage's parameter)
+/// stays a hole for the run to fill.
+void Sema::placeholder(Template &out, llvm::StringRef name,
+                       llvm::ArrayRef<std::string> params) {
+  if (name == "rc" || (!params.empty() && name == params[0])) {
+    out.appendRc();
+    return;
+  }
+  if (const std::optional<Version> &v = plan->version) {
+    if (name == "version")
+      return out.append(v->str());
+    if (name == "major")
+      return out.append(std::to_string(v->major()));
+    if (name == "minor")
+      return out.append(std::to_string(v->minor()));
+    if (name == "micro")
+      return out.append(std::to_string(v->micro()));
+    if (name == "next_minor")
+      return out.append(plan->nextMinor->str());
+  }
+  llvm::StringRef milestone = name;
+  if (milestone.consume_front("schedule."))
+    if (const Milestone *m = plan->milestone(milestone))
+      return out.append(m->date.str());
+  if (plan->repo.count(name.str()))
+    return out.append(setting(name));
+  // A project checked alone has no version or milestones: leave it visible.
+  out.append(("{" + name + "}").str());
+}
+
+/// Substitutes `{name}` in a repo setting's text.
+Template Sema::expand(llvm::StringRef text,
+                      llvm::ArrayRef<std::string> params) {
+  Template out;
+  while (!text.empty()) {
+    size_t open = text.find('{');
+    size_t close = open == llvm::StringRef::npos ? open : text.find('}', open);
+    if (close == llvm::StringRef::npos) {
+      out.append(text);
+      break;
+    }
+    out.append(text.take_front(open));
+    placeholder(out, text.slice(open + 1, close), params);
+    text = text.drop_front(close + 1);
+  }
+  return out;
+}
+
+/// The text of an operand or argument with every name resolved.
+Template Sema::render(const Expr &e, llvm::ArrayRef<std::string> params) {
+  Template out;
+  if (auto *s = llvm::dyn_cast<ast::StringExpr>(&e)) {
+    for (const ast::StringExpr::Part &p : s->parts)
+      if (p.isPlaceholder)
+        placeholder(out, p.text, params);
+      else
+        out.append(p.text);
+    return out;
+  }
+  if (auto *p = llvm::dyn_cast<ast::PathExpr>(&e)) {
+    const auto &parts = p->parts;
+    if (parts.size() == 2 && parts[0].text == "patch") {
+      auto it = plan->policy.find(parts[1].text);
+      if (it != plan->policy.end())
+        out.append(llvm::join(it->second, ","));
+      return out;
+    }
+    if (parts.size() == 2 && parts[0].text == "schedule") {
+      placeholder(out, p->str(), params);
+      return out;
+    }
+    return setting(p->str());
+  }
+  if (auto *r = llvm::dyn_cast<ast::RangeExpr>(&e)) {
+    out = render(*r->lo, params);
+    out.append("..");
+    out.append(render(*r->hi, params));
+    return out;
+  }
+  if (auto *l = llvm::dyn_cast<ast::ListExpr>(&e)) {
+    for (size_t i = 0; i < l->elements.size(); ++i) {
+      if (i)
+        out.append(",");
+      out.append(render(*l->elements[i], params));
+    }
+    return out;
+  }
+  if (auto *p = llvm::dyn_cast<ast::ParenExpr>(&e))
+    return render(*p->inner, params);
+  if (auto *d = llvm::dyn_cast<ast::DurationExpr>(&e))
+    return Template(d->value.str());
+  if (auto *s = llvm::dyn_cast<ast::SizeExpr>(&e))
+    return Template(s->value.str());
+  if (auto *v = llvm::dyn_cast<ast::VersionExpr>(&e))
+    return Template(v->str());
+  if (std::optional<Date> d = dateOf(e, /*quiet=*/true))
+    return Template(d->str());
+  return out;
+}
+
 //===------------------------------------------------------------ checks ===//
+
+/// Checks an argument against its parameter's type and records it typed.
+void Sema::checkCheckArg(Check &c, const ast::Arg &a, const CheckParam &param) {
+  const Expr &e = *a.value;
+  CheckArg arg;
+  arg.param = &param;
+  arg.range = e.getRange();
+  arg.text = render(e, {});
+  const auto *path = llvm::dyn_cast<ast::PathExpr>(&e);
+  const auto *str = llvm::dyn_cast<ast::StringExpr>(&e);
+  bool ok = false;
+  switch (param.type) {
+  case ParamType::Ref:
+    ok = str || (path && path->parts.size() == 1);
+    break;
+  case ParamType::Range:
+    if (auto *r = llvm::dyn_cast<ast::RangeExpr>(&e)) {
+      arg.lo = render(*r->lo, {});
+      arg.hi = render(*r->hi, {});
+      ok = true;
+    }
+    break;
+  case ParamType::Text:
+    ok = str;
+    break;
+  case ParamType::Names:
+    if (path && path->parts.size() == 2 && path->parts[0].text == "patch") {
+      auto it = plan->policy.find(path->parts[1].text);
+      if (it != plan->policy.end())
+        arg.items = it->second;
+      ok = true;
+    } else if (auto *l = llvm::dyn_cast<ast::ListExpr>(&e)) {
+      ok = true;
+      for (const ast::ExprPtr &x : l->elements) {
+        auto *item = llvm::dyn_cast<ast::StringExpr>(x.get());
+        ok &= item != nullptr;
+        if (item)
+          arg.items.push_back(item->value);
+      }
+    }
+    break;
+  case ParamType::Path:
+    ok = str;
+    if (ok) {
+      // Relative to the file that names it, wherever relc runs from.
+      llvm::SourceMgr &sm = diags.getSourceMgr();
+      llvm::StringRef file =
+          sm.getMemoryBuffer(sm.FindBufferContainingLoc(a.name.loc()))
+              ->getBufferIdentifier();
+      std::string written = arg.text.bind(std::nullopt);
+      if (!llvm::sys::path::is_absolute(written)) {
+        llvm::StringRef dir = llvm::sys::path::parent_path(file);
+        arg.path = Template((dir.empty() ? "." : dir).str() + "/");
+      }
+      arg.path.append(arg.text);
+      // Found now, not after a run has pushed tags.
+      std::string resolved = arg.path.bind(std::nullopt);
+      if (!arg.path.hasRc() && !llvm::sys::fs::exists(resolved))
+        diags.report(DiagKind::BadArgument, e.getRange(),
+                     "'" + param.name + "' names " + resolved +
+                         ", which does not exist");
+    }
+    break;
+  case ParamType::Glob:
+    ok = str;
+    if (ok)
+      if (llvm::Expected<llvm::GlobPattern> g =
+              llvm::GlobPattern::create(str->value);
+          !g)
+        diags.report(DiagKind::BadGlob, e.getRange(),
+                     "'" + param.name + "' is not a valid pattern: " +
+                         llvm::toString(g.takeError()));
+    break;
+  case ParamType::Size:
+    if (auto *size = llvm::dyn_cast<ast::SizeExpr>(&e)) {
+      arg.size = size->value;
+      ok = true;
+    }
+    break;
+  }
+  if (!ok)
+    diags.report(DiagKind::TypeMismatch, e.getRange(),
+                 "'" + param.name + "' takes " + paramTypeName(param.type));
+  c.args.push_back(std::move(arg));
+}
 
 void Sema::checkChecks() {
   llvm::StringSet<> names;
@@ -567,47 +768,109 @@ void Sema::checkChecks() {
                    "check '" + it->name.text + "' is defined twice");
       continue;
     }
-    plan->checks.push_back({it->name.text, it->function.text, it});
-    const CheckFunction *fn = nullptr;
-    std::vector<std::string> fnNames;
-    for (const CheckFunction &f : checkFunctions) {
-      fnNames.push_back(f.name.str());
-      if (f.name == it->function.text)
-        fn = &f;
-    }
-    if (!fn) {
+    Check &c = plan->checks.emplace_back();
+    c.name = it->name.text;
+    c.range = it->name.range;
+    c.function = findCheckFunction(it->function.text);
+    if (!c.function) {
+      std::vector<std::string> fnNames;
+      for (const CheckFunction &f : checkFunctions())
+        fnNames.push_back(f.name.str());
       diags.report(DiagKind::UnknownFunction, it->function.range,
                    "unknown check function '" + it->function.text + "'" +
                        didYouMean(it->function.text, fnNames));
       continue;
     }
+    const CheckFunction &fn = *c.function;
     llvm::StringSet<> given;
     for (const ast::Arg &a : it->args) {
-      bool known = llvm::is_contained(fn->required, a.name.text) ||
-                   llvm::is_contained(fn->optional, a.name.text);
-      if (!known) {
-        std::vector<std::string> all = strings(fn->required);
-        for (llvm::StringRef o : fn->optional)
-          all.push_back(o.str());
+      const CheckParam *param = fn.param(a.name.text);
+      if (!param) {
+        std::vector<std::string> all;
+        for (const CheckParam &p : fn.params)
+          all.push_back(p.name.str());
         diags.report(DiagKind::BadArgument, a.name.range,
-                     "'" + fn->name + "' takes no argument '" + a.name.text +
+                     "'" + fn.name + "' takes no argument '" + a.name.text +
                          "'" + didYouMean(a.name.text, all));
         continue;
       }
       if (!given.insert(a.name.text).second)
         diags.report(DiagKind::BadArgument, a.name.range,
                      "argument '" + a.name.text + "' is given twice");
-      if (a.name.text == "max" && !llvm::isa<ast::SizeExpr>(a.value.get()))
-        diags.report(DiagKind::TypeMismatch, a.value->getRange(),
-                     "'max' takes a size such as '1 GiB'");
       checkReference(*a.value, "check '" + it->name.text + "'");
       checkPlaceholders(*a.value, {});
+      checkCheckArg(c, a, *param);
     }
-    for (llvm::StringRef r : fn->required)
-      if (!given.count(r))
+    for (const CheckParam &p : fn.params)
+      if (p.required && !given.count(p.name))
         diags.report(DiagKind::BadArgument, it->range.Start,
-                     "check '" + it->name.text + "' needs argument '" + r +
-                         "' of '" + fn->name + "'");
+                     "check '" + it->name.text + "' needs argument '" + p.name +
+                         "' of '" + fn.name + "'");
+  }
+}
+
+//===---------------------------------------------------------- overlays ===//
+
+/// An overlay value as YAML will hold it: `true`/`false` are booleans, a
+/// bare whole number (`timeout-minutes = 30`) a number, other literals the
+/// text they are written as.
+static OverlayValue overlayValue(const Expr &e) {
+  OverlayValue v;
+  if (auto *l = llvm::dyn_cast<ast::ListExpr>(&e)) {
+    v.kind = OverlayValue::Kind::List;
+    for (const ast::ExprPtr &x : l->elements)
+      v.items.push_back(overlayValue(*x));
+  } else if (auto *o = llvm::dyn_cast<ast::ObjectExpr>(&e)) {
+    v.kind = OverlayValue::Kind::Map;
+    for (const auto &f : o->fields)
+      v.fields.emplace_back(f.key.text, overlayValue(*f.value));
+  } else if (auto *s = llvm::dyn_cast<ast::StringExpr>(&e)) {
+    v.text = s->value;
+  } else if (auto *p = llvm::dyn_cast<ast::PathExpr>(&e)) {
+    v.text = p->str();
+    if (v.text == "true" || v.text == "false") {
+      v.kind = OverlayValue::Kind::Bool;
+      v.flag = v.text == "true";
+    }
+  } else if (auto *ver = llvm::dyn_cast<ast::VersionExpr>(&e)) {
+    v.text = ver->str();
+    if (ver->value.release().size() == 1 && !ver->value.isPrerelease()) {
+      v.kind = OverlayValue::Kind::Number;
+      v.number = ver->value.major();
+    }
+  } else if (auto *d = llvm::dyn_cast<ast::DurationExpr>(&e)) {
+    v.text = d->value.str();
+  }
+  return v;
+}
+
+void Sema::checkOverlays() {
+  std::vector<std::string> known;
+  for (llvm::StringRef b : overlayBackends())
+    known.push_back(b.str());
+  for (const ast::Item *it : overlays) {
+    Overlay o;
+    o.backend = it->name.text;
+    o.glob = it->path->value;
+    o.globRange = it->path->getRange();
+    if (!llvm::is_contained(known, o.backend))
+      diags.report(DiagKind::UnknownBackend, it->name.range,
+                   "unknown CI backend '" + o.backend + "'" +
+                       didYouMean(o.backend, known));
+    if (llvm::Expected<llvm::GlobPattern> g = llvm::GlobPattern::create(o.glob);
+        !g)
+      diags.report(DiagKind::BadGlob, o.globRange,
+                   "invalid job pattern '" + o.glob +
+                       "': " + llvm::toString(g.takeError()));
+    for (const ast::OverlayEntry &e : it->overlay) {
+      OverlayEntry &entry = o.entries.emplace_back();
+      for (const auto &k : e.path)
+        entry.path.push_back(k.text);
+      entry.append = e.append;
+      entry.value = overlayValue(*e.value);
+      entry.range = e.range;
+    }
+    plan->overlays.push_back(std::move(o));
   }
 }
 
@@ -636,7 +899,7 @@ void Sema::checkStages() {
     }
     Stage st;
     st.name = it->name.text;
-    st.item = it;
+    st.range = it->name.range;
     for (const ast::Name &p : it->params)
       st.params.push_back(p.text);
     for (const ast::StageTrigger &t : it->triggers) {
@@ -707,9 +970,7 @@ void Sema::checkStages() {
           continue;
         checkReference(*op, "stage '" + st.name + "'");
       }
-      if (s.kind == ast::Step::Kind::Wait &&
-          file.kind != ast::File::Kind::Project)
-        dateOf(*s.operands[0]);
+      st.steps.push_back(lowerStep(s, st.params, once));
       if (s.kind == ast::Step::Kind::Require)
         for (const ast::Name &n : s.names)
           if (!checkSet.count(n.text))
@@ -754,6 +1015,93 @@ void Sema::checkStages() {
   orderStages();
 }
 
+/// The typed step of \p s, its names resolved for \p params' stage.
+Step Sema::lowerStep(const ast::Step &s, llvm::ArrayRef<std::string> params,
+                     bool once) {
+  auto option = [&](llvm::StringRef name) -> const ast::StepOption * {
+    for (const ast::StepOption &o : s.options)
+      if (o.name.text == name)
+        return &o;
+    return nullptr;
+  };
+  auto text = [&](llvm::StringRef name) {
+    const ast::StepOption *o = option(name);
+    return o && o->value ? render(*o->value, params) : Template();
+  };
+  auto duration = [&](llvm::StringRef name) -> std::optional<Duration> {
+    const ast::StepOption *o = option(name);
+    if (auto *d = llvm::dyn_cast_or_null<ast::DurationExpr>(o ? o->value.get()
+                                                              : nullptr))
+      return d->value;
+    return std::nullopt;
+  };
+  auto operand = [&](size_t i) { return render(*s.operands[i], params); };
+
+  Step step;
+  step.once = once;
+  step.range = s.range;
+  // Node ids name a git step by its operand as written (`release_branch`),
+  // so they do not change with the version.
+  if (!s.operands.empty()) {
+    if (auto *p = llvm::dyn_cast<ast::PathExpr>(s.operands[0].get()))
+      step.idName = Template(p->str());
+    else
+      step.idName = operand(0);
+  }
+  using K = ast::Step::Kind;
+  switch (s.kind) {
+  case K::Branch:
+    step.payload = BranchStep{operand(0), operand(1)};
+    break;
+  case K::Tag:
+    step.payload = TagStep{operand(0), operand(1),
+                           option("annotated") != nullptr, text("message")};
+    break;
+  case K::Commit:
+    step.payload =
+        CommitStep{operand(0), operand(1), operand(2), text("message")};
+    break;
+  case K::Build: {
+    BuildStep b{s.names[0].text, s.channel ? s.channel->text : "",
+                duration("timeout"), std::nullopt};
+    if (const ast::StepOption *o = option("split"))
+      if (auto *p = llvm::dyn_cast_or_null<ast::PathExpr>(o->value.get()))
+        b.split =
+            p->str() == "refuse" ? SplitPolicy::Refuse : SplitPolicy::Jobs;
+    step.payload = std::move(b);
+    break;
+  }
+  case K::Require: {
+    RequireStep r;
+    for (const ast::Name &n : s.names)
+      r.checks.push_back(n.text);
+    step.payload = std::move(r);
+    break;
+  }
+  case K::Approve:
+    step.payload = ApprovalStep{operand(0), duration("timeout")};
+    break;
+  case K::Run: {
+    CommandStep c{operand(0), duration("timeout"), text("cwd"), {}};
+    if (const ast::StepOption *o = option("env"))
+      if (auto *obj = llvm::dyn_cast_or_null<ast::ObjectExpr>(o->value.get()))
+        for (const auto &f : obj->fields)
+          c.env[f.key.text] = render(*f.value, params);
+    step.payload = std::move(c);
+    break;
+  }
+  case K::Wait: {
+    WaitStep w;
+    // A project's stages wait for milestones each release defines.
+    if (file.kind != ast::File::Kind::Project)
+      w.date = dateOf(*s.operands[0]);
+    step.payload = w;
+    break;
+  }
+  }
+  return step;
+}
+
 /// Orders stages so each comes after those it runs after, reporting cycles.
 void Sema::orderStages() {
   std::vector<Stage> ordered;
@@ -767,7 +1115,7 @@ void Sema::orderStages() {
     if (state[i] == 2)
       return true;
     if (state[i] == 1) {
-      diags.report(DiagKind::StageCycle, st.item->name.range,
+      diags.report(DiagKind::StageCycle, st.range,
                    "stage '" + st.name + "' runs after itself");
       return false;
     }
@@ -778,7 +1126,7 @@ void Sema::orderStages() {
         return false;
     }
     state[i] = 2;
-    ordered.push_back(st);
+    ordered.push_back(std::move(st));
     return true;
   };
   for (size_t i = 0; i < all.size(); ++i)
@@ -805,12 +1153,14 @@ std::unique_ptr<Plan> Sema::run() {
   checkChannels();
   checkPolicy();
   checkSchedule();
+  describeRepository(*plan, setting("remote"), setting("main_branch"));
   checkChecks();
   for (const ast::Item *it : repo)
     for (const ast::Setting &s : it->settings)
       for (const ast::ExprPtr &e : s.values)
         checkPlaceholders(*e, {});
   checkStages();
+  checkOverlays();
   if (!matrices.empty() && compat.empty())
     diags.report(DiagKind::NoCompatModel, matrices[0]->range.Start,
                  "matrix '" + matrices[0]->name.text +
