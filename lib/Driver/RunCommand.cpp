@@ -16,6 +16,23 @@
 
 using namespace relc;
 
+/// Every `--approve GROUP` must name a group some approval step waits for:
+/// a typo would otherwise approve nothing, silently.
+static void checkApprovals(DiagnosticEngine &diags, const sema::Plan &plan,
+                           llvm::StringRef file,
+                           llvm::ArrayRef<std::string> approvals) {
+  std::vector<std::string> groups;
+  for (const sema::Stage &st : plan.stages)
+    for (const sema::Step &s : st.steps)
+      if (const auto *a = s.as<sema::ApprovalStep>())
+        groups.push_back(a->group.bind(std::nullopt));
+  for (const std::string &g : approvals)
+    if (!llvm::is_contained(groups, g))
+      diags.report(DiagKind::RunInvalid, llvm::SMRange(),
+                   "no approval step of plan " + file + " waits for group '" +
+                       g + "'" + didYouMean(g, groups));
+}
+
 int relc::runRun(const RunOptions &opts, llvm::raw_ostream &out,
                  llvm::raw_ostream &err) {
   Session session(err, opts.diagnostics);
@@ -33,6 +50,8 @@ int relc::runRun(const RunOptions &opts, llvm::raw_ostream &out,
                      "--today " + opts.today + ": " + why);
     }
   }
+  if (plan)
+    checkApprovals(diags, *plan, opts.file, opts.approvals);
   diags.flush();
   if (!plan || diags.hasErrors())
     return diags.hasErrors() ? diags.exitCode() : 1;

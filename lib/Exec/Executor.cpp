@@ -3,6 +3,7 @@
 
 #include "Basic/Diagnostics.h"
 #include "Basic/Suggest.h"
+#include "Basic/Version.h"
 #include "Exec/Checks.h"
 #include "Exec/Journal.h"
 #include "Git/Git.h"
@@ -114,6 +115,7 @@ private:
   Outcome approval(const Node &n);
   Outcome shell(const Node &n);
   Outcome runOnce(const Node &n);
+  std::string clearMarker(llvm::StringRef marker) const;
   Outcome runCommand(const Node &n, int &exitCode);
 
   std::optional<Outcome> pushed(const Node &n, const std::string &full,
@@ -590,10 +592,18 @@ Outcome Executor::commit(const Node &n) {
       gitError(text.takeError(), "cannot read " + file);
       return {Status::Failed, "git failed", {}, false};
     }
-    if (*text &&
-        llvm::StringRef(**text).trim() == llvm::StringRef(content).trim())
+    llvm::StringRef now = *text ? llvm::StringRef(**text).trim() : "";
+    if (*text && now == llvm::StringRef(content).trim())
       return {Status::Skipped,
               file + " on " + branchName + " already holds " + content};
+    // A version only moves forward: a newer one means a later step (the
+    // next cut, a hand edit) has been here, and this one is done.
+    std::optional<Version> have = Version::parse(now),
+                           want =
+                               Version::parse(llvm::StringRef(content).trim());
+    if (have && want && *want < *have)
+      return {Status::Skipped, file + " on " + branchName + " holds " +
+                                   now.str() + ", newer than " + content};
     std::string was = *text ? "holds " + llvm::StringRef(**text).trim().str()
                             : "does not exist";
     std::string detail = file + " on " + branchName + " " + was;
@@ -751,6 +761,11 @@ Outcome Executor::shell(const Node &n) {
 /// anywhere (another machine, a lost journal) can run it again: a ref under
 /// refs/relc/once/ to a small commit history whose `state` file says
 /// claimed, then done or failed.
+/// The command that deletes a `once` marker: for a person, after checking.
+std::string Executor::clearMarker(llvm::StringRef marker) const {
+  return "git push " + remoteName + " --delete " + marker.str();
+}
+
 Outcome Executor::runOnce(const Node &n) {
   std::string marker =
       "refs/relc/once/" + graph::slug(g.project) + "/" + g.version + "/" + n.id;
@@ -777,7 +792,8 @@ Outcome Executor::runOnce(const Node &n) {
                            " on " + remoteName + " says '" +
                            state.split('\n').first +
                            "'); check whether it took effect, then delete that "
-                           "ref to allow another run");
+                           "ref to allow another run: " +
+                           clearMarker(marker));
   }
   if (!opts.execute)
     return {Status::Would, "never run (no " + marker +
@@ -808,6 +824,12 @@ Outcome Executor::runOnce(const Node &n) {
                                ? std::string("done")
                                : "failed (exit " + std::to_string(code) + ")"))
     return gitFailed(std::move(e), "cannot update " + marker);
+  if (o.status != Status::Done)
+    diags.note(llvm::SMLoc(),
+               marker + " on " + remoteName +
+                   " now says 'failed': no run repeats the step; once sure it "
+                   "took no effect, clear it with: " +
+                   clearMarker(marker));
   return o;
 }
 
