@@ -79,6 +79,19 @@ struct Outcome {
   bool acted = false;
 };
 
+/// \p text on one line: a progress line is one step, whatever it names.
+std::string oneLine(llvm::StringRef text) {
+  std::string out;
+  for (char c : text)
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else
+      out += c;
+  return out;
+}
+
 /// A string field of a journal entry ("" if absent).
 llvm::StringRef field(const llvm::json::Object &e, llvm::StringRef key) {
   return e.getString(key).getValueOr("");
@@ -945,11 +958,11 @@ RunSummary Executor::run() {
     } else if (!opts.json) {
       out << "[" << stepNo << "/" << todo.size() << "] "
           << llvm::left_justify(statusName(o.status), 8) << " " << n->id << ": "
-          << o.detail << "\n";
+          << oneLine(o.detail) << "\n";
     }
     if (!opts.json)
       for (const std::string &f : o.findings)
-        out << "      " << f << "\n";
+        out << "      " << oneLine(f) << "\n";
     out.flush();
     if (opts.execute && o.status != Status::Would &&
         !record(llvm::json::Object{{"event", "step"},
