@@ -33,6 +33,9 @@ using graph::Node;
 
 using Status = StepStatus;
 
+/// The largest RC number relc accepts from anywhere.
+constexpr int64_t maxRc = 9999;
+
 llvm::StringRef exec::statusName(Status s) {
   switch (s) {
   case Status::Done:
@@ -138,8 +141,12 @@ private:
   Outcome failed(const Node &n, DiagKind kind, const llvm::Twine &msg);
   bool gitError(llvm::Error e, const llvm::Twine &what);
   bool record(llvm::json::Object entry);
+  /// The journal's entries made against this remote.
+  std::vector<const llvm::json::Object *> records() const;
+  /// The newest entry of \p event for \p key (with \p status, if given).
   const llvm::json::Object *journalFind(llvm::StringRef event,
-                                        llvm::StringRef key) const;
+                                        llvm::StringRef key,
+                                        llvm::StringRef status = "") const;
   void maybeKill(llvm::StringRef point);
   std::string who() const;
   std::string stateDir() const;
@@ -224,6 +231,9 @@ bool Executor::record(llvm::json::Object entry) {
   if (!journal)
     return true;
   entry["stage"] = opts.stage;
+  // State is per remote: a rehearsal against another remote approves,
+  // records and pins nothing for this one.
+  entry["remote"] = url;
   if (rc)
     entry["rc"] = int64_t(*rc);
   if (llvm::Error e = journal->append(std::move(entry))) {
@@ -234,14 +244,23 @@ bool Executor::record(llvm::json::Object entry) {
   return true;
 }
 
+std::vector<const llvm::json::Object *> Executor::records() const {
+  std::vector<const llvm::json::Object *> ours;
+  if (journal)
+    for (const llvm::json::Object &e : journal->entries())
+      if (field(e, "remote") == url)
+        ours.push_back(&e);
+  return ours;
+}
+
 const llvm::json::Object *Executor::journalFind(llvm::StringRef event,
-                                                llvm::StringRef key) const {
-  if (!journal)
-    return nullptr;
+                                                llvm::StringRef key,
+                                                llvm::StringRef status) const {
   const llvm::json::Object *found = nullptr;
-  for (const llvm::json::Object &e : journal->entries())
-    if (field(e, "event") == event && field(e, "key") == key)
-      found = &e;
+  for (const llvm::json::Object *e : records())
+    if (field(*e, "event") == event && field(*e, "key") == key &&
+        (status.empty() || field(*e, "status") == status))
+      found = e;
   return found;
 }
 
@@ -407,13 +426,25 @@ bool Executor::resolveRc(std::optional<unsigned> &out) {
   // Resume an unfinished run of this stage.
   if (journal) {
     std::optional<unsigned> open;
-    for (const llvm::json::Object &e : journal->entries()) {
-      if (field(e, "stage") != opts.stage)
+    for (const llvm::json::Object *e : records()) {
+      if (field(*e, "stage") != opts.stage)
         continue;
-      llvm::Optional<int64_t> n = e.getInteger("rc");
-      if (field(e, "event") == "run" && n)
+      llvm::Optional<int64_t> n = e->getInteger("rc");
+      if (!n)
+        continue;
+      // The journal is a file anyone can edit: its numbers are checked like
+      // the command line's.
+      if (*n < 1 || *n > maxRc) {
+        diags.report(DiagKind::RunInvalid, llvm::SMRange(),
+                     "the journal records RC number " + std::to_string(*n) +
+                         " for stage " + opts.stage +
+                         ", which is not an RC number (1 to " +
+                         std::to_string(maxRc) + "); pass --rc N");
+        return false;
+      }
+      if (field(*e, "event") == "run")
         open = unsigned(*n);
-      else if (field(e, "event") == "end" && field(e, "result") == "ok" && n &&
+      else if (field(*e, "event") == "end" && field(*e, "result") == "ok" &&
                open == unsigned(*n))
         open.reset();
     }
@@ -759,10 +790,10 @@ Outcome Executor::runCommand(const Node &n, int &exitCode) {
 Outcome Executor::shell(const Node &n) {
   if (n.once)
     return runOnce(n);
-  if (const llvm::json::Object *e = journalFind("step", n.key))
-    if (field(*e, "status") == "done")
-      return {Status::Skipped,
-              "ran at " + field(*e, "time").str() + " (journal)"};
+  // Any record of it done counts: later runs record it skipped.
+  if (const llvm::json::Object *e = journalFind("step", n.key, "done"))
+    return {Status::Skipped,
+            "ran at " + field(*e, "time").str() + " (journal)"};
   if (!opts.execute)
     return {Status::Would,
             "would run '" + n.as<graph::ShellNode>().command + "'"};
@@ -920,10 +951,10 @@ RunSummary Executor::run() {
   if (!download())
     return {};
   // Cut points recorded by an earlier run of this stage.
-  for (const llvm::json::Object &e : journal->entries())
-    if (field(e, "event") == "pin" && field(e, "stage") == opts.stage)
-      if (auto from = e.getString("from"))
-        if (auto c = e.getString("commit"))
+  for (const llvm::json::Object *e : records())
+    if (field(*e, "event") == "pin" && field(*e, "stage") == opts.stage)
+      if (auto from = e->getString("from"))
+        if (auto c = e->getString("commit"))
           cutPoints[from->str()] = Oid{c->str()};
 
   std::string title = g.project + " " + g.version + ", stage " + opts.stage +
