@@ -42,4 +42,7 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "${RELC_LIBGIT2_PACKAGE}")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion, pre-commit")
+# relc run pushes to a remote that is a directory on this machine with git
+# itself (receive-pack runs its hooks and compares refs under their locks).
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "git")
 include(CPack)

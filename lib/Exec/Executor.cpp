@@ -21,6 +21,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <csignal>
+#include <random>
 #include <ctime>
 #include <set>
 
@@ -81,6 +82,15 @@ struct Outcome {
   std::vector<std::string> findings; ///< Checks: one line per problem.
   bool acted = false;
 };
+
+/// 128 random bits and the process id, in hex.
+std::string newRunId() {
+  std::random_device random;
+  std::string id;
+  for (int i = 0; i < 4; ++i)
+    id += llvm::utohexstr(random(), /*LowerCase=*/true, 8);
+  return id + "-" + llvm::utohexstr(llvm::sys::Process::getProcessId(), true);
+}
 
 /// \p text on one line: a progress line is one step, whatever it names.
 std::string oneLine(llvm::StringRef text) {
@@ -170,6 +180,7 @@ private:
   std::map<std::string, Oid> cutPoints;
   std::vector<std::pair<const Node *, Outcome>> results;
   unsigned stepNo = 0;
+  std::string runId; ///< Unique to this run: its claims are its own.
 };
 
 } // namespace
@@ -843,14 +854,20 @@ Outcome Executor::runOnce(const Node &n) {
     return {Status::Would, "never run (no " + marker +
                                "); would claim it, then run '" +
                                n.as<graph::ShellNode>().command + "'"};
+  auto commitState = [&](llvm::StringRef state) -> llvm::Expected<Oid> {
+    // The run id makes each run's claim its own commit: two runs with one
+    // identity in one second would otherwise make the same commit, and the
+    // second push would succeed as a no-op.
+    std::string text = ("state: " + state + "\nby: " + who() + " at " +
+                        timestamp() + "\nrun: " + runId + "\nstep: " + n.id +
+                        "\nkey: " + n.key + "\n")
+                           .str();
+    return repo->commitFile(previous, "state", text,
+                            ("relc once: " + n.key + ": " + state).str(),
+                            repo->signature());
+  };
   auto mark = [&](llvm::StringRef state) -> llvm::Error {
-    std::string text =
-        ("state: " + state + "\nby: " + who() + " at " + timestamp() +
-         "\nstep: " + n.id + "\nkey: " + n.key + "\n")
-            .str();
-    llvm::Expected<Oid> c = repo->commitFile(
-        previous, "state", text, ("relc once: " + n.key + ": " + state).str(),
-        repo->signature());
+    llvm::Expected<Oid> c = commitState(state);
     if (!c)
       return c.takeError();
     if (llvm::Error e = repo->push(url, {{*c, marker, false}}))
@@ -858,10 +875,27 @@ Outcome Executor::runOnce(const Node &n) {
     previous = *c;
     return llvm::Error::success();
   };
-  // Claim first: if another run claimed it in between, this push is not a
-  // fast-forward, the remote rejects it and nothing runs.
-  if (llvm::Error e = mark("claimed"))
-    return gitFailed(std::move(e), "cannot claim " + marker);
+  // Claim first, then read the remote back: of two runs claiming at once,
+  // the remote holds one claim, and only that run goes on.
+  llvm::Expected<Oid> claim = commitState("claimed");
+  if (!claim)
+    return gitFailed(claim.takeError(), "cannot claim " + marker);
+  llvm::Error pushError = repo->push(url, {{*claim, marker, false}});
+  if (!relist()) {
+    llvm::consumeError(std::move(pushError));
+    return {Status::Failed, "git failed", {}, false};
+  }
+  const git::RemoteRef *held = ref(marker);
+  if (!held || held->target != *claim) {
+    std::string why = pushError ? llvm::toString(std::move(pushError)) : "";
+    return conflict(n, "once step " + n.id + " was claimed by another run (" +
+                           marker + " on " + remoteName +
+                           (held ? " is at " + held->target.abbrev() : "") +
+                           (why.empty() ? "" : "; " + why) +
+                           "); that run does it, this one does not");
+  }
+  llvm::consumeError(std::move(pushError));
+  previous = *claim;
   int code = 0;
   Outcome o = runCommand(n, code);
   if (llvm::Error e = mark(o.status == Status::Done
@@ -916,6 +950,7 @@ bool Executor::setup() {
   if (!r)
     return gitError(r.takeError(), "cannot open the repository");
   repo = std::move(*r);
+  runId = newRunId();
   remoteName = opts.remote.empty() ? g.repository.remote : opts.remote;
   if (!readWorld())
     return false;

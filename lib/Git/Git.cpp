@@ -3,7 +3,10 @@
 
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
 
 #include <dlfcn.h>
 #include <git2.h>
@@ -282,8 +285,70 @@ int onPushUpdate(const char *ref, const char *status, void *payload) {
 }
 } // namespace
 
+/// A remote that is a directory on this machine, not a server.
+static bool isLocalPath(llvm::StringRef url) {
+  if (url.startswith("file://"))
+    return true;
+  if (url.contains("://"))
+    return false;
+  // `host:path` is ssh's short form; a path has its slash first.
+  size_t colon = url.find(':'), slash = url.find('/');
+  return colon == llvm::StringRef::npos ||
+         (slash != llvm::StringRef::npos && slash < colon);
+}
+
+/// Pushes to a remote on this machine with git itself. libgit2 writes such
+/// a remote's refs from this process: it runs no hook, checks a ref's old
+/// value only against what it listed before (two runs pushing at once both
+/// win), and a kill mid-write leaves a lock file that blocks every later
+/// push. git's receive-pack locks each ref, compares its old value under
+/// the lock, runs the remote's hooks, and is a process of its own that a
+/// kill of relc does not interrupt.
+static llvm::Error pushWithGit(llvm::StringRef gitDir, llvm::StringRef url,
+                               const std::vector<PushUpdate> &updates) {
+  llvm::ErrorOr<std::string> git = llvm::sys::findProgramByName("git");
+  if (!git)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "pushing to " + url + ", a repository on this machine, needs git");
+  std::vector<std::string> args = {"git",         "--git-dir=" + gitDir.str(),
+                                   "push",        "--quiet",
+                                   "--porcelain", "--no-verify",
+                                   url.str()};
+  for (const PushUpdate &u : updates)
+    args.push_back(u.oid.empty()
+                       ? ":" + u.dst
+                       : (u.force ? "+" : "") + u.oid.hex + ":" + u.dst);
+  llvm::SmallString<128> log;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("relc-push", "log", log))
+    return llvm::createStringError(ec, "cannot push: " + ec.message());
+  auto cleanup = llvm::make_scope_exit([&] { llvm::sys::fs::remove(log); });
+  std::vector<llvm::StringRef> argRefs(args.begin(), args.end());
+  llvm::Optional<llvm::StringRef> redirects[] = {
+      llvm::StringRef(""), llvm::StringRef(log), llvm::StringRef(log)};
+  std::string err;
+  int code = llvm::sys::ExecuteAndWait(*git, argRefs, llvm::None, redirects, 0,
+                                       0, &err);
+  if (code == 0)
+    return llvm::Error::success();
+  std::string output;
+  if (auto buf = llvm::MemoryBuffer::getFile(log))
+    for (llvm::StringRef line : llvm::split((*buf)->getBuffer(), '\n'))
+      // Porcelain: `!\tsrc:dst\t[rejected] (reason)` for each refusal;
+      // hooks and receive-pack say why on `remote:` lines.
+      if (line.startswith("!") || line.startswith("remote:") ||
+          line.startswith("error:") || line.startswith("fatal:"))
+        output += (output.empty() ? "" : "; ") + line.trim().str();
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "the remote rejected the push" +
+                                     (output.empty() ? err : ": " + output));
+}
+
 llvm::Error Repository::push(llvm::StringRef url,
                              const std::vector<PushUpdate> &updates) const {
+  if (isLocalPath(url))
+    return pushWithGit(gitDir(), url, updates);
   OwnedRemote remote;
   if (llvm::Error e = anonymous(repo, url, remote))
     return e;
@@ -307,7 +372,11 @@ llvm::Error Repository::push(llvm::StringRef url,
     llvm::Expected<git_oid> id = fromOid(u.oid);
     if (!id)
       return id.takeError();
-    std::string temp = "refs/relc/push/" + std::to_string(temps.size());
+    // Named for this process: two runs in one clone must not push each
+    // other's objects through one temporary ref.
+    std::string temp = "refs/relc/push/" +
+                       std::to_string(llvm::sys::Process::getProcessId()) +
+                       "-" + std::to_string(temps.size());
     git_reference *ref = nullptr;
     if (api->git_reference_create(&ref, repo, temp.c_str(), &*id, /*force=*/1,
                                   "relc push") < 0)
