@@ -24,6 +24,8 @@ set(RELC_PACKAGE_MAINTAINER "relc maintainers <maintainers@relc.invalid>"
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME relc)
+# The version relc reports (RELC_VERSION in lib/Basic/Config.h.in): both are
+# project(VERSION).
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "declarative release-plan compiler")
 # Debian's long description: lines of at most 80 characters.

@@ -9,15 +9,12 @@
 #include "Driver/Commands.h"
 #include "Driver/PlanLoader.h"
 
+#include "Basic/Config.h"
 #include "Report/Report.h"
 
 #include "llvm/Support/raw_ostream.h"
 
 using namespace relc;
-
-#ifndef RELC_VERSION
-#define RELC_VERSION "0.0.0"
-#endif
 
 int relc::runCalendar(const CalendarOptions &opts, llvm::raw_ostream &out,
                       llvm::raw_ostream &err) {

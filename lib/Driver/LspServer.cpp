@@ -15,6 +15,7 @@
 #include "Driver/PlanLoader.h"
 
 #include "AST/Formatter.h"
+#include "Basic/Config.h"
 #include "Sema/Sema.h"
 #include "Syntax/Parser.h"
 
@@ -32,10 +33,6 @@
 
 using namespace relc;
 namespace json = llvm::json;
-
-#ifndef RELC_VERSION
-#define RELC_VERSION "0.0.0"
-#endif
 
 namespace {
 

@@ -3,6 +3,8 @@
 #   python3 /usr/lib/llvm-14/build/utils/lit/lit.py -sv \
 #     --param relc_bin_dir=build/bin test/lit
 import os
+import re
+
 import lit.formats
 
 config.name = "relc"
@@ -28,6 +30,23 @@ config.substitutions.append(("%relc_root", repo_root))
 relc_build_dir = params.get("relc_build_dir", os.path.join(repo_root, "build"))
 config.substitutions.append(("%relc_build", relc_build_dir))
 config.substitutions.append(("%relc_bin", os.path.join(relc_bin_dir, "relc")))
+# The version the build gave relc (project(VERSION) in CMakeLists.txt):
+# `relc --version`, calendars, SARIF logs and the language server must all
+# say exactly this. CTest passes it; by hand, it is read from the build's
+# lib/Basic/Config.h.
+relc_version = params.get("relc_version")
+if relc_version is None:
+    config_h = os.path.join(relc_build_dir, "lib", "Basic", "Config.h")
+    try:
+        with open(config_h) as f:
+            m = re.search(r'^#define RELC_VERSION "([^"]*)"', f.read(), re.M)
+            relc_version = m.group(1) if m else None
+    except OSError:
+        pass
+    if not relc_version:
+        lit_config.fatal("no relc version: pass --param relc_version=X.Y.Z "
+                         "or --param relc_build_dir=BUILD (with " + config_h + ")")
+config.substitutions.append(("%relc_version", relc_version))
 config.substitutions.append(("%plans", os.path.join(repo_root, "plans")))
 # Independent checkers for the CI files relc emits (test/validators).
 validators = os.path.join(repo_root, "test", "validators")

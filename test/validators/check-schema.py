@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # Validates files relc writes against the published JSON Schemas kept in
-# shared/data, as a check that owes nothing to relc's code: CI files
-# (SchemaStore's GitHub workflow schema, GitLab's own CI schema) and SARIF logs
+# test/data (copied unchanged; test/data/README.md names their sources), as a
+# check that owes nothing to relc's code: CI files (SchemaStore's GitHub
+# workflow schema, GitLab's own CI schema) and SARIF logs
 # (`--diagnostics-format=sarif`, OASIS's SARIF 2.1.0 schema). Uses Debian's
 # python3-jsonschema (draft-07) and python3-yaml, so run it with /usr/bin/python3:
 #
@@ -28,7 +29,7 @@ except ImportError as e:
 SCHEMA_FILES = {"github": "github-workflow.schema.json", "gitlab": "gitlab-ci.schema.json",
                 "sarif": "sarif-2.1.0.schema.json"}
 DEFAULT_SCHEMA_DIR = os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data")
+    os.path.dirname(os.path.abspath(__file__)), "..", "data")
 
 
 def leaves(error):

@@ -72,6 +72,8 @@ for r in replies:
     if r["id"] == 1:
         caps = result["capabilities"]
         print("1 capabilities " + " ".join("%s=%s" % kv for kv in sorted(caps.items())))
+        info = result.get("serverInfo", {})
+        print("1 serverInfo %s %s" % (info.get("name"), info.get("version")))
     elif r["id"] == 2:
         print("2 edits %d, the text of relc fmt: %s" % (
             len(result), len(result) == 1 and result[0]["newText"] == fmt))

@@ -1,6 +1,6 @@
 """Compares the release compatibility table that `relc matrix
 --format=markdown` renders from the bundled plans with the facts compiled
-from PyTorch's RELEASE.md (../shared/data/pytorch-release-facts.json).
+from PyTorch's RELEASE.md (test/data/pytorch-release-facts.json).
 Exits 1 listing every disagreement."""
 import json
 import re
