@@ -21,8 +21,8 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <csignal>
-#include <random>
 #include <ctime>
+#include <random>
 #include <set>
 
 extern char **environ;
@@ -703,9 +703,11 @@ Outcome Executor::check(const Node &n) {
   // A dry run has not created the branches earlier steps would: the check
   // can only run once they exist.
   for (const graph::CheckArgValue &a : c.args)
-    if (a.param->type == sema::ParamType::Ref &&
-        simulated.count("refs/heads/" + a.text))
-      return {Status::Would, "would run once " + a.text + " exists"};
+    for (const std::string *b : {&a.text, &a.lo, &a.hi})
+      if ((a.param->type == sema::ParamType::Ref ||
+           (a.param->type == sema::ParamType::Range && b != &a.text)) &&
+          simulated.count("refs/heads/" + *b))
+        return {Status::Would, "would run once " + *b + " exists"};
   llvm::Expected<CheckResult> r = runCheck(c, ctx);
   if (!r)
     return failed(n, DiagKind::CheckFailed,
@@ -858,10 +860,10 @@ Outcome Executor::runOnce(const Node &n) {
     // The run id makes each run's claim its own commit: two runs with one
     // identity in one second would otherwise make the same commit, and the
     // second push would succeed as a no-op.
-    std::string text = ("state: " + state + "\nby: " + who() + " at " +
-                        timestamp() + "\nrun: " + runId + "\nstep: " + n.id +
-                        "\nkey: " + n.key + "\n")
-                           .str();
+    std::string text =
+        ("state: " + state + "\nby: " + who() + " at " + timestamp() +
+         "\nrun: " + runId + "\nstep: " + n.id + "\nkey: " + n.key + "\n")
+            .str();
     return repo->commitFile(previous, "state", text,
                             ("relc once: " + n.key + ": " + state).str(),
                             repo->signature());

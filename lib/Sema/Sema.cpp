@@ -100,6 +100,7 @@ private:
 
   // Resolving names in the plan's strings: everything but the RC number.
   Template setting(llvm::StringRef name);
+  void checkSettingCycle(const ast::Setting &s);
   void placeholder(Template &out, llvm::StringRef name,
                    llvm::ArrayRef<std::string> params);
   Template expand(llvm::StringRef text, llvm::ArrayRef<std::string> params);
@@ -573,6 +574,40 @@ Template Sema::setting(llvm::StringRef name) {
   return t;
 }
 
+/// Reports a setting whose placeholders lead back to itself: its text could
+/// never be written out.
+void Sema::checkSettingCycle(const ast::Setting &s) {
+  std::vector<std::string> path{s.key.text};
+  std::function<bool(llvm::StringRef)> reaches = [&](llvm::StringRef name) {
+    auto it = repoByName.find(name.str());
+    if (it == repoByName.end())
+      return false;
+    for (const ast::ExprPtr &e : it->second->values)
+      if (auto *str = llvm::dyn_cast<ast::StringExpr>(e.get()))
+        for (const ast::StringExpr::Part &p : str->parts) {
+          if (!p.isPlaceholder || !repoByName.count(p.text))
+            continue;
+          if (p.text == s.key.text)
+            return true;
+          if (llvm::is_contained(path, p.text))
+            continue; // Another setting's cycle: reported at that setting.
+          path.push_back(p.text);
+          if (reaches(p.text))
+            return true;
+          path.pop_back();
+        }
+    return false;
+  };
+  if (reaches(s.key.text))
+    diags.report(
+        DiagKind::SettingCycle, s.key.range,
+        "repo setting '" + s.key.text + "' refers to itself" +
+            (path.size() > 1
+                 ? " through " +
+                       llvm::join(llvm::makeArrayRef(path).drop_front(), ", ")
+                 : std::string()));
+}
+
 /// Appends the value of `{name}`: the RC number (or the stage's parameter)
 /// stays a hole for the run to fill.
 void Sema::placeholder(Template &out, llvm::StringRef name,
@@ -902,6 +937,11 @@ void Sema::checkStages() {
     st.range = it->name.range;
     for (const ast::Name &p : it->params)
       st.params.push_back(p.text);
+    // A run binds one number, the RC's, to the stage's parameter.
+    for (size_t i = 1; i < it->params.size(); ++i)
+      diags.report(DiagKind::TypeMismatch, it->params[i].range,
+                   "stage '" + st.name + "' takes one parameter, the RC " +
+                       "number; nothing binds '" + it->params[i].text + "'");
     for (const ast::StageTrigger &t : it->triggers) {
       if (t.kind == ast::StageTrigger::Kind::On) {
         if (auto *p = llvm::dyn_cast<ast::PathExpr>(t.date.get());
@@ -1156,9 +1196,11 @@ std::unique_ptr<Plan> Sema::run() {
   describeRepository(*plan, setting("remote"), setting("main_branch"));
   checkChecks();
   for (const ast::Item *it : repo)
-    for (const ast::Setting &s : it->settings)
+    for (const ast::Setting &s : it->settings) {
       for (const ast::ExprPtr &e : s.values)
         checkPlaceholders(*e, {});
+      checkSettingCycle(s);
+    }
   checkStages();
   checkOverlays();
   if (!matrices.empty() && compat.empty())
