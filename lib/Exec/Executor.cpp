@@ -386,6 +386,16 @@ bool Executor::resolveRc(std::optional<unsigned> &out) {
         tagNode = t;
   if (!parameterised && !tagNode)
     return true;
+  // Release candidates come before the release: once a tag of the release
+  // itself is on the remote, no stage makes another.
+  for (const std::string &t : unbound.releaseTags)
+    if (ref("refs/tags/" + t)) {
+      diags.report(DiagKind::RunInvalid, llvm::SMRange(),
+                   unbound.project + " " + unbound.version + " is released: " +
+                       t + " is on " + remoteName + "; stage " + opts.stage +
+                       " makes release candidates before it");
+      return false;
+    }
   if (opts.rc) {
     out = opts.rc;
     return true;
@@ -476,6 +486,17 @@ bool Executor::resolveRc(std::optional<unsigned> &out) {
       if (std::optional<unsigned> n = rcOfTag(tagName))
         highest = std::max(highest, *n);
   }
+  // The highest RC already names the head of its branch: nothing new to
+  // make a candidate of, so that RC's run is the one to finish or re-check.
+  if (highest) {
+    const git::RemoteRef *last = ref("refs/tags/" + affixes.first +
+                                     std::to_string(highest) + affixes.second);
+    std::optional<Oid> head = resolve(tagNode->on);
+    if (last && head && last->peeled == *head) {
+      out = highest;
+      return true;
+    }
+  }
   out = highest + 1;
   return true;
 }
@@ -550,6 +571,19 @@ Outcome Executor::branch(const Node &n) {
       return conflict(n, name + " exists on " + remoteName + " at " +
                              r->peeled.abbrev() + ", not at the cut point " +
                              cut.abbrev() + " nor after it");
+    // After the cut point means the cut point plus commits of its own
+    // (cherry-picks), not the source's own later history.
+    llvm::Expected<bool> alongSource = repo->isAncestor(r->peeled, *source);
+    if (!alongSource) {
+      gitError(alongSource.takeError(), "cannot read history");
+      return {Status::Failed, "git failed", {}, false};
+    }
+    if (*alongSource)
+      return conflict(n, name + " exists on " + remoteName + " at " +
+                             r->peeled.abbrev() + ", which is on " + from +
+                             " after the cut point " + cut.abbrev() +
+                             ": it was moved along " + from +
+                             ", not cut from it");
     return {Status::Skipped, name + " exists at " + r->peeled.abbrev() +
                                  ", after the cut point " + cut.abbrev()};
   }
@@ -824,6 +858,10 @@ std::string Executor::clearMarker(llvm::StringRef marker) const {
 }
 
 Outcome Executor::runOnce(const Node &n) {
+  // The journal, too, says it ran: a deleted marker does not undo that.
+  if (const llvm::json::Object *e = journalFind("step", n.key, "done"))
+    return {Status::Skipped,
+            "ran at " + field(*e, "time").str() + " (journal)"};
   std::string marker =
       "refs/relc/once/" + graph::slug(g.project) + "/" + g.version + "/" + n.id;
   auto gitFailed = [&](llvm::Error e, const llvm::Twine &what) {
@@ -993,6 +1031,23 @@ RunSummary Executor::run() {
       if (auto from = e->getString("from"))
         if (auto c = e->getString("commit"))
           cutPoints[from->str()] = Oid{c->str()};
+  for (const auto &[from, cut] : cutPoints) {
+    std::optional<Oid> source = resolve(from);
+    if (!source)
+      continue;
+    llvm::Expected<bool> on = repo->has(cut) ? repo->isAncestor(cut, *source)
+                                             : llvm::Expected<bool>(false);
+    if (!on)
+      llvm::consumeError(on.takeError());
+    if (!on || !*on) {
+      diags.report(DiagKind::WorldContradictsPlan, llvm::SMRange(),
+                   "the journal's cut point " + cut.abbrev() +
+                       " for branches from " + from + " is not on " + from +
+                       " (at " + source->abbrev() +
+                       "); remove its \"pin\" record to cut again");
+      return {};
+    }
+  }
 
   std::string title = g.project + " " + g.version + ", stage " + opts.stage +
                       (rc ? " rc" + std::to_string(*rc) : "");

@@ -137,7 +137,10 @@ struct Graph {
   sema::Repository repository;
   std::optional<unsigned> rc;    ///< The RC number bound, if any.
   std::vector<StageInfo> stages; ///< In dependency order.
-  std::vector<Node> nodes;       ///< Topological: a node after its needs.
+  /// The tags of the release itself (every stage's tags without an RC
+  /// number), whichever stages were lowered: once one is out, no more RCs.
+  std::vector<std::string> releaseTags;
+  std::vector<Node> nodes; ///< Topological: a node after its needs.
 
   const Node *node(llvm::StringRef id) const;
   const StageInfo *stage(llvm::StringRef name) const;

@@ -283,9 +283,13 @@ Graph Lowerer::run(llvm::StringRef displayPath) {
   g.plan = &plan;
   g.sm = &sm;
   g.options = opts;
-  for (const sema::Stage &st : plan.stages)
+  for (const sema::Stage &st : plan.stages) {
+    for (const sema::Step &s : st.steps)
+      if (const auto *t = s.as<sema::TagStep>(); t && !t->name.hasRc())
+        g.releaseTags.push_back(t->name.bind(std::nullopt));
     if (opts.stage.empty() || st.name == opts.stage)
       lowerStage(st);
+  }
   return std::move(g);
 }
 
