@@ -160,6 +160,7 @@ private:
   void maybeKill(llvm::StringRef point);
   std::string who() const;
   std::string stateDir() const;
+  std::string stateRoot() const;
   void printSummary(bool ok);
   RunSummary summary(bool ok) const;
 
@@ -188,6 +189,11 @@ private:
 std::string Executor::who() const {
   git::Signature s = repo->signature();
   return s.name + " <" + s.email + ">";
+}
+
+/// Where relc's own files start: below it, no link is followed.
+std::string Executor::stateRoot() const {
+  return opts.stateDir.empty() ? repo->gitDir() : opts.stateDir;
 }
 
 std::string Executor::stateDir() const {
@@ -787,9 +793,15 @@ Outcome Executor::runCommand(const Node &n, int &exitCode) {
                        (rc ? "-rc" + std::to_string(*rc) : std::string());
   std::string log =
       logDir + "/" + graph::slug(n.id.substr(n.stage.size() + 1)) + ".log";
+  if (llvm::Error e = refuseLinks(stateRoot(), log))
+    return failed(n, DiagKind::StepFailed, llvm::toString(std::move(e)));
   if (std::error_code ec = llvm::sys::fs::create_directories(logDir))
     return failed(n, DiagKind::StepFailed,
                   "cannot create " + logDir + ": " + ec.message());
+  // The log is written by path (the command's output is redirected to it):
+  // checked again now the directories exist.
+  if (llvm::Error e = refuseLinks(stateRoot(), log))
+    return failed(n, DiagKind::StepFailed, llvm::toString(std::move(e)));
   unsigned timeout = opts.shellTimeout;
   if (sh.timeout)
     timeout = unsigned(sh.timeout->inSeconds());
@@ -995,6 +1007,8 @@ bool Executor::setup() {
   if (!readWorld())
     return false;
   std::string dir = stateDir();
+  if (llvm::Error e = refuseLinks(stateRoot(), dir + "/journal.jsonl"))
+    return gitError(std::move(e), "cannot use the journal");
   llvm::Expected<std::unique_ptr<Journal>> j =
       Journal::open(dir + "/journal.jsonl", opts.execute);
   if (!j)

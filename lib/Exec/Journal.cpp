@@ -28,6 +28,22 @@ static llvm::Error ioError(const llvm::Twine &what) {
                                  what + ": " + std::strerror(errno));
 }
 
+llvm::Error exec::refuseLinks(llvm::StringRef root, llvm::StringRef path) {
+  llvm::SmallString<256> at(path);
+  while (at.size() > root.size() && llvm::StringRef(at).startswith(root)) {
+    llvm::sys::fs::file_status st;
+    if (!llvm::sys::fs::status(at, st, /*follow=*/false) &&
+        st.type() == llvm::sys::fs::file_type::symlink_file)
+      return llvm::createStringError(
+          std::errc::too_many_symbolic_link_levels,
+          "refusing to use %s: it is a symbolic link, and relc writes its "
+          "state only to files and directories of its own",
+          at.c_str());
+    llvm::sys::path::remove_filename(at);
+  }
+  return llvm::Error::success();
+}
+
 llvm::Expected<std::unique_ptr<Journal>> Journal::open(llvm::StringRef path,
                                                        bool writable) {
   std::unique_ptr<Journal> j(new Journal());
@@ -59,8 +75,8 @@ llvm::Expected<std::unique_ptr<Journal>> Journal::open(llvm::StringRef path,
   llvm::StringRef dir = llvm::sys::path::parent_path(path);
   if (std::error_code ec = llvm::sys::fs::create_directories(dir))
     return llvm::createStringError(ec, "cannot create %s", dir.str().c_str());
-  j->fd =
-      ::open(j->file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  j->fd = ::open(j->file.c_str(),
+                 O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (j->fd < 0)
     return ioError("cannot open journal " + j->file);
   // A torn last line must not glue itself to the next entry.

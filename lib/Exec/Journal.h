@@ -46,6 +46,11 @@ private:
 /// `2026-11-24T09:30:00Z`, for journal entries and approval records.
 std::string timestamp();
 
+/// An error if \p path, or a directory of it below \p root, is a symbolic
+/// link: relc's state is written where it says, never through a link
+/// someone planted there. A path that does not exist yet is fine.
+llvm::Error refuseLinks(llvm::StringRef root, llvm::StringRef path);
+
 } // namespace relc::exec
 
 #endif // RELC_EXEC_JOURNAL_H
