@@ -141,6 +141,10 @@ private:
   Outcome approval(const Node &n);
   Outcome shell(const Node &n);
   Outcome runOnce(const Node &n);
+  std::string stageRecord(llvm::StringRef stage) const;
+  bool recordStage();
+  std::string missingOf(llvm::StringRef stage);
+  bool afterStagesComplete();
   std::string clearMarker(llvm::StringRef marker) const;
   Outcome runCommand(const Node &n, int &exitCode);
 
@@ -963,6 +967,90 @@ Outcome Executor::runOnce(const Node &n) {
   return o;
 }
 
+/// The ref that records stage \p stage complete on the remote.
+std::string Executor::stageRecord(llvm::StringRef stage) const {
+  return "refs/relc/stages/" + graph::slug(g.project) + "/" + g.version + "/" +
+         stage.str();
+}
+
+bool Executor::recordStage() {
+  std::string full = stageRecord(opts.stage);
+  std::string text = "stage: " + opts.stage +
+                     (rc ? "\nrc: " + std::to_string(*rc) : std::string()) +
+                     "\nby: " + who() + " at " + timestamp() +
+                     "\nrun: " + runId + "\n";
+  llvm::Expected<Oid> c = repo->commitFile(
+      Oid(), "state", text, "relc: stage " + opts.stage + " complete",
+      repo->signature());
+  if (!c)
+    return gitError(c.takeError(), "cannot record stage " + opts.stage);
+  if (llvm::Error e = repo->push(url, {{*c, full, /*force=*/true}}))
+    return gitError(std::move(e), "cannot record stage " + opts.stage);
+  return true;
+}
+
+/// What of stage \p name is not on the remote: its branches, its tags (an
+/// RC tag of any number), its once markers, and for a stage with other
+/// steps (commands, approvals) its completion record. Empty: complete.
+std::string Executor::missingOf(llvm::StringRef name) {
+  graph::LowerOptions lo;
+  lo.stage = name.str();
+  graph::Graph other = graph::lower(*g.plan, lo, *g.sm, g.file);
+  bool needsRecord = false;
+  for (const Node &n : other.nodes) {
+    if (auto *b = std::get_if<graph::BranchNode>(&n.payload)) {
+      if (!ref("refs/heads/" + b->name))
+        return "branch " + b->name + " is not on " + remoteName;
+    } else if (auto *t = std::get_if<graph::TagNode>(&n.payload)) {
+      if (t->nameParts.size() == 1) {
+        if (!ref("refs/tags/" + t->name))
+          return "tag " + t->name + " is not on " + remoteName;
+        continue;
+      }
+      bool any = llvm::any_of(refs, [&](const auto &r) {
+        llvm::StringRef tag = r.first;
+        unsigned number = 0;
+        return tag.consume_front("refs/tags/" + t->nameParts.front()) &&
+               tag.consume_back(t->nameParts.back()) &&
+               !tag.getAsInteger(10, number) && number > 0;
+      });
+      if (!any)
+        return "no tag " + llvm::join(t->nameParts, "*") + " is on " +
+               remoteName;
+    } else if (n.once) {
+      std::string marker = "refs/relc/once/" + graph::slug(g.project) + "/" +
+                           g.version + "/" + n.id;
+      if (!ref(marker))
+        return "once step " + n.id + " has not run (no " + marker + ")";
+    } else if (n.kind() == Node::Kind::Shell ||
+               n.kind() == Node::Kind::Approval) {
+      needsRecord = true;
+    }
+  }
+  if (needsRecord && !ref(stageRecord(name)))
+    return "it has not been run to its end (no " + stageRecord(name) + " on " +
+           remoteName + ")";
+  return "";
+}
+
+/// A stage runs only after the stages it comes after are complete, as the
+/// remote shows them: the same answer from any clone and from CI.
+bool Executor::afterStagesComplete() {
+  const graph::StageInfo *info = unbound.stage(opts.stage);
+  if (!info)
+    return true;
+  for (const std::string &a : info->after) {
+    std::string missing = missingOf(a);
+    if (missing.empty())
+      continue;
+    diags.report(DiagKind::StepBlocked, llvm::SMRange(),
+                 "stage " + opts.stage + " runs after " + a +
+                     ", which is not complete: " + missing);
+    return false;
+  }
+  return true;
+}
+
 Outcome Executor::step(const Node &n) {
   switch (n.kind()) {
   case Node::Kind::Wait:
@@ -1037,7 +1125,7 @@ RunSummary Executor::run() {
                      didYouMean(opts.step, ids));
     return {};
   }
-  if (!download())
+  if (!download() || !afterStagesComplete())
     return {};
   // Cut points recorded by an earlier run of this stage.
   for (const llvm::json::Object *e : records())
@@ -1127,6 +1215,18 @@ RunSummary Executor::run() {
   if (opts.execute && opts.step.empty())
     record(llvm::json::Object{{"event", "end"},
                               {"result", ok ? "ok" : "stopped"}});
+  // The stage is complete: say so on the remote, where stages that run
+  // after it look (from any clone, or a CI job). A CI job runs one step;
+  // the one that ends the stage records it.
+  // Only stages whose steps leave no trace in git need one.
+  const graph::StageInfo *info = g.stage(opts.stage);
+  bool traceless = llvm::any_of(g.nodes, [&](const Node &n) {
+    return n.stage == opts.stage && !n.once &&
+           (n.kind() == Node::Kind::Shell || n.kind() == Node::Kind::Approval);
+  });
+  if (ok && opts.execute && info && traceless &&
+      (opts.step.empty() || llvm::is_contained(info->exits, opts.step)))
+    ok = recordStage();
   printSummary(ok);
   return summary(ok);
 }
