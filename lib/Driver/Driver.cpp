@@ -259,14 +259,12 @@ static const cl::ValuesClass diagFormats = cl::values(
                "a SARIF 2.1.0 log, for GitHub code scanning"),
     clEnumValN(DiagFormat::Github, "github",
                "GitHub Actions workflow commands (::error file=...::)"));
-static cl::opt<DiagFormat>
-    diagnosticsFormat("diagnostics-format",
-                      cl::desc("How to print diagnostics (to standard error)"),
-                      cl::init(DiagFormat::Text), diagFormats,
-                      cl::sub(checkCmd), cl::sub(fmtCmd), cl::sub(matrixCmd),
-                      cl::sub(graphCmd), cl::sub(emitCmd), cl::sub(runCmd),
-                      cl::sub(calendarCmd), cl::sub(docsCmd),
-                      cl::cat(relcCategory));
+static cl::opt<DiagFormat> diagnosticsFormat(
+    "diagnostics-format",
+    cl::desc("How to print diagnostics (to standard error)"),
+    cl::init(DiagFormat::Text), diagFormats, cl::sub(checkCmd), cl::sub(fmtCmd),
+    cl::sub(matrixCmd), cl::sub(graphCmd), cl::sub(emitCmd), cl::sub(runCmd),
+    cl::sub(calendarCmd), cl::sub(docsCmd), cl::cat(relcCategory));
 // matrix and graph have their own --format; the commands whose only other
 // output is diagnostics take it as short for --diagnostics-format.
 static cl::opt<DiagFormat> diagnosticsFormatShort(
@@ -304,8 +302,11 @@ static void printVersion(llvm::raw_ostream &os) {
   os << "relc " << RELC_VERSION << "\n";
 }
 
-int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
+int relc::runDriver(llvm::ArrayRef<const char *> argv,
+                    llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fs,
+                    std::istream &in, llvm::raw_ostream &out,
                     llvm::raw_ostream &err) {
+  DriverEnv env{std::move(fs), in, out, err};
   cl::ResetAllOptionOccurrences();
   cl::HideUnrelatedOptions(relcCategory, *cl::TopLevelSubCommand);
   cl::HideUnrelatedOptions(relcCategory, checkCmd);
@@ -322,8 +323,8 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
 
   if (argv.size() < 2) {
     err << "usage: relc <command> [options] <files>\n"
-           "commands: check, fmt, matrix, graph, emit, run, calendar, docs, lsp, "
-           "explain; 'relc --help' says more\n";
+           "commands: check, fmt, matrix, graph, emit, run, calendar, docs, "
+           "lsp, explain; 'relc --help' says more\n";
     return 2;
   }
   if (!cl::ParseCommandLineOptions(
@@ -359,7 +360,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.locations = !checkNoLocations;
     opts.parseOnly = checkParseOnly;
     opts.diagnostics = diagnosticOptions();
-    return runCheck(opts, out, err);
+    return runCheck(opts, env);
   }
   if (matrixCmd) {
     MatrixOptions opts;
@@ -369,7 +370,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.explain = matrixExplain;
     opts.matrix = matrixName;
     opts.diagnostics = diagnosticOptions();
-    return runMatrix(opts, out, err);
+    return runMatrix(opts, env);
   }
   if (graphCmd) {
     GraphOptions opts;
@@ -378,7 +379,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.stage = graphStage;
     opts.rc = graphRc.getNumOccurrences() ? int(graphRc) : -1;
     opts.diagnostics = diagnosticOptions();
-    return runGraph(opts, out, err);
+    return runGraph(opts, env);
   }
   if (emitCmd) {
     if (emitArgs.size() != 2 ||
@@ -394,7 +395,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.check = emitCheck;
     opts.split = !emitNoSplit;
     opts.diagnostics = diagnosticOptions();
-    return runEmit(opts, out, err);
+    return runEmit(opts, env);
   }
   if (runCmd) {
     RunOptions opts;
@@ -414,10 +415,10 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.format = runFormat;
     opts.debugKill = runDebugKill;
     opts.diagnostics = diagnosticOptions();
-    return runRun(opts, out, err);
+    return runRun(opts, env);
   }
   if (lspCmd)
-    return runLsp(out, err);
+    return runLsp(env);
   if (explainCmd) {
     if (explainAll == !explainKind.empty()) {
       err << "relc explain: usage: relc explain KIND, or relc explain --all\n";
@@ -427,7 +428,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.kind = explainKind;
     opts.all = explainAll;
     opts.format = explainFormat;
-    return runExplain(opts, out, err);
+    return runExplain(opts, env);
   }
   if (calendarCmd) {
     CalendarOptions opts;
@@ -436,7 +437,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     if (const char *epoch = std::getenv("SOURCE_DATE_EPOCH"))
       opts.sourceDateEpoch = epoch;
     opts.diagnostics = diagnosticOptions();
-    return runCalendar(opts, out, err);
+    return runCalendar(opts, env);
   }
   if (docsCmd) {
     if (docsArgs.size() < 2 || docsArgs[0] != "update") {
@@ -452,7 +453,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.files.assign(docsArgs.begin() + 1, docsArgs.end());
     opts.check = docsCheck;
     opts.diagnostics = diagnosticOptions();
-    return runDocsUpdate(opts, out, err);
+    return runDocsUpdate(opts, env);
   }
   if (fmtCmd) {
     if (fmtWrite && (fmtCheck || fmtStdout)) {
@@ -464,7 +465,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.check = fmtCheck;
     opts.toStdout = fmtStdout;
     opts.diagnostics = diagnosticOptions();
-    return runFmt(opts, out, err);
+    return runFmt(opts, env);
   }
   err << "relc: error: no command given; commands: check, fmt, matrix, graph, "
          "emit, run, calendar, docs, lsp, explain\n";

@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Driver/Commands.h"
-#include "Driver/PlanLoader.h"
+#include "Driver/Compilation.h"
 #include "Exec/Exec.h"
 #include "Sema/Plan.h"
 
@@ -15,15 +15,13 @@
 
 using namespace relc;
 
-int relc::runRun(const RunOptions &opts, llvm::raw_ostream &out,
-                 llvm::raw_ostream &err) {
-  Session session(err, opts.diagnostics);
-  DiagnosticEngine &diags = session.diags;
-  std::unique_ptr<sema::Plan> plan =
-      loadRelease(session.loader, diags, opts.file, "run");
+int relc::runRun(const RunOptions &opts, const DriverEnv &env) {
+  Compilation comp(env.fs, env.err, opts.diagnostics);
+  DiagnosticEngine &diags = comp.getDiags();
+  std::unique_ptr<sema::Plan> plan = comp.loadRelease(opts.file, "run");
   std::optional<Date> today;
   if (plan) {
-    checkStageName(diags, *plan, opts.file, opts.stage);
+    comp.checkStageName(*plan, opts.file, opts.stage);
     if (!opts.today.empty()) {
       std::string why;
       today = Date::parse(opts.today, &why);
@@ -51,7 +49,7 @@ int relc::runRun(const RunOptions &opts, llvm::raw_ostream &out,
   ro.shellTimeout = opts.timeout;
   ro.json = opts.format == RunFormat::Json;
   ro.debugKill = opts.debugKill;
-  int rc = exec::run(*plan, session.sm, ro, out, diags);
+  int rc = exec::run(*plan, comp.getSourceMgr(), ro, env.out, diags);
   diags.flush();
   return rc;
 }
