@@ -6,9 +6,10 @@
 // read while checking (imports, projects, compatibility models) is what the
 // editor shows, saved or not. Every open or change re-checks the document
 // the way `relc check` would and publishes the diagnostics of every file
-// involved. Requests: formatting (`relc fmt`), document symbols (stages,
-// checks, matrices and their axes) and go-to-definition of a check or stage
-// name.
+// involved, then re-checks the other open documents that read it (a release
+// whose project or model changed). Requests: formatting (`relc fmt`),
+// document symbols (stages, checks, matrices and their axes) and
+// go-to-definition of a check or stage name.
 //
 // Positions: LSP lines are 0-based and characters count UTF-16 code units;
 // relc's locations are 1-based byte columns. The conversions are here.
@@ -144,6 +145,9 @@ private:
   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> files();
   /// Checks \p path and publishes its diagnostics.
   void publish(const std::string &path);
+  /// Publishes the open documents other than \p path whose last check read
+  /// it.
+  void publishReaders(const std::string &path);
   json::Value formatting(const std::string &path);
   json::Value symbols(const std::string &path);
   json::Value definition(const std::string &path, int64_t line,
@@ -155,6 +159,8 @@ private:
   llvm::StringMap<std::string> docs; ///< Open documents by real path.
   /// Files each open document last had diagnostics published for.
   llvm::StringMap<llvm::StringSet<>> published;
+  /// Files (real paths) each open document's last check read.
+  llvm::StringMap<llvm::StringSet<>> inputs;
   bool shutdown = false;
 };
 
@@ -217,6 +223,10 @@ void Server::publish(const std::string &path) {
   DiagnosticEngine &diags = comp.getDiags();
   llvm::vfs::FileSystem &fs = comp.getFileSystem();
   comp.check(path);
+  llvm::StringSet<> &read = inputs[path];
+  read.clear();
+  for (unsigned id = 1; id <= sm.getNumBuffers(); ++id)
+    read.insert(comp.realPath(sm.getMemoryBuffer(id)->getBufferIdentifier()));
   // Diagnostics by the file they are in; a problem with no location (a
   // model that cannot be read) is shown at the top of the document.
   std::map<std::string, json::Array> byFile;
@@ -270,6 +280,16 @@ void Server::publish(const std::string &path) {
         {"params", json::Object{{"uri", pathToUri(fs, file)},
                                 {"diagnostics", std::move(list)}}}});
   }
+}
+
+void Server::publishReaders(const std::string &path) {
+  std::vector<std::string> readers;
+  for (const auto &doc : docs)
+    if (doc.getKey() != path && inputs[doc.getKey()].count(path))
+      readers.push_back(doc.getKey().str());
+  llvm::sort(readers);
+  for (const std::string &reader : readers)
+    publish(reader);
 }
 
 json::Value Server::formatting(const std::string &path) {
@@ -404,6 +424,7 @@ void Server::handle(const json::Object &msg) {
     const json::Object *doc = params->getObject("textDocument");
     docs[path] = doc->getString("text").getValueOr("").str();
     publish(path);
+    publishReaders(path);
   } else if (method == "textDocument/didChange") {
     std::string path = docPath();
     if (const json::Array *changes = params->getArray("contentChanges"))
@@ -411,6 +432,7 @@ void Server::handle(const json::Object &msg) {
         if (const json::Object *last = changes->back().getAsObject())
           docs[path] = last->getString("text").getValueOr("").str();
     publish(path);
+    publishReaders(path);
   } else if (method == "textDocument/didClose") {
     std::string path = docPath();
     docs.erase(path);
@@ -421,6 +443,9 @@ void Server::handle(const json::Object &msg) {
           {"params", json::Object{{"uri", pathToUri(*base, f.getKey())},
                                   {"diagnostics", json::Array()}}}});
     published.erase(path);
+    inputs.erase(path);
+    // Whoever read the unsaved text now reads the file.
+    publishReaders(path);
   } else if (method == "textDocument/formatting" ||
              method == "textDocument/documentSymbol" ||
              method == "textDocument/definition") {
