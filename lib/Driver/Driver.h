@@ -4,8 +4,8 @@
 // Every subcommand runs through runDriver with the world it works in: the
 // file system its inputs are read from and the streams it reads and writes.
 // So the whole command line can be exercised in memory, any number of times
-// in one process. tools/relc/main.cpp only forwards argv, the real file
-// system and the standard streams.
+// in one process; runDriver never ends the process. tools/relc/main.cpp only
+// forwards argv, the real file system and the standard streams.
 //
 //===----------------------------------------------------------------------===//
 #ifndef RELC_DRIVER_DRIVER_H
@@ -27,7 +27,7 @@ namespace relc {
 
 /// Runs the command line \p argv (the program name first). Inputs are read
 /// from \p fs, `relc lsp` reads \p in; output goes to \p out, diagnostics and
-/// usage errors to \p err.
+/// usage errors to \p err. --help and --version print to \p out and return 0.
 /// Exit codes: 0 clean, 1 the input has errors, 2 usage or I/O problems.
 int runDriver(llvm::ArrayRef<const char *> argv,
               llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fs,
