@@ -27,6 +27,10 @@ namespace cl = llvm::cl;
 
 static cl::OptionCategory relcCategory("relc options");
 
+/// Where the option parsers report a bad value while runDriver parses: the
+/// error stream it was given. (llvm::cl's own parsers write to llvm::errs().)
+static llvm::raw_ostream *usageErrors = nullptr;
+
 /// An option with what --help shows of its value, registered by its parser
 /// as the option is made: llvm::cl gives no way from a cl::Option to its
 /// parser. A list, not a map, so start-up allocates nothing.
@@ -51,7 +55,8 @@ private:
   static inline const DescribedOption *all = nullptr;
 };
 
-/// llvm::cl's parser for T, which registers what --help shows of it.
+/// llvm::cl's parser for T, with llvm::cl's words for a bad value, reporting
+/// to usageErrors.
 template <class T>
 class Parser : public cl::parser<T>, private DescribedOption {
 public:
@@ -60,6 +65,41 @@ public:
       help.values = this;
     else
       help.valueName = this->getValueName();
+  }
+
+  bool parse(cl::Option &o, llvm::StringRef name, llvm::StringRef arg,
+             T &value) {
+    if constexpr (std::is_enum_v<T>) {
+      for (const auto &v : this->Values)
+        if (v.Name == arg) {
+          value = v.V.getValue();
+          return false;
+        }
+      return bad(o, "Cannot find option named '" + arg + "'!");
+    } else if constexpr (std::is_same_v<T, bool>) {
+      if (arg.empty() || arg == "true" || arg == "TRUE" || arg == "True" ||
+          arg == "1")
+        value = true;
+      else if (arg == "false" || arg == "FALSE" || arg == "False" || arg == "0")
+        value = false;
+      else
+        return bad(o,
+                   "'" + arg +
+                       "' is invalid value for boolean argument! Try 0 or 1");
+      return false;
+    } else if constexpr (std::is_same_v<T, unsigned>) {
+      if (arg.getAsInteger(0, value))
+        return bad(o, "'" + arg + "' value invalid for uint argument!");
+      return false;
+    } else {
+      return cl::parser<T>::parse(o, name, arg, value);
+    }
+  }
+
+private:
+  static bool bad(cl::Option &o, const llvm::Twine &message) {
+    return o.error(message, llvm::StringRef(),
+                   usageErrors ? *usageErrors : llvm::errs());
   }
 };
 template <class T> using Opt = cl::opt<T, false, Parser<T>>;
@@ -148,7 +188,7 @@ static Opt<std::string>
     emitOutput("o",
                cl::desc("Output: the workflows directory (github) or the "
                         "file (gitlab)"),
-               cl::value_desc("path"), cl::Required, cl::sub(emitCmd),
+               cl::value_desc("path"), cl::sub(emitCmd), // Required.
                cl::cat(relcCategory));
 static Opt<bool> emitCheck(
     "check",
@@ -172,7 +212,7 @@ static Opt<std::string> runFile(cl::Positional, cl::Required,
                                 cl::desc("<release file>"), cl::sub(runCmd),
                                 cl::cat(relcCategory));
 static Opt<std::string> runStage("stage", cl::desc("The stage to run"),
-                                 cl::value_desc("name"), cl::Required,
+                                 cl::value_desc("name"), // Required.
                                  cl::sub(runCmd), cl::cat(relcCategory));
 static Opt<unsigned> runRc(
     "rc",
@@ -419,8 +459,49 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv,
     return 0;
   }
 
-  if (!cl::ParseCommandLineOptions(args.size(), args.data(), overview, &err,
-                                   nullptr, /*LongOptionsUseDoubleDash=*/true))
+  // What llvm::cl would report to llvm::errs() rather than to `err` is
+  // reported here: an option that needs a value but ends the command line
+  // (dropped, so llvm::cl does not see it), a bad value (Parser), a missing
+  // required option (after parsing, where llvm::cl checks them).
+  bool usageError = false;
+  size_t first = topLevel ? 1 : 2;
+  for (size_t i = first; i < args.size(); ++i) {
+    llvm::StringRef arg = args[i];
+    if (arg == "--")
+      break;
+    bool dashes = arg.startswith("--");
+    llvm::StringRef name = arg.drop_front(dashes ? 2 : 1);
+    if (!arg.startswith("-") || name.empty() || name.contains('=') ||
+        (!dashes && name.size() != 1))
+      continue;
+    cl::Option *o = sub->OptionsMap.lookup(name);
+    if (!o || o->getValueExpectedFlag() != cl::ValueRequired)
+      continue;
+    if (i + 1 < args.size()) {
+      ++i; // Its value.
+      continue;
+    }
+    // Not o->error(): llvm::cl knows the program's name only once parsing.
+    err << llvm::sys::path::filename(args[0]) << ": for the "
+        << (o->ArgStr.size() == 1 ? "-" : "--") << o->ArgStr
+        << " option: requires a value!\n";
+    args.erase(args.begin() + i);
+    usageError = true;
+  }
+  usageErrors = &err;
+  bool parsed = cl::ParseCommandLineOptions(args.size(), args.data(), overview,
+                                            &err, nullptr,
+                                            /*LongOptionsUseDoubleDash=*/true);
+  usageErrors = nullptr;
+  for (cl::Option *required : {static_cast<cl::Option *>(&emitOutput),
+                               static_cast<cl::Option *>(&runStage)})
+    if (llvm::is_contained(required->Subs, sub) &&
+        !required->getNumOccurrences()) {
+      required->error("must be specified at least once!", llvm::StringRef(),
+                      err);
+      usageError = true;
+    }
+  if (!parsed || usageError)
     return 2;
 
   if (checkCmd) {
