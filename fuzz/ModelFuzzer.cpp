@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <sstream>
 
 using namespace relc;
 
@@ -24,7 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   opts.files.push_back(scratch.path("model.yaml"));
   std::string out, err;
   llvm::raw_string_ostream outOs(out), errOs(err);
-  int code = runCheck(opts, outOs, errOs);
+  std::istringstream in;
+  int code = runCheck(opts, {llvm::vfs::getRealFileSystem(), in, outOs, errOs});
   // To see what relc said about one input: RELC_FUZZ_VERBOSE=1 TARGET FILE.
   if (std::getenv("RELC_FUZZ_VERBOSE"))
     llvm::errs() << outOs.str() << errOs.str() << "exit code " << code << "\n";

@@ -13,6 +13,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/Unicode.h"
+#include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace relc;
@@ -34,6 +35,11 @@ const DiagKindInfo &relc::getDiagKindInfo(DiagKind kind) {
 }
 
 llvm::ArrayRef<DiagKindInfo> relc::allDiagKinds() { return kindInfos; }
+
+llvm::vfs::FileSystem &DiagnosticEngine::getFileSystem() const {
+  // getRealFileSystem() hands out a reference to one shared instance.
+  return files ? *files : *llvm::vfs::getRealFileSystem();
+}
 
 Diagnostic &DiagnosticEngine::report(DiagKind kind, llvm::SMRange range,
                                      const llvm::Twine &message) {

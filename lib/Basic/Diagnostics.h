@@ -31,6 +31,9 @@
 namespace llvm {
 class SourceMgr;
 class raw_ostream;
+namespace vfs {
+class FileSystem;
+} // namespace vfs
 } // namespace llvm
 
 namespace relc {
@@ -122,6 +125,11 @@ public:
   const std::vector<Diagnostic> &diagnostics() const { return all; }
   llvm::SourceMgr &getSourceMgr() { return sm; }
 
+  /// Where the sources are read from (loadSourceFile): the file system the
+  /// command was given, which owns it; the real one unless set.
+  void setFileSystem(llvm::vfs::FileSystem &fs) { files = &fs; }
+  llvm::vfs::FileSystem &getFileSystem() const;
+
 private:
   void print(const Diagnostic &d);
   void emit(const Diagnostic &d);
@@ -136,6 +144,7 @@ private:
   llvm::SourceMgr &sm;
   llvm::raw_ostream &os;
   DiagFormat format;
+  llvm::vfs::FileSystem *files = nullptr;
   std::string subject;
   std::vector<Diagnostic> all;
   std::vector<Diagnostic> sarifResults; ///< What SARIF will show, in order.

@@ -1,9 +1,10 @@
 //===- SourceFiles.cpp - Loading plan files into the SourceMgr
 //-------------===//
 //
-// Opens, stats and reads a file, then validates its bytes. The order matters:
-// a directory or a FIFO must be refused before reading, or reading would fail
-// obscurely or block.
+// Stats and reads a file through the diagnostics engine's file system (the
+// real one, or the one a test or the language server gives), then validates
+// its bytes. The order matters: a directory or a FIFO must be refused before
+// reading, or reading would fail obscurely or block.
 //
 //===----------------------------------------------------------------------===//
 #include "Basic/SourceFiles.h"
@@ -13,6 +14,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/VirtualFileSystem.h"
 
 #include <cstring>
 
@@ -21,23 +23,23 @@ using namespace relc;
 unsigned relc::loadSourceFile(DiagnosticEngine &diags, llvm::StringRef path,
                               llvm::SMRange importedAt) {
   bool imported = importedAt.Start.isValid();
-  llvm::sys::fs::file_status status;
-  if (std::error_code ec = llvm::sys::fs::status(path, status)) {
+  llvm::vfs::FileSystem &fs = diags.getFileSystem();
+  llvm::ErrorOr<llvm::vfs::Status> status = fs.status(path);
+  if (!status) {
     diags.report(imported ? DiagKind::ImportNotFound : DiagKind::FileNotFound,
-                 importedAt, "cannot open '" + path + "': " + ec.message());
+                 importedAt,
+                 "cannot open '" + path + "': " + status.getError().message());
     return 0;
   }
-  if (status.type() != llvm::sys::fs::file_type::regular_file) {
+  if (status->getType() != llvm::sys::fs::file_type::regular_file) {
     llvm::StringRef what =
-        status.type() == llvm::sys::fs::file_type::directory_file
-            ? "a directory"
-            : "not a regular file";
+        status->isDirectory() ? "a directory" : "not a regular file";
     diags.report(imported ? DiagKind::ImportNotFile : DiagKind::FileUnreadable,
                  importedAt, "'" + path + "' is " + what + ", not a plan file");
     return 0;
   }
-  auto bufOrErr = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                              /*RequiresNullTerminator=*/true);
+  auto bufOrErr = fs.getBufferForFile(path, /*FileSize=*/-1,
+                                      /*RequiresNullTerminator=*/true);
   if (!bufOrErr) {
     diags.report(imported ? DiagKind::ImportNotFound : DiagKind::FileUnreadable,
                  importedAt,
@@ -45,8 +47,14 @@ unsigned relc::loadSourceFile(DiagnosticEngine &diags, llvm::StringRef path,
                      "': " + bufOrErr.getError().message());
     return 0;
   }
-  unsigned id = diags.getSourceMgr().AddNewSourceBuffer(std::move(*bufOrErr),
-                                                        importedAt.Start);
+  std::unique_ptr<llvm::MemoryBuffer> buf = std::move(*bufOrErr);
+  // Diagnostics name the file, and imports and models are found beside it,
+  // by the buffer's name. The real file system names it by the path asked
+  // for; an in-memory one by the path it was stored under.
+  if (buf->getBufferIdentifier() != path)
+    buf = llvm::MemoryBuffer::getMemBufferCopy(buf->getBuffer(), path);
+  unsigned id =
+      diags.getSourceMgr().AddNewSourceBuffer(std::move(buf), importedAt.Start);
   return checkSourceText(diags, id) ? id : 0;
 }
 

@@ -16,10 +16,12 @@
 
 namespace relc {
 
-/// Loads \p path into the engine's SourceMgr and returns its buffer id, or 0
-/// after reporting why it could not. \p importedAt is the import that names
-/// the file (invalid for files named on the command line, whose problems are
-/// I/O errors; an import's are errors in the importing plan).
+/// Reads \p path from the engine's file system into its SourceMgr (the
+/// buffer named \p path whatever the file system calls it) and returns its
+/// buffer id, or 0 after reporting why it could not. \p importedAt is the
+/// import that names the file (invalid for files named on the command line,
+/// whose problems are I/O errors; an import's are errors in the importing
+/// plan).
 unsigned loadSourceFile(DiagnosticEngine &diags, llvm::StringRef path,
                         llvm::SMRange importedAt = {});
 

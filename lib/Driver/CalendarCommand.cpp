@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Driver/Commands.h"
-#include "Driver/PlanLoader.h"
+#include "Driver/Compilation.h"
 
 #include "Basic/Config.h"
 #include "Report/Report.h"
@@ -16,30 +16,30 @@
 
 using namespace relc;
 
-int relc::runCalendar(const CalendarOptions &opts, llvm::raw_ostream &out,
-                      llvm::raw_ostream &err) {
+int relc::runCalendar(const CalendarOptions &opts, const DriverEnv &env) {
   report::ICalendarOptions ics;
   ics.relcVersion = RELC_VERSION;
   if (!opts.sourceDateEpoch.empty()) {
     int64_t secs;
     if (llvm::StringRef(opts.sourceDateEpoch).getAsInteger(10, secs) ||
         secs < 0 || secs > 253402300799) { // 9999-12-31T23:59:59Z
-      err << "relc calendar: error: SOURCE_DATE_EPOCH is '"
-          << opts.sourceDateEpoch
-          << "'; it must be a number of seconds since 1970-01-01\n";
+      env.err << "relc calendar: error: SOURCE_DATE_EPOCH is '"
+              << opts.sourceDateEpoch
+              << "'; it must be a number of seconds since 1970-01-01\n";
       return 2;
     }
     ics.timestamp = secs;
   }
-  Session session(err, opts.diagnostics);
+  Compilation comp(env.fs, env.err, opts.diagnostics);
   std::vector<std::unique_ptr<sema::Plan>> plans =
-      loadReleases(session.loader, session.diags, opts.files, "calendar");
-  session.diags.flush();
-  if (session.diags.hasErrors())
-    return session.diags.exitCode();
+      comp.loadReleases(opts.files, "calendar");
+  DiagnosticEngine &diags = comp.getDiags();
+  diags.flush();
+  if (diags.hasErrors())
+    return diags.exitCode();
   if (opts.format == CalendarOptions::Format::ICS)
-    report::printICalendar(plans, ics, out);
+    report::printICalendar(plans, ics, env.out);
   else
-    report::printCadenceTable(plans, out);
+    report::printCadenceTable(plans, env.out);
   return 0;
 }

@@ -10,12 +10,10 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Driver/Commands.h"
-#include "Driver/PlanLoader.h"
+#include "Driver/Compilation.h"
 
 #include "AST/Formatter.h"
 #include "AST/Printer.h"
-#include "Basic/SourceFiles.h"
-#include "Compat/Model.h"
 #include "Sema/Sema.h"
 
 #include "llvm/Support/FileUtilities.h"
@@ -25,34 +23,19 @@
 
 using namespace relc;
 
-int relc::runCheck(const CheckOptions &opts, llvm::raw_ostream &out,
-                   llvm::raw_ostream &err) {
-  Session session(err, opts.diagnostics);
-  llvm::SourceMgr &sm = session.sm;
-  DiagnosticEngine &diags = session.diags;
-  PlanLoader &loader = session.loader;
+int relc::runCheck(const CheckOptions &opts, const DriverEnv &env) {
+  Compilation comp(env.fs, env.err, opts.diagnostics);
+  DiagnosticEngine &diags = comp.getDiags();
   for (const std::string &path : opts.files) {
     diags.setSubject(path);
-    // A model on its own: loaded and checked as a plan that names only it
-    // would, so its authors need no plan to try it.
-    if (llvm::StringRef(path).endswith(".yaml") ||
-        llvm::StringRef(path).endswith(".yml")) {
-      compat::Model model;
-      if (compat::loadModelFile(diags, path, llvm::SMRange(), model))
-        compat::finishModel(diags, model);
-      continue;
-    }
-    std::optional<LoadedPlan> plan = loader.load(path);
-    if (!plan)
-      continue;
-    if (opts.emit == CheckOptions::Emit::AST)
-      ast::printAST(*plan->file, sm, out, opts.locations);
-    if (opts.parseOnly)
-      continue;
     std::unique_ptr<sema::Plan> checked =
-        sema::analyze(diags, *plan->file, *plan->project);
+        comp.check(path, opts.parseOnly, [&](const LoadedPlan &plan) {
+          if (opts.emit == CheckOptions::Emit::AST)
+            ast::printAST(*plan.file, comp.getSourceMgr(), env.out,
+                          opts.locations);
+        });
     if (checked && opts.emit == CheckOptions::Emit::Plan)
-      sema::printPlan(*checked, out);
+      sema::printPlan(*checked, env.out);
   }
   diags.flush();
   return diags.exitCode();
@@ -67,15 +50,14 @@ static std::string shape(const ast::File &file, const llvm::SourceMgr &sm) {
   return os.str();
 }
 
-int relc::runFmt(const FmtOptions &opts, llvm::raw_ostream &out,
-                 llvm::raw_ostream &err) {
-  Session session(err, opts.diagnostics);
-  llvm::SourceMgr &sm = session.sm;
-  DiagnosticEngine &diags = session.diags;
-  PlanLoader &loader = session.loader;
+int relc::runFmt(const FmtOptions &opts, const DriverEnv &env) {
+  Compilation comp(env.fs, env.err, opts.diagnostics);
+  llvm::SourceMgr &sm = comp.getSourceMgr();
+  DiagnosticEngine &diags = comp.getDiags();
+  llvm::raw_ostream &out = env.out;
   for (const std::string &path : opts.files) {
     diags.setSubject(path);
-    const ast::File *file = loader.parseOnly(path);
+    const ast::File *file = comp.parseOnly(path);
     if (!file)
       continue;
     std::string formatted = ast::formatFile(*file);

@@ -2,7 +2,8 @@
 //------------------------------===//
 //
 // One function per subcommand, taking its options as a struct (policy in
-// option structs, not flags scattered through code) and the streams to write.
+// option structs, not flags scattered through code) and the world it runs in:
+// the file system it reads and the streams it reads and writes.
 //
 //===----------------------------------------------------------------------===//
 #ifndef RELC_DRIVER_COMMANDS_H
@@ -10,6 +11,10 @@
 
 #include "Basic/Diagnostics.h"
 
+#include "llvm/ADT/IntrusiveRefCntPtr.h"
+#include "llvm/Support/VirtualFileSystem.h"
+
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +24,19 @@ class raw_ostream;
 }
 
 namespace relc {
+
+/// What a command reads and writes besides its options (Carbon's DriverEnv):
+/// tools/relc/main.cpp passes the real file system and the standard streams,
+/// tests an in-memory file system and strings. Inputs (plans, models, the
+/// actions lock, Markdown documents) are read through \c fs; what commands
+/// write (emit's output, fmt --write, docs update, run's journal) goes to the
+/// real disk.
+struct DriverEnv {
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fs;
+  std::istream &in; ///< `relc lsp`'s requests.
+  llvm::raw_ostream &out;
+  llvm::raw_ostream &err;
+};
 
 /// How a command reports problems; every command that reads plans has one.
 struct DiagnosticOptions {
@@ -34,8 +52,7 @@ struct CheckOptions {
   bool parseOnly = false; ///< Stop after parsing: no names, no model.
   DiagnosticOptions diagnostics;
 };
-int runCheck(const CheckOptions &opts, llvm::raw_ostream &out,
-             llvm::raw_ostream &err);
+int runCheck(const CheckOptions &opts, const DriverEnv &env);
 
 struct MatrixOptions {
   enum class Format { Table, Json, Markdown };
@@ -46,8 +63,7 @@ struct MatrixOptions {
   Format format = Format::Table;
   DiagnosticOptions diagnostics;
 };
-int runMatrix(const MatrixOptions &opts, llvm::raw_ostream &out,
-              llvm::raw_ostream &err);
+int runMatrix(const MatrixOptions &opts, const DriverEnv &env);
 
 struct GraphOptions {
   enum class Format { Json, Dot, Mermaid };
@@ -57,8 +73,7 @@ struct GraphOptions {
   Format format = Format::Json;
   DiagnosticOptions diagnostics;
 };
-int runGraph(const GraphOptions &opts, llvm::raw_ostream &out,
-             llvm::raw_ostream &err);
+int runGraph(const GraphOptions &opts, const DriverEnv &env);
 
 struct EmitOptions {
   std::string backend; ///< github or gitlab.
@@ -69,8 +84,7 @@ struct EmitOptions {
   bool split = true;  ///< Split matrices over the limit, or refuse.
   DiagnosticOptions diagnostics;
 };
-int runEmit(const EmitOptions &opts, llvm::raw_ostream &out,
-            llvm::raw_ostream &err);
+int runEmit(const EmitOptions &opts, const DriverEnv &env);
 
 enum class RunFormat { Text, Json };
 struct RunOptions {
@@ -85,12 +99,12 @@ struct RunOptions {
   std::string debugKill;
   DiagnosticOptions diagnostics;
 };
-int runRun(const RunOptions &opts, llvm::raw_ostream &out,
-           llvm::raw_ostream &err);
+int runRun(const RunOptions &opts, const DriverEnv &env);
 
-/// A language server on stdin and \p out (JSON-RPC, LSP 3.17 subset);
-/// \p err gets what is not for the client.
-int runLsp(llvm::raw_ostream &out, llvm::raw_ostream &err);
+/// A language server reading requests from \c env.in and answering on
+/// \c env.out (JSON-RPC, LSP 3.17 subset); \c env.err gets what is not for
+/// the client.
+int runLsp(const DriverEnv &env);
 
 struct CalendarOptions {
   enum class Format { ICS, Markdown };
@@ -100,16 +114,14 @@ struct CalendarOptions {
   std::string sourceDateEpoch;
   DiagnosticOptions diagnostics;
 };
-int runCalendar(const CalendarOptions &opts, llvm::raw_ostream &out,
-                llvm::raw_ostream &err);
+int runCalendar(const CalendarOptions &opts, const DriverEnv &env);
 
 struct DocsOptions {
   std::vector<std::string> files; ///< Markdown files.
   bool check = false;             ///< Compare and show a diff; write nothing.
   DiagnosticOptions diagnostics;
 };
-int runDocsUpdate(const DocsOptions &opts, llvm::raw_ostream &out,
-                  llvm::raw_ostream &err);
+int runDocsUpdate(const DocsOptions &opts, const DriverEnv &env);
 
 struct FmtOptions {
   std::vector<std::string> files;
@@ -117,8 +129,7 @@ struct FmtOptions {
   bool toStdout = false; ///< Print instead of rewriting.
   DiagnosticOptions diagnostics;
 };
-int runFmt(const FmtOptions &opts, llvm::raw_ostream &out,
-           llvm::raw_ostream &err);
+int runFmt(const FmtOptions &opts, const DriverEnv &env);
 
 struct ExplainOptions {
   enum class Format { Text, Markdown };
@@ -126,8 +137,7 @@ struct ExplainOptions {
   bool all = false; ///< Every kind, and check the docs against the registry.
   Format format = Format::Text;
 };
-int runExplain(const ExplainOptions &opts, llvm::raw_ostream &out,
-               llvm::raw_ostream &err);
+int runExplain(const ExplainOptions &opts, const DriverEnv &env);
 
 } // namespace relc
 

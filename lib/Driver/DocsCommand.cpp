@@ -16,7 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Driver/Commands.h"
-#include "Driver/PlanLoader.h"
+#include "Driver/Compilation.h"
 
 #include "Basic/Diff.h"
 #include "Basic/SourceFiles.h"
@@ -24,7 +24,6 @@
 #include "Report/Report.h"
 
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -76,10 +75,12 @@ size_t fenceOf(llvm::StringRef line, char &ch) {
 /// True for `*`, `?` or `[` in \p s: a glob, not a plain path.
 bool isGlob(llvm::StringRef s) { return s.find_first_of("*?[") != s.npos; }
 
-/// The regular files \p pattern (relative to \p base unless absolute) names,
-/// sorted; `*`, `?` and `[...]` match within one path component as in the
-/// shell (and, as there, not a leading dot unless the pattern has one).
-std::vector<std::string> expandPath(llvm::StringRef base,
+/// The regular files of \p fs that \p pattern (relative to \p base unless
+/// absolute) names, sorted; `*`, `?` and `[...]` match within one path
+/// component as in the shell (and, as there, not a leading dot unless the
+/// pattern has one).
+std::vector<std::string> expandPath(llvm::vfs::FileSystem &fs,
+                                    llvm::StringRef base,
                                     llvm::StringRef pattern) {
   llvm::SmallString<256> full;
   if (!llvm::sys::path::is_absolute(pattern))
@@ -102,8 +103,9 @@ std::vector<std::string> expandPath(llvm::StringRef base,
     } else {
       for (const std::string &dir : paths) {
         std::error_code ec;
-        for (llvm::sys::fs::directory_iterator d(dir.empty() ? "." : dir, ec),
-             e;
+        for (llvm::vfs::directory_iterator
+                 d = fs.dir_begin(dir.empty() ? "." : dir, ec),
+                 e;
              !ec && d != e; d.increment(ec)) {
           llvm::StringRef name = llvm::sys::path::filename(d->path());
           if (name.startswith(".") && !part.startswith("."))
@@ -118,8 +120,9 @@ std::vector<std::string> expandPath(llvm::StringRef base,
     }
     paths = std::move(next);
   }
-  llvm::erase_if(paths, [](const std::string &p) {
-    return !llvm::sys::fs::is_regular_file(p);
+  llvm::erase_if(paths, [&](const std::string &p) {
+    llvm::ErrorOr<llvm::vfs::Status> status = fs.status(p);
+    return !status || !status->isRegularFile();
   });
   llvm::sort(paths);
   return paths;
@@ -255,9 +258,9 @@ bool findRegions(DiagnosticEngine &diags,
 
 /// What relc generates for \p region of the document \p docPath; nullopt
 /// after reporting.
-std::optional<std::string> generate(Session &session, const Region &region,
+std::optional<std::string> generate(Compilation &comp, const Region &region,
                                     llvm::StringRef docPath) {
-  DiagnosticEngine &diags = session.diags;
+  DiagnosticEngine &diags = comp.getDiags();
   const Marker &m = region.marker;
   if (m.args.empty()) {
     diags.report(
@@ -276,7 +279,8 @@ std::optional<std::string> generate(Session &session, const Region &region,
       ok = false;
       continue;
     }
-    std::vector<std::string> found = expandPath(base, arg);
+    std::vector<std::string> found =
+        expandPath(comp.getFileSystem(), base, arg);
     if (found.empty()) {
       diags.report(DiagKind::DocsRegion, at,
                    isGlob(arg) ? "'" + arg + "' matches no file"
@@ -289,7 +293,7 @@ std::optional<std::string> generate(Session &session, const Region &region,
     return std::nullopt;
   unsigned errors = diags.errorCount();
   std::vector<std::unique_ptr<sema::Plan>> plans =
-      loadReleases(session.loader, diags, paths, "docs update");
+      comp.loadReleases(paths, "docs update");
   if (diags.errorCount() != errors)
     return std::nullopt;
   std::string text;
@@ -302,20 +306,20 @@ std::optional<std::string> generate(Session &session, const Region &region,
 }
 
 /// Updates or checks one document; the exit code.
-int updateDocument(Session &session, const DocsOptions &opts,
+int updateDocument(Compilation &comp, const DocsOptions &opts,
                    const std::string &path, llvm::raw_ostream &out) {
-  DiagnosticEngine &diags = session.diags;
+  DiagnosticEngine &diags = comp.getDiags();
   unsigned id = loadSourceFile(diags, path);
   if (!id)
     return diags.exitCode();
-  llvm::StringRef text = session.sm.getMemoryBuffer(id)->getBuffer();
+  llvm::StringRef text = comp.getSourceMgr().getMemoryBuffer(id)->getBuffer();
   std::vector<llvm::StringRef> lines = linesOf(text);
   std::vector<Region> regions;
   if (!findRegions(diags, lines, regions))
     return 1;
   std::vector<std::optional<std::string>> generated;
   for (const Region &r : regions)
-    generated.push_back(generate(session, r, path));
+    generated.push_back(generate(comp, r, path));
   if (llvm::any_of(generated, [](const auto &g) { return !g; }))
     return std::max(diags.exitCode(), 1);
 
@@ -366,13 +370,12 @@ int updateDocument(Session &session, const DocsOptions &opts,
 
 } // namespace
 
-int relc::runDocsUpdate(const DocsOptions &opts, llvm::raw_ostream &out,
-                        llvm::raw_ostream &err) {
-  Session session(err, opts.diagnostics);
+int relc::runDocsUpdate(const DocsOptions &opts, const DriverEnv &env) {
+  Compilation comp(env.fs, env.err, opts.diagnostics);
   int code = 0;
   for (const std::string &path : opts.files) {
-    code = std::max(code, updateDocument(session, opts, path, out));
-    session.diags.flush();
+    code = std::max(code, updateDocument(comp, opts, path, env.out));
+    comp.getDiags().flush();
   }
-  return std::max(code, session.diags.exitCode());
+  return std::max(code, comp.getDiags().exitCode());
 }

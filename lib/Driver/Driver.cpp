@@ -4,15 +4,20 @@
 // Subcommands and their options, declared with llvm::cl. The options are
 // globals (llvm::cl registers them once, at start-up, which costs little);
 // runDriver resets them before each parse so it can run more than once in a
-// process. This file is built without RTTI, as LLVM is.
+// process, and answers --help and --version itself (lib/Driver/Help.h), as
+// llvm::cl's answer goes to the process's standard output and ends it. This
+// file is built without RTTI, as LLVM is.
 //
 //===----------------------------------------------------------------------===//
 #include "Driver/Driver.h"
 #include "Driver/Commands.h"
+#include "Driver/Help.h"
 
 #include "Basic/Config.h"
 
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/StringSaver.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
@@ -22,14 +27,91 @@ namespace cl = llvm::cl;
 
 static cl::OptionCategory relcCategory("relc options");
 
+/// Where the option parsers report a bad value while runDriver parses: the
+/// error stream it was given. (llvm::cl's own parsers write to llvm::errs().)
+static llvm::raw_ostream *usageErrors = nullptr;
+
+/// An option with what --help shows of its value, registered by its parser
+/// as the option is made: llvm::cl gives no way from a cl::Option to its
+/// parser. A list, not a map, so start-up allocates nothing.
+class DescribedOption {
+public:
+  static OptionHelp find(const cl::Option &o) {
+    for (const DescribedOption *d = all; d; d = d->next)
+      if (d->option == &o)
+        return d->help;
+    return {};
+  }
+
+protected:
+  explicit DescribedOption(const cl::Option &o) : option(&o), next(all) {
+    all = this;
+  }
+  OptionHelp help;
+
+private:
+  const cl::Option *option;
+  const DescribedOption *next;
+  static inline const DescribedOption *all = nullptr;
+};
+
+/// llvm::cl's parser for T, with llvm::cl's words for a bad value, reporting
+/// to usageErrors.
+template <class T>
+class Parser : public cl::parser<T>, private DescribedOption {
+public:
+  explicit Parser(cl::Option &o) : cl::parser<T>(o), DescribedOption(o) {
+    if constexpr (std::is_enum_v<T>)
+      help.values = this;
+    else
+      help.valueName = this->getValueName();
+  }
+
+  bool parse(cl::Option &o, llvm::StringRef name, llvm::StringRef arg,
+             T &value) {
+    if constexpr (std::is_enum_v<T>) {
+      for (const auto &v : this->Values)
+        if (v.Name == arg) {
+          value = v.V.getValue();
+          return false;
+        }
+      return bad(o, "Cannot find option named '" + arg + "'!");
+    } else if constexpr (std::is_same_v<T, bool>) {
+      if (arg.empty() || arg == "true" || arg == "TRUE" || arg == "True" ||
+          arg == "1")
+        value = true;
+      else if (arg == "false" || arg == "FALSE" || arg == "False" || arg == "0")
+        value = false;
+      else
+        return bad(o,
+                   "'" + arg +
+                       "' is invalid value for boolean argument! Try 0 or 1");
+      return false;
+    } else if constexpr (std::is_same_v<T, unsigned>) {
+      if (arg.getAsInteger(0, value))
+        return bad(o, "'" + arg + "' value invalid for uint argument!");
+      return false;
+    } else {
+      return cl::parser<T>::parse(o, name, arg, value);
+    }
+  }
+
+private:
+  static bool bad(cl::Option &o, const llvm::Twine &message) {
+    return o.error(message, llvm::StringRef(),
+                   usageErrors ? *usageErrors : llvm::errs());
+  }
+};
+template <class T> using Opt = cl::opt<T, false, Parser<T>>;
+template <class T> using List = cl::list<T, bool, Parser<T>>;
+
 static cl::SubCommand checkCmd("check",
                                "Parse plan files and the projects they use, "
                                "and report problems");
-static cl::list<std::string> checkFiles(cl::Positional, cl::OneOrMore,
-                                        cl::desc("<plan files>"),
-                                        cl::sub(checkCmd),
-                                        cl::cat(relcCategory));
-static cl::opt<CheckOptions::Emit> checkEmit(
+static List<std::string> checkFiles(cl::Positional, cl::OneOrMore,
+                                    cl::desc("<plan files>"), cl::sub(checkCmd),
+                                    cl::cat(relcCategory));
+static Opt<CheckOptions::Emit> checkEmit(
     "emit", cl::desc("What to print after checking"),
     cl::init(CheckOptions::Emit::None),
     cl::values(clEnumValN(CheckOptions::Emit::None, "none", "nothing"),
@@ -37,23 +119,21 @@ static cl::opt<CheckOptions::Emit> checkEmit(
                clEnumValN(CheckOptions::Emit::Plan, "plan",
                           "the checked plan")),
     cl::sub(checkCmd), cl::cat(relcCategory));
-static cl::opt<bool> checkParseOnly(
+static Opt<bool> checkParseOnly(
     "parse-only",
     cl::desc("Only parse (and follow imports); check no names, dates or "
              "compatibility"),
     cl::sub(checkCmd), cl::cat(relcCategory));
-static cl::opt<bool>
-    checkNoLocations("no-locations",
-                     cl::desc("Leave line:col out of --emit=ast"),
-                     cl::sub(checkCmd), cl::cat(relcCategory));
+static Opt<bool> checkNoLocations("no-locations",
+                                  cl::desc("Leave line:col out of --emit=ast"),
+                                  cl::sub(checkCmd), cl::cat(relcCategory));
 
 static cl::SubCommand matrixCmd("matrix",
                                 "Print the legs of release plans' matrices");
-static cl::list<std::string> matrixFiles(cl::Positional, cl::OneOrMore,
-                                         cl::desc("<release files>"),
-                                         cl::sub(matrixCmd),
-                                         cl::cat(relcCategory));
-static cl::opt<MatrixOptions::Format> matrixFormat(
+static List<std::string> matrixFiles(cl::Positional, cl::OneOrMore,
+                                     cl::desc("<release files>"),
+                                     cl::sub(matrixCmd), cl::cat(relcCategory));
+static Opt<MatrixOptions::Format> matrixFormat(
     "format", cl::desc("Output format"), cl::init(MatrixOptions::Format::Table),
     cl::values(clEnumValN(MatrixOptions::Format::Table, "table",
                           "one line per leg"),
@@ -63,27 +143,26 @@ static cl::opt<MatrixOptions::Format> matrixFormat(
                           "the release compatibility table, one row per "
                           "release")),
     cl::sub(matrixCmd), cl::cat(relcCategory));
-static cl::opt<std::string>
+static Opt<std::string>
     matrixChannel("channel", cl::desc("Only legs built for this channel"),
                   cl::value_desc("name"), cl::sub(matrixCmd),
                   cl::cat(relcCategory));
-static cl::opt<std::string>
+static Opt<std::string>
     matrixExplain("explain",
                   cl::desc("Say why a leg (\"3.12, linux-x86_64, cuda 12.4\", "
                            "values in axis order) is built or not"),
                   cl::value_desc("leg"), cl::sub(matrixCmd),
                   cl::cat(relcCategory));
-static cl::opt<std::string> matrixName("matrix", cl::desc("Only this matrix"),
-                                       cl::value_desc("name"),
-                                       cl::sub(matrixCmd),
-                                       cl::cat(relcCategory));
+static Opt<std::string> matrixName("matrix", cl::desc("Only this matrix"),
+                                   cl::value_desc("name"), cl::sub(matrixCmd),
+                                   cl::cat(relcCategory));
 
 static cl::SubCommand graphCmd("graph",
                                "Print the step graph a release plan lowers to");
-static cl::opt<std::string> graphFile(cl::Positional, cl::Required,
-                                      cl::desc("<release file>"),
-                                      cl::sub(graphCmd), cl::cat(relcCategory));
-static cl::opt<GraphOptions::Format> graphFormat(
+static Opt<std::string> graphFile(cl::Positional, cl::Required,
+                                  cl::desc("<release file>"), cl::sub(graphCmd),
+                                  cl::cat(relcCategory));
+static Opt<GraphOptions::Format> graphFormat(
     "format", cl::desc("Output format"), cl::init(GraphOptions::Format::Json),
     cl::values(clEnumValN(GraphOptions::Format::Json, "json",
                           "for programs (docs/step-graph.md)"),
@@ -91,11 +170,10 @@ static cl::opt<GraphOptions::Format> graphFormat(
                clEnumValN(GraphOptions::Format::Mermaid, "mermaid",
                           "a Mermaid flowchart")),
     cl::sub(graphCmd), cl::cat(relcCategory));
-static cl::opt<std::string> graphStage("stage", cl::desc("Only this stage"),
-                                       cl::value_desc("name"),
-                                       cl::sub(graphCmd),
-                                       cl::cat(relcCategory));
-static cl::opt<unsigned>
+static Opt<std::string> graphStage("stage", cl::desc("Only this stage"),
+                                   cl::value_desc("name"), cl::sub(graphCmd),
+                                   cl::cat(relcCategory));
+static Opt<unsigned>
     graphRc("rc",
             cl::desc("The release candidate number ({rc} and the parameter "
                      "of a parameterised stage); without it, '{rc}' stays"),
@@ -103,25 +181,25 @@ static cl::opt<unsigned>
 
 static cl::SubCommand emitCmd("emit",
                               "Generate CI configuration from a release plan");
-static cl::list<std::string> emitArgs(cl::Positional, cl::OneOrMore,
-                                      cl::desc("github|gitlab <release file>"),
-                                      cl::sub(emitCmd), cl::cat(relcCategory));
-static cl::opt<std::string>
+static List<std::string> emitArgs(cl::Positional, cl::OneOrMore,
+                                  cl::desc("github|gitlab <release file>"),
+                                  cl::sub(emitCmd), cl::cat(relcCategory));
+static Opt<std::string>
     emitOutput("o",
                cl::desc("Output: the workflows directory (github) or the "
                         "file (gitlab)"),
-               cl::value_desc("path"), cl::Required, cl::sub(emitCmd),
+               cl::value_desc("path"), cl::sub(emitCmd), // Required.
                cl::cat(relcCategory));
-static cl::opt<bool> emitCheck(
+static Opt<bool> emitCheck(
     "check",
     cl::desc("Write nothing; exit 1 with a diff if the output is stale"),
     cl::sub(emitCmd), cl::cat(relcCategory));
-static cl::opt<std::string> emitLock(
+static Opt<std::string> emitLock(
     "lock",
     cl::desc("The actions lock (default: actions.lock.yaml beside the plan "
              "or in a directory above it)"),
     cl::value_desc("file"), cl::sub(emitCmd), cl::cat(relcCategory));
-static cl::opt<bool> emitNoSplit(
+static Opt<bool> emitNoSplit(
     "no-split",
     cl::desc("Refuse a build over the backend's jobs-per-matrix limit "
              "instead of splitting it"),
@@ -130,62 +208,63 @@ static cl::opt<bool> emitNoSplit(
 static cl::SubCommand
     runCmd("run", "Run a stage of a release against its repository (a dry run "
                   "unless --execute)");
-static cl::opt<std::string> runFile(cl::Positional, cl::Required,
-                                    cl::desc("<release file>"), cl::sub(runCmd),
-                                    cl::cat(relcCategory));
-static cl::opt<std::string> runStage("stage", cl::desc("The stage to run"),
-                                     cl::value_desc("name"), cl::Required,
-                                     cl::sub(runCmd), cl::cat(relcCategory));
-static cl::opt<unsigned> runRc(
+static Opt<std::string> runFile(cl::Positional, cl::Required,
+                                cl::desc("<release file>"), cl::sub(runCmd),
+                                cl::cat(relcCategory));
+static Opt<std::string> runStage("stage", cl::desc("The stage to run"),
+                                 cl::value_desc("name"), // Required.
+                                 cl::sub(runCmd), cl::cat(relcCategory));
+static Opt<unsigned> runRc(
     "rc",
     cl::desc("The release candidate number (default: RELC_RC, the RC tag CI "
              "runs for, an unfinished run, or one more than the highest RC "
              "tag on the remote)"),
     cl::value_desc("n"), cl::sub(runCmd), cl::cat(relcCategory));
-static cl::opt<std::string>
+static Opt<std::string>
     runStep("step", cl::desc("Run only this step (as a CI job does)"),
             cl::value_desc("id"), cl::sub(runCmd), cl::cat(relcCategory));
-static cl::opt<std::string>
+static Opt<std::string>
     runRepo("repo", cl::desc("The repository (default: the current directory)"),
             cl::value_desc("path"), cl::init("."), cl::sub(runCmd),
             cl::cat(relcCategory));
-static cl::opt<std::string> runRemote(
+static Opt<std::string> runRemote(
     "remote",
     cl::desc("The remote: a name or a URL (default: the plan's repo.remote)"),
     cl::value_desc("name"), cl::sub(runCmd), cl::cat(relcCategory));
-static cl::opt<bool> runExecute(
+static Opt<bool> runExecute(
     "execute",
     cl::desc("Act: create branches and tags, commit, push, run commands. "
              "Without it, change nothing and say what would be done"),
     cl::sub(runCmd), cl::cat(relcCategory));
-static cl::opt<std::string>
+static Opt<std::string>
     runStateDir("state-dir",
                 cl::desc("Where the journal and command logs go (default: "
                          ".git/relc/<project>-<version>)"),
                 cl::value_desc("dir"), cl::sub(runCmd), cl::cat(relcCategory));
-static cl::list<std::string>
-    runApprove("approve", cl::desc("Give the approval of this group"),
-               cl::value_desc("group"), cl::sub(runCmd), cl::cat(relcCategory));
-static cl::opt<std::string> runToday(
+static List<std::string> runApprove("approve",
+                                    cl::desc("Give the approval of this group"),
+                                    cl::value_desc("group"), cl::sub(runCmd),
+                                    cl::cat(relcCategory));
+static Opt<std::string> runToday(
     "today",
     cl::desc("Take this date as today for `on DATE` waits (rehearsals, tests)"),
     cl::value_desc("YYYY-MM-DD"), cl::sub(runCmd), cl::cat(relcCategory));
-static cl::opt<std::string>
+static Opt<std::string>
     runArtifacts("artifacts",
                  cl::desc("Where artifact_size checks look (default: .)"),
                  cl::value_desc("dir"), cl::init("."), cl::sub(runCmd),
                  cl::cat(relcCategory));
-static cl::opt<unsigned> runTimeout(
+static Opt<unsigned> runTimeout(
     "timeout",
     cl::desc("Seconds a command may run when its step sets no timeout"),
     cl::init(3600), cl::sub(runCmd), cl::cat(relcCategory));
-static cl::opt<RunFormat> runFormat(
+static Opt<RunFormat> runFormat(
     "format", cl::desc("Output format"), cl::init(RunFormat::Text),
     cl::values(clEnumValN(RunFormat::Text, "text",
                           "a line per step and a summary"),
                clEnumValN(RunFormat::Json, "json", "one JSON document")),
     cl::sub(runCmd), cl::cat(relcCategory));
-static cl::opt<std::string>
+static Opt<std::string>
     runDebugKill("debug-kill",
                  cl::desc("Tests: SIGKILL relc after-step:N or after-act:N"),
                  cl::Hidden, cl::sub(runCmd));
@@ -197,11 +276,11 @@ static cl::SubCommand
 static cl::SubCommand
     calendarCmd("calendar",
                 "Print the dated milestones of releases as a calendar");
-static cl::list<std::string> calendarFiles(cl::Positional, cl::OneOrMore,
-                                           cl::desc("<release files>"),
-                                           cl::sub(calendarCmd),
-                                           cl::cat(relcCategory));
-static cl::opt<CalendarOptions::Format> calendarFormat(
+static List<std::string> calendarFiles(cl::Positional, cl::OneOrMore,
+                                       cl::desc("<release files>"),
+                                       cl::sub(calendarCmd),
+                                       cl::cat(relcCategory));
+static Opt<CalendarOptions::Format> calendarFormat(
     "format", cl::desc("Output format"), cl::init(CalendarOptions::Format::ICS),
     cl::values(clEnumValN(CalendarOptions::Format::ICS, "ics",
                           "an iCalendar file to subscribe to (RFC 5545)"),
@@ -212,38 +291,38 @@ static cl::opt<CalendarOptions::Format> calendarFormat(
 static cl::SubCommand
     docsCmd("docs",
             "Regenerate the relc regions of Markdown files (relc docs update)");
-static cl::list<std::string> docsArgs(cl::Positional, cl::OneOrMore,
-                                      cl::desc("update <markdown files>"),
-                                      cl::sub(docsCmd), cl::cat(relcCategory));
-static cl::opt<bool> docsCheck(
+static List<std::string> docsArgs(cl::Positional, cl::OneOrMore,
+                                  cl::desc("update <markdown files>"),
+                                  cl::sub(docsCmd), cl::cat(relcCategory));
+static Opt<bool> docsCheck(
     "check", cl::desc("Write nothing; exit 1 with a diff if a region is stale"),
     cl::sub(docsCmd), cl::cat(relcCategory));
-static cl::opt<bool>
+static Opt<bool>
     docsWrite("write",
               cl::desc("Rewrite stale regions (the default; for pre-commit "
                        "hooks whose default is --check)"),
               cl::sub(docsCmd), cl::cat(relcCategory));
 
 static cl::SubCommand fmtCmd("fmt", "Rewrite plan files in canonical layout");
-static cl::list<std::string> fmtFiles(cl::Positional, cl::OneOrMore,
-                                      cl::desc("<plan files>"), cl::sub(fmtCmd),
-                                      cl::cat(relcCategory));
-static cl::opt<bool> fmtCheck(
+static List<std::string> fmtFiles(cl::Positional, cl::OneOrMore,
+                                  cl::desc("<plan files>"), cl::sub(fmtCmd),
+                                  cl::cat(relcCategory));
+static Opt<bool> fmtCheck(
     "check",
     cl::desc("Change nothing; list the files that are not formatted and "
              "exit 1 if there are any"),
     cl::sub(fmtCmd), cl::cat(relcCategory));
-static cl::opt<bool>
+static Opt<bool>
     fmtWrite("write",
              cl::desc("Rewrite the files (the default; for pre-commit hooks "
                       "whose default is --check)"),
              cl::sub(fmtCmd), cl::cat(relcCategory));
-static cl::opt<bool> fmtStdout("stdout",
-                               cl::desc("Print the formatted text instead of "
-                                        "rewriting the files"),
-                               cl::sub(fmtCmd), cl::cat(relcCategory));
+static Opt<bool> fmtStdout("stdout",
+                           cl::desc("Print the formatted text instead of "
+                                    "rewriting the files"),
+                           cl::sub(fmtCmd), cl::cat(relcCategory));
 
-static cl::opt<unsigned>
+static Opt<unsigned>
     errorLimit("error-limit",
                cl::desc("Stop reporting after this many errors (0: no limit)"),
                cl::init(20), cl::sub(checkCmd), cl::sub(fmtCmd),
@@ -259,17 +338,15 @@ static const cl::ValuesClass diagFormats = cl::values(
                "a SARIF 2.1.0 log, for GitHub code scanning"),
     clEnumValN(DiagFormat::Github, "github",
                "GitHub Actions workflow commands (::error file=...::)"));
-static cl::opt<DiagFormat>
-    diagnosticsFormat("diagnostics-format",
-                      cl::desc("How to print diagnostics (to standard error)"),
-                      cl::init(DiagFormat::Text), diagFormats,
-                      cl::sub(checkCmd), cl::sub(fmtCmd), cl::sub(matrixCmd),
-                      cl::sub(graphCmd), cl::sub(emitCmd), cl::sub(runCmd),
-                      cl::sub(calendarCmd), cl::sub(docsCmd),
-                      cl::cat(relcCategory));
+static Opt<DiagFormat> diagnosticsFormat(
+    "diagnostics-format",
+    cl::desc("How to print diagnostics (to standard error)"),
+    cl::init(DiagFormat::Text), diagFormats, cl::sub(checkCmd), cl::sub(fmtCmd),
+    cl::sub(matrixCmd), cl::sub(graphCmd), cl::sub(emitCmd), cl::sub(runCmd),
+    cl::sub(calendarCmd), cl::sub(docsCmd), cl::cat(relcCategory));
 // matrix and graph have their own --format; the commands whose only other
 // output is diagnostics take it as short for --diagnostics-format.
-static cl::opt<DiagFormat> diagnosticsFormatShort(
+static Opt<DiagFormat> diagnosticsFormatShort(
     "format", cl::desc("The same as --diagnostics-format"),
     cl::init(DiagFormat::Text), diagFormats, cl::sub(checkCmd), cl::sub(fmtCmd),
     cl::sub(emitCmd), cl::cat(relcCategory));
@@ -277,15 +354,14 @@ static cl::opt<DiagFormat> diagnosticsFormatShort(
 static cl::SubCommand
     explainCmd("explain",
                "Explain a diagnostic kind: what it means, an example, the fix");
-static cl::opt<std::string> explainKind(cl::Positional, cl::desc("<kind>"),
-                                        cl::sub(explainCmd),
-                                        cl::cat(relcCategory));
-static cl::opt<bool>
+static Opt<std::string> explainKind(cl::Positional, cl::desc("<kind>"),
+                                    cl::sub(explainCmd), cl::cat(relcCategory));
+static Opt<bool>
     explainAll("all",
                cl::desc("Every kind; exit 2 if docs/diagnostics.md and the "
                         "registry of kinds disagree"),
                cl::sub(explainCmd), cl::cat(relcCategory));
-static cl::opt<ExplainOptions::Format> explainFormat(
+static Opt<ExplainOptions::Format> explainFormat(
     "format", cl::desc("Output format"), cl::init(ExplainOptions::Format::Text),
     cl::values(clEnumValN(ExplainOptions::Format::Text, "text", "for reading"),
                clEnumValN(ExplainOptions::Format::Markdown, "markdown",
@@ -300,12 +376,34 @@ static DiagnosticOptions diagnosticOptions() {
   return opts;
 }
 
-static void printVersion(llvm::raw_ostream &os) {
-  os << "relc " << RELC_VERSION << "\n";
-}
+static const char overview[] =
+    "relc: a declarative release-plan compiler\n\n"
+    "  relc check [--emit=ast] FILE...   parse and check plans\n"
+    "  relc fmt [--check] FILE...        canonical layout\n"
+    "  relc matrix [--format=F] FILE...  the legs of release matrices\n"
+    "  relc graph [--format=F] FILE      the step graph of a release\n"
+    "  relc emit github|gitlab FILE -o OUT  CI configuration\n"
+    "  relc run FILE --stage S [--execute]  run a stage (dry by "
+    "default)\n"
+    "  relc calendar [--format=F] FILE...  release dates (iCalendar, "
+    "Markdown)\n"
+    "  relc docs update [--check] MD...  regenerate relc regions in "
+    "Markdown\n"
+    "  relc lsp                          a language server for "
+    "editors\n"
+    "  relc explain KIND                 what a diagnostic means, the "
+    "fix\n\n"
+    "Diagnostics go to standard error, as text or, with "
+    "--diagnostics-format,\n"
+    "as JSON Lines, SARIF or GitHub workflow commands.\n"
+    "Exit codes: 0 clean, 1 the input has errors, 2 usage or I/O "
+    "problems.\n";
 
-int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
+int relc::runDriver(llvm::ArrayRef<const char *> argv,
+                    llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fs,
+                    std::istream &in, llvm::raw_ostream &out,
                     llvm::raw_ostream &err) {
+  DriverEnv env{std::move(fs), in, out, err};
   cl::ResetAllOptionOccurrences();
   cl::HideUnrelatedOptions(relcCategory, *cl::TopLevelSubCommand);
   cl::HideUnrelatedOptions(relcCategory, checkCmd);
@@ -318,38 +416,92 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
   cl::HideUnrelatedOptions(relcCategory, explainCmd);
   cl::HideUnrelatedOptions(relcCategory, calendarCmd);
   cl::HideUnrelatedOptions(relcCategory, docsCmd);
-  cl::SetVersionPrinter(printVersion);
 
   if (argv.size() < 2) {
     err << "usage: relc <command> [options] <files>\n"
-           "commands: check, fmt, matrix, graph, emit, run, calendar, docs, lsp, "
-           "explain; 'relc --help' says more\n";
+           "commands: check, fmt, matrix, graph, emit, run, calendar, docs, "
+           "lsp, explain; 'relc --help' says more\n";
     return 2;
   }
-  if (!cl::ParseCommandLineOptions(
-          argv.size(), argv.data(),
-          "relc: a declarative release-plan compiler\n\n"
-          "  relc check [--emit=ast] FILE...   parse and check plans\n"
-          "  relc fmt [--check] FILE...        canonical layout\n"
-          "  relc matrix [--format=F] FILE...  the legs of release matrices\n"
-          "  relc graph [--format=F] FILE      the step graph of a release\n"
-          "  relc emit github|gitlab FILE -o OUT  CI configuration\n"
-          "  relc run FILE --stage S [--execute]  run a stage (dry by "
-          "default)\n"
-          "  relc calendar [--format=F] FILE...  release dates (iCalendar, "
-          "Markdown)\n"
-          "  relc docs update [--check] MD...  regenerate relc regions in "
-          "Markdown\n"
-          "  relc lsp                          a language server for "
-          "editors\n"
-          "  relc explain KIND                 what a diagnostic means, the "
-          "fix\n\n"
-          "Diagnostics go to standard error, as text or, with "
-          "--diagnostics-format,\n"
-          "as JSON Lines, SARIF or GitHub workflow commands.\n"
-          "Exit codes: 0 clean, 1 the input has errors, 2 usage or I/O "
-          "problems.\n",
-          &err, nullptr, /*LongOptionsUseDoubleDash=*/true))
+
+  // Response files (`@args`) are read here, from the driver's file system;
+  // llvm::cl would read them from the disk, and after --help was looked for.
+  llvm::BumpPtrAllocator alloc;
+  llvm::StringSaver saver(alloc);
+  llvm::SmallVector<const char *, 32> args(argv.begin(), argv.end());
+  if (llvm::any_of(argv.drop_front(),
+                   [](const char *a) { return *a == '@'; })) {
+    llvm::ErrorOr<std::string> cwd = env.fs->getCurrentWorkingDirectory();
+    cl::ExpandResponseFiles(
+        saver, cl::TokenizeGNUCommandLine, args,
+        /*MarkEOLs=*/false, /*RelativeNames=*/false,
+        /*ExpandBasePath=*/false,
+        cwd ? llvm::Optional<llvm::StringRef>(*cwd) : llvm::None, *env.fs);
+  }
+
+  // llvm::cl picks the subcommand the same way: the first argument, if it
+  // names one.
+  cl::SubCommand *sub = &*cl::TopLevelSubCommand;
+  if (args.size() >= 2 && args[1][0] != '-')
+    for (cl::SubCommand *s : cl::getRegisteredSubcommands())
+      if (!s->getName().empty() && s->getName() == args[1])
+        sub = s;
+  bool topLevel = sub == &*cl::TopLevelSubCommand;
+  InfoRequest info = findInfoRequest(
+      llvm::makeArrayRef(args).drop_front(topLevel ? 1 : 2), topLevel);
+  if (info == InfoRequest::Version) {
+    out << "relc " << RELC_VERSION << "\n";
+    return 0;
+  }
+  if (info != InfoRequest::None) {
+    printHelp(out, *sub, llvm::sys::path::filename(args[0]), overview, info,
+              DescribedOption::find);
+    return 0;
+  }
+
+  // What llvm::cl would report to llvm::errs() rather than to `err` is
+  // reported here: an option that needs a value but ends the command line
+  // (dropped, so llvm::cl does not see it), a bad value (Parser), a missing
+  // required option (after parsing, where llvm::cl checks them).
+  bool usageError = false;
+  size_t first = topLevel ? 1 : 2;
+  for (size_t i = first; i < args.size(); ++i) {
+    llvm::StringRef arg = args[i];
+    if (arg == "--")
+      break;
+    bool dashes = arg.startswith("--");
+    llvm::StringRef name = arg.drop_front(dashes ? 2 : 1);
+    if (!arg.startswith("-") || name.empty() || name.contains('=') ||
+        (!dashes && name.size() != 1))
+      continue;
+    cl::Option *o = sub->OptionsMap.lookup(name);
+    if (!o || o->getValueExpectedFlag() != cl::ValueRequired)
+      continue;
+    if (i + 1 < args.size()) {
+      ++i; // Its value.
+      continue;
+    }
+    // Not o->error(): llvm::cl knows the program's name only once parsing.
+    err << llvm::sys::path::filename(args[0]) << ": for the "
+        << (o->ArgStr.size() == 1 ? "-" : "--") << o->ArgStr
+        << " option: requires a value!\n";
+    args.erase(args.begin() + i);
+    usageError = true;
+  }
+  usageErrors = &err;
+  bool parsed = cl::ParseCommandLineOptions(args.size(), args.data(), overview,
+                                            &err, nullptr,
+                                            /*LongOptionsUseDoubleDash=*/true);
+  usageErrors = nullptr;
+  for (cl::Option *required : {static_cast<cl::Option *>(&emitOutput),
+                               static_cast<cl::Option *>(&runStage)})
+    if (llvm::is_contained(required->Subs, sub) &&
+        !required->getNumOccurrences()) {
+      required->error("must be specified at least once!", llvm::StringRef(),
+                      err);
+      usageError = true;
+    }
+  if (!parsed || usageError)
     return 2;
 
   if (checkCmd) {
@@ -359,7 +511,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.locations = !checkNoLocations;
     opts.parseOnly = checkParseOnly;
     opts.diagnostics = diagnosticOptions();
-    return runCheck(opts, out, err);
+    return runCheck(opts, env);
   }
   if (matrixCmd) {
     MatrixOptions opts;
@@ -369,7 +521,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.explain = matrixExplain;
     opts.matrix = matrixName;
     opts.diagnostics = diagnosticOptions();
-    return runMatrix(opts, out, err);
+    return runMatrix(opts, env);
   }
   if (graphCmd) {
     GraphOptions opts;
@@ -378,7 +530,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.stage = graphStage;
     opts.rc = graphRc.getNumOccurrences() ? int(graphRc) : -1;
     opts.diagnostics = diagnosticOptions();
-    return runGraph(opts, out, err);
+    return runGraph(opts, env);
   }
   if (emitCmd) {
     if (emitArgs.size() != 2 ||
@@ -394,7 +546,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.check = emitCheck;
     opts.split = !emitNoSplit;
     opts.diagnostics = diagnosticOptions();
-    return runEmit(opts, out, err);
+    return runEmit(opts, env);
   }
   if (runCmd) {
     RunOptions opts;
@@ -414,10 +566,10 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.format = runFormat;
     opts.debugKill = runDebugKill;
     opts.diagnostics = diagnosticOptions();
-    return runRun(opts, out, err);
+    return runRun(opts, env);
   }
   if (lspCmd)
-    return runLsp(out, err);
+    return runLsp(env);
   if (explainCmd) {
     if (explainAll == !explainKind.empty()) {
       err << "relc explain: usage: relc explain KIND, or relc explain --all\n";
@@ -427,7 +579,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.kind = explainKind;
     opts.all = explainAll;
     opts.format = explainFormat;
-    return runExplain(opts, out, err);
+    return runExplain(opts, env);
   }
   if (calendarCmd) {
     CalendarOptions opts;
@@ -436,7 +588,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     if (const char *epoch = std::getenv("SOURCE_DATE_EPOCH"))
       opts.sourceDateEpoch = epoch;
     opts.diagnostics = diagnosticOptions();
-    return runCalendar(opts, out, err);
+    return runCalendar(opts, env);
   }
   if (docsCmd) {
     if (docsArgs.size() < 2 || docsArgs[0] != "update") {
@@ -452,7 +604,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.files.assign(docsArgs.begin() + 1, docsArgs.end());
     opts.check = docsCheck;
     opts.diagnostics = diagnosticOptions();
-    return runDocsUpdate(opts, out, err);
+    return runDocsUpdate(opts, env);
   }
   if (fmtCmd) {
     if (fmtWrite && (fmtCheck || fmtStdout)) {
@@ -464,7 +616,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv, llvm::raw_ostream &out,
     opts.check = fmtCheck;
     opts.toStdout = fmtStdout;
     opts.diagnostics = diagnosticOptions();
-    return runFmt(opts, out, err);
+    return runFmt(opts, env);
   }
   err << "relc: error: no command given; commands: check, fmt, matrix, graph, "
          "emit, run, calendar, docs, lsp, explain\n";

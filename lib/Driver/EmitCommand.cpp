@@ -5,12 +5,11 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Driver/Commands.h"
-#include "Driver/PlanLoader.h"
+#include "Driver/Compilation.h"
 #include "Emit/Emit.h"
 
 #include "Basic/Config.h"
 
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
@@ -20,12 +19,12 @@ using namespace relc;
 /// `actions.lock.yaml` in the plan's directory or the nearest above it, as
 /// a path relative like the plan's (the header names it, and must not
 /// change with where the checkout is).
-static std::string findLock(llvm::StringRef plan) {
+static std::string findLock(llvm::vfs::FileSystem &fs, llvm::StringRef plan) {
   std::string dir = llvm::sys::path::parent_path(plan).str();
   while (true) {
     llvm::SmallString<256> candidate(dir);
     llvm::sys::path::append(candidate, "actions.lock.yaml");
-    if (llvm::sys::fs::exists(candidate))
+    if (fs.exists(candidate))
       return std::string(candidate);
     if (dir.empty())
       return "";
@@ -33,19 +32,18 @@ static std::string findLock(llvm::StringRef plan) {
   }
 }
 
-int relc::runEmit(const EmitOptions &opts, llvm::raw_ostream &out,
-                  llvm::raw_ostream &err) {
-  Session session(err, opts.diagnostics);
-  llvm::SourceMgr &sm = session.sm;
-  DiagnosticEngine &diags = session.diags;
-  PlanLoader &loader = session.loader;
+int relc::runEmit(const EmitOptions &opts, const DriverEnv &env) {
+  Compilation comp(env.fs, env.err, opts.diagnostics);
+  llvm::SourceMgr &sm = comp.getSourceMgr();
+  DiagnosticEngine &diags = comp.getDiags();
   diags.setSubject(opts.file);
-  std::unique_ptr<sema::Plan> plan =
-      loadRelease(loader, diags, opts.file, "emit");
+  std::unique_ptr<sema::Plan> plan = comp.loadRelease(opts.file, "emit");
   std::optional<emit::ActionsLock> lock;
   bool github = opts.backend == "github";
   if (plan && github) {
-    std::string lockPath = opts.lock.empty() ? findLock(opts.file) : opts.lock;
+    std::string lockPath = opts.lock.empty()
+                               ? findLock(comp.getFileSystem(), opts.file)
+                               : opts.lock;
     if (lockPath.empty())
       diags.report(DiagKind::ActionsLock, llvm::SMRange(),
                    "no actions.lock.yaml beside " + opts.file +
@@ -57,7 +55,7 @@ int relc::runEmit(const EmitOptions &opts, llvm::raw_ostream &out,
   if (!plan || diags.hasErrors() || (github && !lock))
     return diags.hasErrors() ? diags.exitCode() : 1;
 
-  graph::Graph g = graph::lower(*plan, {}, sm, opts.file);
+  graph::Graph g = comp.lower(*plan, {}, opts.file);
   // Not the output path: the same plan gives the same bytes wherever the
   // files are written.
   std::string command = "relc emit " + opts.backend + " " + opts.file +
@@ -97,5 +95,5 @@ int relc::runEmit(const EmitOptions &opts, llvm::raw_ostream &out,
     outputs.push_back(std::move(*file));
     owned = [](llvm::StringRef) { return false; };
   }
-  return emit::writeOrCheck(diags, outputs, dir, opts.check, owned, out);
+  return emit::writeOrCheck(diags, outputs, dir, opts.check, owned, env.out);
 }

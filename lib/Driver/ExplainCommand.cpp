@@ -58,10 +58,10 @@ static void print(llvm::raw_ostream &os, const ExplainOptions &opts,
     printText(os, info, doc);
 }
 
-int relc::runExplain(const ExplainOptions &opts, llvm::raw_ostream &out,
-                     llvm::raw_ostream &err) {
+int relc::runExplain(const ExplainOptions &opts, const DriverEnv &env) {
+  llvm::raw_ostream &out = env.out;
   llvm::SourceMgr sm;
-  DiagnosticEngine diags(sm, err);
+  DiagnosticEngine diags(sm, env.err);
   if (opts.all) {
     bool first = true;
     for (const DiagKindInfo &info : allDiagKinds()) {

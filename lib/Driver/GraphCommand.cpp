@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Driver/Commands.h"
-#include "Driver/PlanLoader.h"
+#include "Driver/Compilation.h"
 #include "Graph/Graph.h"
 
 #include "Basic/Suggest.h"
@@ -15,17 +15,14 @@
 
 using namespace relc;
 
-int relc::runGraph(const GraphOptions &opts, llvm::raw_ostream &out,
-                   llvm::raw_ostream &err) {
-  Session session(err, opts.diagnostics);
-  llvm::SourceMgr &sm = session.sm;
-  DiagnosticEngine &diags = session.diags;
-  PlanLoader &loader = session.loader;
+int relc::runGraph(const GraphOptions &opts, const DriverEnv &env) {
+  Compilation comp(env.fs, env.err, opts.diagnostics);
+  DiagnosticEngine &diags = comp.getDiags();
+  llvm::raw_ostream &out = env.out;
   diags.setSubject(opts.file);
-  std::unique_ptr<sema::Plan> plan =
-      loadRelease(loader, diags, opts.file, "graph");
+  std::unique_ptr<sema::Plan> plan = comp.loadRelease(opts.file, "graph");
   if (plan && !opts.stage.empty())
-    checkStageName(diags, *plan, opts.file, opts.stage);
+    comp.checkStageName(*plan, opts.file, opts.stage);
   diags.flush();
   if (!plan || diags.hasErrors())
     return diags.hasErrors() ? diags.exitCode() : 1;
@@ -34,7 +31,7 @@ int relc::runGraph(const GraphOptions &opts, llvm::raw_ostream &out,
   lo.stage = opts.stage;
   if (opts.rc >= 0)
     lo.rc = unsigned(opts.rc);
-  graph::Graph g = graph::lower(*plan, lo, sm, opts.file);
+  graph::Graph g = comp.lower(*plan, lo, opts.file);
   switch (opts.format) {
   case GraphOptions::Format::Json:
     graph::printJson(g, out);

@@ -1,35 +1,37 @@
 //===- LspServer.cpp - relc lsp: the Language Server Protocol over stdio --===//
 //
 // JSON-RPC 2.0 with `Content-Length` framing on stdin/stdout, on LLVM's JSON.
-// Each open document is kept as text; every open or change re-checks it the
-// way `relc check` would (its imports read from the other open documents or
-// from disk) and publishes the diagnostics of every file involved. Requests:
-// formatting (`relc fmt`), document symbols (stages, checks, matrices and
-// their axes) and go-to-definition of a check or stage name.
+// Each open document is kept as text, and the open documents are a file
+// system of their own laid over the one the server was given, so what is
+// read while checking (imports, projects, compatibility models) is what the
+// editor shows, saved or not. Every open or change re-checks the document
+// the way `relc check` would and publishes the diagnostics of every file
+// involved, then re-checks the other open documents that read it (a release
+// whose project or model changed). Requests: formatting (`relc fmt`),
+// document symbols (stages, checks, matrices and their axes) and
+// go-to-definition of a check or stage name.
 //
 // Positions: LSP lines are 0-based and characters count UTF-16 code units;
 // relc's locations are 1-based byte columns. The conversions are here.
 //
 //===----------------------------------------------------------------------===//
 #include "Driver/Commands.h"
-#include "Driver/PlanLoader.h"
+#include "Driver/Compilation.h"
 
 #include "AST/Formatter.h"
 #include "Basic/Config.h"
-#include "Sema/Sema.h"
 #include "Syntax/Parser.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/ConvertUTF.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <iostream>
+#include <istream>
 
 using namespace relc;
 namespace json = llvm::json;
@@ -55,9 +57,9 @@ std::string uriToPath(llvm::StringRef uri) {
   return out;
 }
 
-std::string pathToUri(llvm::StringRef path) {
+std::string pathToUri(llvm::vfs::FileSystem &fs, llvm::StringRef path) {
   llvm::SmallString<256> abs(path);
-  llvm::sys::fs::make_absolute(abs);
+  fs.makeAbsolute(abs);
   llvm::sys::path::remove_dots(abs, /*remove_dot_dot=*/true);
   std::string out = "file://";
   for (unsigned char c : abs) {
@@ -125,8 +127,8 @@ size_t offsetOf(llvm::StringRef text, int64_t line, int64_t character) {
 
 class Server {
 public:
-  Server(std::istream &in, llvm::raw_ostream &out, llvm::raw_ostream &log)
-      : in(in), out(out), log(log) {}
+  explicit Server(const DriverEnv &env)
+      : in(env.in), out(env.out), log(env.err), base(env.fs) {}
   int run();
 
 private:
@@ -136,7 +138,13 @@ private:
   void error(const json::Value &id, int code, llvm::StringRef message);
   void handle(const json::Object &msg);
 
+  /// The server's file system with the open documents laid over it.
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> files();
+  /// Checks \p path and publishes its diagnostics.
   void publish(const std::string &path);
+  /// Publishes the open documents other than \p path whose last check read
+  /// it.
+  void publishReaders(const std::string &path);
   json::Value formatting(const std::string &path);
   json::Value symbols(const std::string &path);
   json::Value definition(const std::string &path, int64_t line,
@@ -144,9 +152,12 @@ private:
 
   std::istream &in;
   llvm::raw_ostream &out, &log;
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> base;
   llvm::StringMap<std::string> docs; ///< Open documents by real path.
   /// Files each open document last had diagnostics published for.
   llvm::StringMap<llvm::StringSet<>> published;
+  /// Files (real paths) each open document's last check read.
+  llvm::StringMap<llvm::StringSet<>> inputs;
   bool shutdown = false;
 };
 
@@ -190,13 +201,29 @@ void Server::error(const json::Value &id, int code, llvm::StringRef message) {
       {"error", json::Object{{"code", code}, {"message", message}}}});
 }
 
+llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Server::files() {
+  auto overlay = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(base);
+  auto open = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
+  // Pushed first, so relative paths resolve against the base's directory.
+  overlay->pushOverlay(open);
+  // The texts stay in `docs`, unchanged, while the file system is in use.
+  for (const auto &doc : docs)
+    open->addFile(
+        doc.getKey(), /*ModificationTime=*/0,
+        llvm::MemoryBuffer::getMemBuffer(doc.getValue(), doc.getKey()));
+  return overlay;
+}
+
 void Server::publish(const std::string &path) {
-  llvm::SourceMgr sm;
-  DiagnosticEngine diags(sm, llvm::nulls());
-  PlanLoader loader(diags);
-  loader.setOverlay(&docs);
-  if (std::optional<LoadedPlan> plan = loader.load(path))
-    sema::analyze(diags, *plan->file, *plan->project);
+  Compilation comp(files(), llvm::nulls());
+  llvm::SourceMgr &sm = comp.getSourceMgr();
+  DiagnosticEngine &diags = comp.getDiags();
+  llvm::vfs::FileSystem &fs = comp.getFileSystem();
+  comp.check(path);
+  llvm::StringSet<> &read = inputs[path];
+  read.clear();
+  for (unsigned id = 1; id <= sm.getNumBuffers(); ++id)
+    read.insert(comp.realPath(sm.getMemoryBuffer(id)->getBufferIdentifier()));
   // Diagnostics by the file they are in; a problem with no location (a
   // model that cannot be read) is shown at the top of the document.
   std::map<std::string, json::Array> byFile;
@@ -210,7 +237,7 @@ void Server::publish(const std::string &path) {
                      {"message", d.message}};
     std::string file = path;
     if (d.range.Start.isValid()) {
-      file = realPathOf(
+      file = comp.realPath(
           sm.getMemoryBuffer(sm.FindBufferContainingLoc(d.range.Start))
               ->getBufferIdentifier());
       lsp["range"] = range(sm, d.range);
@@ -226,9 +253,9 @@ void Server::publish(const std::string &path) {
       related.push_back(json::Object{
           {"location",
            json::Object{
-               {"uri",
-                pathToUri(sm.getMemoryBuffer(sm.FindBufferContainingLoc(n.loc))
-                              ->getBufferIdentifier())},
+               {"uri", pathToUri(fs, sm.getMemoryBuffer(
+                                           sm.FindBufferContainingLoc(n.loc))
+                                         ->getBufferIdentifier())},
                {"range", range(sm, llvm::SMRange(n.loc, n.loc))}}},
           {"message", n.message}});
     }
@@ -247,9 +274,19 @@ void Server::publish(const std::string &path) {
     send(json::Object{
         {"jsonrpc", "2.0"},
         {"method", "textDocument/publishDiagnostics"},
-        {"params", json::Object{{"uri", pathToUri(file)},
+        {"params", json::Object{{"uri", pathToUri(fs, file)},
                                 {"diagnostics", std::move(list)}}}});
   }
+}
+
+void Server::publishReaders(const std::string &path) {
+  std::vector<std::string> readers;
+  for (const auto &doc : docs)
+    if (doc.getKey() != path && inputs[doc.getKey()].count(path))
+      readers.push_back(doc.getKey().str());
+  llvm::sort(readers);
+  for (const std::string &reader : readers)
+    publish(reader);
 }
 
 json::Value Server::formatting(const std::string &path) {
@@ -334,11 +371,8 @@ json::Value Server::definition(const std::string &path, int64_t line,
   std::string word = text.substr(begin, end - begin);
   if (word.empty())
     return nullptr;
-  llvm::SourceMgr sm;
-  DiagnosticEngine diags(sm, llvm::nulls());
-  PlanLoader loader(diags);
-  loader.setOverlay(&docs);
-  std::optional<LoadedPlan> plan = loader.load(path);
+  Compilation comp(files(), llvm::nulls());
+  std::optional<LoadedPlan> plan = comp.parse(path);
   if (!plan)
     return nullptr;
   // Checks and stages are defined in the project (or the file itself).
@@ -347,8 +381,9 @@ json::Value Server::definition(const std::string &path, int64_t line,
       if ((it.kind == ast::Item::Kind::Check ||
            it.kind == ast::Item::Kind::Stage) &&
           it.name.text == word)
-        return json::Object{{"uri", pathToUri(f->path)},
-                            {"range", range(sm, it.name.range)}};
+        return json::Object{
+            {"uri", pathToUri(comp.getFileSystem(), f->path)},
+            {"range", range(comp.getSourceMgr(), it.name.range)}};
   return nullptr;
 }
 
@@ -368,7 +403,8 @@ void Server::handle(const json::Object &msg) {
     if (!params)
       return "";
     const json::Object *doc = params->getObject("textDocument");
-    return doc ? realPathOf(uriToPath(doc->getString("uri").getValueOr("")))
+    return doc ? realPathOf(*base,
+                            uriToPath(doc->getString("uri").getValueOr("")))
                : "";
   };
   if (method == "initialize") {
@@ -385,6 +421,7 @@ void Server::handle(const json::Object &msg) {
     const json::Object *doc = params->getObject("textDocument");
     docs[path] = doc->getString("text").getValueOr("").str();
     publish(path);
+    publishReaders(path);
   } else if (method == "textDocument/didChange") {
     std::string path = docPath();
     if (const json::Array *changes = params->getArray("contentChanges"))
@@ -392,6 +429,7 @@ void Server::handle(const json::Object &msg) {
         if (const json::Object *last = changes->back().getAsObject())
           docs[path] = last->getString("text").getValueOr("").str();
     publish(path);
+    publishReaders(path);
   } else if (method == "textDocument/didClose") {
     std::string path = docPath();
     docs.erase(path);
@@ -399,9 +437,12 @@ void Server::handle(const json::Object &msg) {
       send(json::Object{
           {"jsonrpc", "2.0"},
           {"method", "textDocument/publishDiagnostics"},
-          {"params", json::Object{{"uri", pathToUri(f.getKey())},
+          {"params", json::Object{{"uri", pathToUri(*base, f.getKey())},
                                   {"diagnostics", json::Array()}}}});
     published.erase(path);
+    inputs.erase(path);
+    // Whoever read the unsaved text now reads the file.
+    publishReaders(path);
   } else if (method == "textDocument/formatting" ||
              method == "textDocument/documentSymbol" ||
              method == "textDocument/definition") {
@@ -451,7 +492,7 @@ int Server::run() {
 
 } // namespace
 
-int relc::runLsp(llvm::raw_ostream &out, llvm::raw_ostream &err) {
-  Server server(std::cin, out, err);
+int relc::runLsp(const DriverEnv &env) {
+  Server server(env);
   return server.run();
 }

@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Driver/Commands.h"
-#include "Driver/PlanLoader.h"
+#include "Driver/Compilation.h"
 
 #include "Basic/JsonWriter.h"
 #include "Basic/Suggest.h"
@@ -147,15 +147,14 @@ void printJson(const Plan &plan, const std::vector<const Matrix *> &matrices,
 
 } // namespace
 
-int relc::runMatrix(const MatrixOptions &opts, llvm::raw_ostream &out,
-                    llvm::raw_ostream &err) {
-  Session session(err, opts.diagnostics);
-  DiagnosticEngine &diags = session.diags;
-  PlanLoader &loader = session.loader;
+int relc::runMatrix(const MatrixOptions &opts, const DriverEnv &env) {
+  Compilation comp(env.fs, env.err, opts.diagnostics);
+  DiagnosticEngine &diags = comp.getDiags();
+  llvm::raw_ostream &out = env.out;
   std::vector<std::unique_ptr<Plan>> plans;
   for (const std::string &path : opts.files) {
     diags.setSubject(path);
-    std::unique_ptr<Plan> plan = loadRelease(loader, diags, path, "matrix");
+    std::unique_ptr<Plan> plan = comp.loadRelease(path, "matrix");
     if (!plan)
       continue;
     if (!opts.channel.empty() && plan->channelIndex(opts.channel) < 0) {

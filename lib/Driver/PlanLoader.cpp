@@ -8,21 +8,16 @@
 //===----------------------------------------------------------------------===//
 #include "Driver/PlanLoader.h"
 
-#include "AST/Formatter.h"
 #include "Basic/SourceFiles.h"
-#include "Basic/Suggest.h"
-#include "Sema/Plan.h"
-#include "Sema/Sema.h"
 
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/VirtualFileSystem.h"
 
 using namespace relc;
 
-std::string relc::realPathOf(llvm::StringRef path) {
+std::string relc::realPathOf(llvm::vfs::FileSystem &fs, llvm::StringRef path) {
   llvm::SmallString<256> real;
-  if (llvm::sys::fs::real_path(path, real))
+  if (fs.getRealPath(path, real))
     return path.str();
   return std::string(real);
 }
@@ -39,7 +34,7 @@ static std::string importTarget(llvm::StringRef dir, const ast::Import &imp) {
 
 const ast::File *PlanLoader::loadFile(llvm::StringRef path,
                                       llvm::SMRange importedAt) {
-  std::string key = realPathOf(path);
+  std::string key = realPathOf(diags.getFileSystem(), path);
   if (loading.lookup(key)) {
     diags.report(DiagKind::ImportCycle, importedAt,
                  "'" + path + "' imports itself through this import");
@@ -49,18 +44,7 @@ const ast::File *PlanLoader::loadFile(llvm::StringRef path,
   if (it != files.end())
     return it->second.get();
 
-  unsigned id = 0;
-  auto open = overlay ? overlay->find(key)
-                      : llvm::StringMap<std::string>::const_iterator();
-  if (overlay && open != overlay->end()) {
-    id = diags.getSourceMgr().AddNewSourceBuffer(
-        llvm::MemoryBuffer::getMemBufferCopy(open->second, path),
-        importedAt.Start);
-    if (!checkSourceText(diags, id))
-      id = 0;
-  } else {
-    id = loadSourceFile(diags, path, importedAt);
-  }
+  unsigned id = loadSourceFile(diags, path, importedAt);
   if (!id)
     return nullptr;
   std::unique_ptr<ast::File> file = parseBuffer(diags, id, options);
@@ -111,8 +95,9 @@ const ast::File *PlanLoader::findProject(const ast::File &release) {
        {name + ".relplan", std::string("project.relplan")}) {
     llvm::SmallString<256> path(dir);
     llvm::sys::path::append(path, candidate);
-    if (!llvm::sys::fs::exists(path) ||
-        realPathOf(path) == realPathOf(release.path))
+    llvm::vfs::FileSystem &fs = diags.getFileSystem();
+    if (!fs.exists(path) ||
+        realPathOf(fs, path) == realPathOf(fs, release.path))
       continue;
     const ast::File *p = loadFile(path, release.name.range);
     if (!p)
@@ -152,57 +137,4 @@ const ast::File *PlanLoader::parseOnly(llvm::StringRef path) {
   if (file)
     unlinked.push_back(std::move(file));
   return result;
-}
-
-std::unique_ptr<sema::Plan> relc::loadRelease(PlanLoader &loader,
-                                              DiagnosticEngine &diags,
-                                              llvm::StringRef path,
-                                              llvm::StringRef command) {
-  std::optional<LoadedPlan> loaded = loader.load(path);
-  if (!loaded)
-    return nullptr;
-  if (loaded->file->kind != ast::File::Kind::Release) {
-    diags.report(DiagKind::MisplacedItem, loaded->file->unitRange.Start,
-                 "'relc " + command + "' takes release files; this is the " +
-                     "project");
-    return nullptr;
-  }
-  return sema::analyze(diags, *loaded->file, *loaded->project);
-}
-
-bool relc::checkStageName(DiagnosticEngine &diags, const sema::Plan &plan,
-                          llvm::StringRef file, llvm::StringRef stage) {
-  std::vector<std::string> names;
-  for (const sema::Stage &s : plan.stages)
-    names.push_back(s.name);
-  if (llvm::is_contained(names, stage))
-    return true;
-  diags.report(DiagKind::UnknownName, llvm::SMRange(),
-               "plan " + file + " has no stage '" + stage + "'" +
-                   didYouMean(stage, names));
-  return false;
-}
-
-std::vector<std::unique_ptr<sema::Plan>>
-relc::loadReleases(PlanLoader &loader, DiagnosticEngine &diags,
-                   llvm::ArrayRef<std::string> paths, llvm::StringRef command) {
-  std::vector<std::unique_ptr<sema::Plan>> plans;
-  for (const std::string &path : paths) {
-    std::unique_ptr<sema::Plan> plan =
-        loadRelease(loader, diags, path, command);
-    if (!plan)
-      continue;
-    auto same = llvm::find_if(plans, [&](const auto &p) {
-      return p->project == plan->project && *p->version == *plan->version;
-    });
-    if (same == plans.end()) {
-      plans.push_back(std::move(plan));
-    } else if ((*same)->file != plan->file) {
-      diags.report(DiagKind::DuplicateDefinition, plan->file->unitRange.Start,
-                   "release " + plan->project + " " + plan->version->str() +
-                       " is planned twice");
-      diags.note((*same)->file->unitRange.Start, "also planned here");
-    }
-  }
-  return plans;
 }

@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Driver/Commands.h"
-#include "Driver/PlanLoader.h"
+#include "Driver/Compilation.h"
 #include "Exec/Exec.h"
 #include "Graph/Graph.h"
 #include "Sema/Plan.h"
@@ -33,15 +33,13 @@ static void checkApprovals(DiagnosticEngine &diags, const sema::Plan &plan,
                        g + "'" + didYouMean(g, groups));
 }
 
-int relc::runRun(const RunOptions &opts, llvm::raw_ostream &out,
-                 llvm::raw_ostream &err) {
-  Session session(err, opts.diagnostics);
-  DiagnosticEngine &diags = session.diags;
-  std::unique_ptr<sema::Plan> plan =
-      loadRelease(session.loader, diags, opts.file, "run");
+int relc::runRun(const RunOptions &opts, const DriverEnv &env) {
+  Compilation comp(env.fs, env.err, opts.diagnostics);
+  DiagnosticEngine &diags = comp.getDiags();
+  std::unique_ptr<sema::Plan> plan = comp.loadRelease(opts.file, "run");
   std::optional<Date> today;
   if (plan) {
-    checkStageName(diags, *plan, opts.file, opts.stage);
+    comp.checkStageName(*plan, opts.file, opts.stage);
     if (!opts.today.empty()) {
       std::string why;
       today = Date::parse(opts.today, &why);
@@ -58,7 +56,7 @@ int relc::runRun(const RunOptions &opts, llvm::raw_ostream &out,
 
   graph::LowerOptions lo;
   lo.stage = opts.stage;
-  graph::Graph g = graph::lower(*plan, lo, session.sm, opts.file);
+  graph::Graph g = comp.lower(*plan, lo, opts.file);
   exec::RunOptions ro;
   ro.stage = opts.stage;
   ro.rc = opts.rc;
@@ -73,7 +71,7 @@ int relc::runRun(const RunOptions &opts, llvm::raw_ostream &out,
   ro.shellTimeout = opts.timeout;
   ro.json = opts.format == RunFormat::Json;
   ro.debugKill = opts.debugKill;
-  exec::RunSummary summary = exec::run(g, ro, out, diags);
+  exec::RunSummary summary = exec::run(g, ro, env.out, diags);
   diags.flush();
   if (summary.result == exec::RunSummary::Result::Ok)
     return 0;

@@ -12,7 +12,7 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
-#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -766,7 +766,7 @@ void Sema::checkCheckArg(Check &c, const ast::Arg &a, const CheckParam &param) {
       arg.path.append(arg.text);
       // Found now, not after a run has pushed tags.
       std::string resolved = arg.path.bind(std::nullopt);
-      if (!arg.path.hasRc() && !llvm::sys::fs::exists(resolved))
+      if (!arg.path.hasRc() && !diags.getFileSystem().exists(resolved))
         diags.report(DiagKind::BadArgument, e.getRange(),
                      "'" + param.name + "' names " + resolved +
                          ", which does not exist");

@@ -8,7 +8,10 @@
 #include "Driver/Driver.h"
 
 #include "llvm/Support/Process.h"
+#include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <iostream>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -31,6 +34,7 @@ int main(int argc, char **argv) {
   mallopt(M_MXFAST, 0);
 #endif
   int rc = relc::runDriver(llvm::ArrayRef<const char *>(argv, argc),
+                           llvm::vfs::getRealFileSystem(), std::cin,
                            llvm::outs(), llvm::errs());
   // Leave without running static destructors (ANTLR's caches, LLVM's
   // options), 3% of a small check, once the output is out. If writing it

@@ -1,0 +1,118 @@
+//===- Compilation.cpp - One run of relc over plans -----------------------===//
+//
+// The steps of the pipeline, in the order they run. Everything is read
+// through the compilation's file system: the diagnostics engine carries it to
+// loadSourceFile, which plans, models and the actions lock all go through.
+//
+//===----------------------------------------------------------------------===//
+#include "Driver/Compilation.h"
+
+#include "Basic/Suggest.h"
+#include "Compat/Model.h"
+#include "Sema/Plan.h"
+#include "Sema/Sema.h"
+
+using namespace relc;
+
+Compilation::Compilation(llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fs,
+                         llvm::raw_ostream &err, const DiagnosticOptions &opts)
+    : fs(std::move(fs)), diags(sm, err, opts.format), loader(diags) {
+  diags.setFileSystem(*this->fs);
+  diags.setErrorLimit(opts.errorLimit);
+}
+
+bool Compilation::isModelPath(llvm::StringRef path) {
+  return path.endswith(".yaml") || path.endswith(".yml");
+}
+
+std::optional<LoadedPlan> Compilation::parse(llvm::StringRef path) {
+  return loader.load(path);
+}
+
+const ast::File *Compilation::parseOnly(llvm::StringRef path) {
+  return loader.parseOnly(path);
+}
+
+std::unique_ptr<sema::Plan> Compilation::analyze(const LoadedPlan &plan) {
+  return sema::analyze(diags, *plan.file, *plan.project);
+}
+
+bool Compilation::checkModel(llvm::StringRef path) {
+  compat::Model model;
+  return compat::loadModelFile(diags, path, llvm::SMRange(), model) &&
+         compat::finishModel(diags, model);
+}
+
+std::unique_ptr<sema::Plan>
+Compilation::check(llvm::StringRef path, bool parseOnly,
+                   llvm::function_ref<void(const LoadedPlan &)> parsed) {
+  // A model on its own: its authors need no plan to try it.
+  if (isModelPath(path)) {
+    checkModel(path);
+    return nullptr;
+  }
+  std::optional<LoadedPlan> plan = parse(path);
+  if (!plan)
+    return nullptr;
+  if (parsed)
+    parsed(*plan);
+  if (parseOnly)
+    return nullptr;
+  return analyze(*plan);
+}
+
+std::unique_ptr<sema::Plan> Compilation::loadRelease(llvm::StringRef path,
+                                                     llvm::StringRef command) {
+  std::optional<LoadedPlan> loaded = parse(path);
+  if (!loaded)
+    return nullptr;
+  if (loaded->file->kind != ast::File::Kind::Release) {
+    diags.report(DiagKind::MisplacedItem, loaded->file->unitRange.Start,
+                 "'relc " + command + "' takes release files; this is the " +
+                     "project");
+    return nullptr;
+  }
+  return analyze(*loaded);
+}
+
+std::vector<std::unique_ptr<sema::Plan>>
+Compilation::loadReleases(llvm::ArrayRef<std::string> paths,
+                          llvm::StringRef command) {
+  std::vector<std::unique_ptr<sema::Plan>> plans;
+  for (const std::string &path : paths) {
+    std::unique_ptr<sema::Plan> plan = loadRelease(path, command);
+    if (!plan)
+      continue;
+    auto same = llvm::find_if(plans, [&](const auto &p) {
+      return p->project == plan->project && *p->version == *plan->version;
+    });
+    if (same == plans.end()) {
+      plans.push_back(std::move(plan));
+    } else if ((*same)->file != plan->file) {
+      diags.report(DiagKind::DuplicateDefinition, plan->file->unitRange.Start,
+                   "release " + plan->project + " " + plan->version->str() +
+                       " is planned twice");
+      diags.note((*same)->file->unitRange.Start, "also planned here");
+    }
+  }
+  return plans;
+}
+
+bool Compilation::checkStageName(const sema::Plan &plan, llvm::StringRef file,
+                                 llvm::StringRef stage) {
+  std::vector<std::string> names;
+  for (const sema::Stage &s : plan.stages)
+    names.push_back(s.name);
+  if (llvm::is_contained(names, stage))
+    return true;
+  diags.report(DiagKind::UnknownName, llvm::SMRange(),
+               "plan " + file + " has no stage '" + stage + "'" +
+                   didYouMean(stage, names));
+  return false;
+}
+
+graph::Graph Compilation::lower(const sema::Plan &plan,
+                                const graph::LowerOptions &opts,
+                                llvm::StringRef displayPath) {
+  return graph::lower(plan, opts, sm, displayPath);
+}
