@@ -44,7 +44,8 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "${RELC_LIBGIT2_PACKAGE}")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion, pre-commit")
-# relc run pushes to a remote that is a directory on this machine with git
-# itself (receive-pack runs its hooks and compares refs under their locks).
+# relc run uses git itself to push to a remote that is a directory on this
+# machine (receive-pack runs its hooks and compares refs under their locks)
+# and to check out the release for the commands it runs.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "git")
 include(CPack)

@@ -141,6 +141,8 @@ private:
   Outcome approval(const Node &n);
   Outcome shell(const Node &n);
   Outcome runOnce(const Node &n);
+  llvm::Expected<std::string> cleanCheckout();
+  std::string checkoutName() const;
   std::string stageRecord(llvm::StringRef stage) const;
   bool recordStage();
   std::string missingOf(llvm::StringRef stage);
@@ -186,6 +188,10 @@ private:
   std::vector<std::pair<const Node *, Outcome>> results;
   unsigned stepNo = 0;
   std::string runId; ///< Unique to this run: its claims are its own.
+  /// The commit the stage is about: what it tagged last, else HEAD.
+  std::optional<Oid> subject;
+  std::string checkout;          ///< The clean worktree commands run in.
+  std::optional<Oid> checkoutAt; ///< Its commit (none: HEAD).
 };
 
 } // namespace
@@ -821,8 +827,12 @@ Outcome Executor::runCommand(const Node &n, int &exitCode) {
   if (rc)
     env.push_back("RELC_RC=" + std::to_string(*rc));
   std::vector<llvm::StringRef> envRefs(env.begin(), env.end());
-  const char *workdir = repo->workdir();
-  std::string cwd = workdir ? workdir : ".";
+  llvm::Expected<std::string> checkoutDir = cleanCheckout();
+  if (!checkoutDir)
+    return failed(n, DiagKind::StepFailed,
+                  "cannot check out the release to run '" + command +
+                      "': " + llvm::toString(checkoutDir.takeError()));
+  std::string cwd = *checkoutDir;
   if (!sh.cwd.empty())
     cwd += "/" + sh.cwd;
   // cd and the command as positional parameters: nothing to quote.
@@ -847,7 +857,11 @@ Outcome Executor::runCommand(const Node &n, int &exitCode) {
     return failed(n, DiagKind::StepFailed,
                   "'" + command + "' exited with " + std::to_string(exitCode) +
                       "; output in " + log);
-  return {Status::Done, "ran '" + command + "'; output in " + log, {}, true};
+  return {Status::Done,
+          "ran '" + command + "' in a clean checkout of " + checkoutName() +
+              "; output in " + log,
+          {},
+          true};
 }
 
 Outcome Executor::shell(const Node &n) {
@@ -862,6 +876,38 @@ Outcome Executor::shell(const Node &n) {
             "would run '" + n.as<graph::ShellNode>().command + "'"};
   int code = 0;
   return runCommand(n, code);
+}
+
+/// Commands run in a worktree of their own at the commit the stage is
+/// about, checked out afresh for each run: never in the user's work tree,
+/// whose uncommitted edits and current branch must not leak into a release.
+llvm::Expected<std::string> Executor::cleanCheckout() {
+  if (!checkout.empty() && checkoutAt == subject)
+    return checkout;
+  std::string dir = stateDir() + "/worktrees/" + opts.stage +
+                    (rc ? "-rc" + std::to_string(*rc) : std::string());
+  if (llvm::Error e = refuseLinks(stateRoot(), dir))
+    return std::move(e);
+  std::string gitDir = repo->gitDir();
+  // One left by an earlier (or killed) run goes first.
+  llvm::consumeError(
+      git::runGit(gitDir, {"worktree", "remove", "--force", dir}));
+  llvm::sys::fs::remove_directories(dir);
+  llvm::consumeError(git::runGit(gitDir, {"worktree", "prune"}));
+  if (std::error_code ec =
+          llvm::sys::fs::create_directories(llvm::sys::path::parent_path(dir)))
+    return llvm::createStringError(ec, "cannot create %s", dir.c_str());
+  if (llvm::Error e =
+          git::runGit(gitDir, {"worktree", "add", "--detach", "--force", dir,
+                               subject ? subject->hex : "HEAD"}))
+    return std::move(e);
+  checkout = dir;
+  checkoutAt = subject;
+  return checkout;
+}
+
+std::string Executor::checkoutName() const {
+  return checkoutAt ? checkoutAt->abbrev() : "HEAD";
 }
 
 /// A `once` step leaves a marker on the remote before it acts, so no run
@@ -1057,8 +1103,13 @@ Outcome Executor::step(const Node &n) {
     return wait(n);
   case Node::Kind::Branch:
     return branch(n);
-  case Node::Kind::Tag:
-    return tag(n);
+  case Node::Kind::Tag: {
+    Outcome o = tag(n);
+    // What the stage tags is what its commands work on.
+    if (!stops(o.status))
+      subject = resolve(n.as<graph::TagNode>().name);
+    return o;
+  }
   case Node::Kind::Commit:
     return commit(n);
   case Node::Kind::Build: {

@@ -304,27 +304,21 @@ static bool isLocalPath(llvm::StringRef url) {
 /// push. git's receive-pack locks each ref, compares its old value under
 /// the lock, runs the remote's hooks, and is a process of its own that a
 /// kill of relc does not interrupt.
-static llvm::Error pushWithGit(llvm::StringRef gitDir, llvm::StringRef url,
-                               const std::vector<PushUpdate> &updates) {
+llvm::Error git::runGit(llvm::StringRef gitDir,
+                        llvm::ArrayRef<std::string> args,
+                        llvm::function_ref<bool(llvm::StringRef)> keepLine) {
   llvm::ErrorOr<std::string> git = llvm::sys::findProgramByName("git");
   if (!git)
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "pushing to " + url + ", a repository on this machine, needs git");
-  std::vector<std::string> args = {"git",         "--git-dir=" + gitDir.str(),
-                                   "push",        "--quiet",
-                                   "--porcelain", "--no-verify",
-                                   url.str()};
-  for (const PushUpdate &u : updates)
-    args.push_back(u.oid.empty()
-                       ? ":" + u.dst
-                       : (u.force ? "+" : "") + u.oid.hex + ":" + u.dst);
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "git is not on PATH");
+  std::vector<std::string> argv = {"git", "--git-dir=" + gitDir.str()};
+  argv.insert(argv.end(), args.begin(), args.end());
   llvm::SmallString<128> log;
   if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("relc-push", "log", log))
-    return llvm::createStringError(ec, "cannot push: " + ec.message());
+          llvm::sys::fs::createTemporaryFile("relc-git", "log", log))
+    return llvm::createStringError(ec, "cannot run git: " + ec.message());
   auto cleanup = llvm::make_scope_exit([&] { llvm::sys::fs::remove(log); });
-  std::vector<llvm::StringRef> argRefs(args.begin(), args.end());
+  std::vector<llvm::StringRef> argRefs(argv.begin(), argv.end());
   llvm::Optional<llvm::StringRef> redirects[] = {
       llvm::StringRef(""), llvm::StringRef(log), llvm::StringRef(log)};
   std::string err;
@@ -335,14 +329,37 @@ static llvm::Error pushWithGit(llvm::StringRef gitDir, llvm::StringRef url,
   std::string output;
   if (auto buf = llvm::MemoryBuffer::getFile(log))
     for (llvm::StringRef line : llvm::split((*buf)->getBuffer(), '\n'))
-      // Porcelain: `!\tsrc:dst\t[rejected] (reason)` for each refusal;
-      // hooks and receive-pack say why on `remote:` lines.
-      if (line.startswith("!") || line.startswith("remote:") ||
-          line.startswith("error:") || line.startswith("fatal:"))
+      if (!line.trim().empty() && (!keepLine || keepLine(line)))
         output += (output.empty() ? "" : "; ") + line.trim().str();
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "the remote rejected the push" +
-                                     (output.empty() ? err : ": " + output));
+                                 output.empty() ? err : output);
+}
+
+/// Pushes to a remote on this machine with git itself. libgit2 writes such
+/// a remote's refs from this process: it runs no hook, checks a ref's old
+/// value only against what it listed before (two runs pushing at once both
+/// win), and a kill mid-write leaves a lock file that blocks every later
+/// push. git's receive-pack locks each ref, compares its old value under
+/// the lock, runs the remote's hooks, and is a process of its own that a
+/// kill of relc does not interrupt.
+static llvm::Error pushWithGit(llvm::StringRef gitDir, llvm::StringRef url,
+                               const std::vector<PushUpdate> &updates) {
+  std::vector<std::string> args = {"push", "--quiet", "--porcelain",
+                                   "--no-verify", url.str()};
+  for (const PushUpdate &u : updates)
+    args.push_back(u.oid.empty()
+                       ? ":" + u.dst
+                       : (u.force ? "+" : "") + u.oid.hex + ":" + u.dst);
+  // Porcelain: `!\tsrc:dst\t[rejected] (reason)` for each refusal; hooks
+  // and receive-pack say why on `remote:` lines.
+  if (llvm::Error e = runGit(gitDir, args, [](llvm::StringRef line) {
+        return line.startswith("!") || line.startswith("remote:") ||
+               line.startswith("error:") || line.startswith("fatal:");
+      }))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the remote rejected the push: " +
+                                       llvm::toString(std::move(e)));
+  return llvm::Error::success();
 }
 
 llvm::Error Repository::push(llvm::StringRef url,

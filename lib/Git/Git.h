@@ -15,6 +15,7 @@
 #ifndef RELC_GIT_GIT_H
 #define RELC_GIT_GIT_H
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
@@ -146,6 +147,12 @@ private:
   explicit Repository(git_repository *repo) : repo(repo) {}
   git_repository *repo;
 };
+
+/// Runs `git --git-dir=GITDIR ARGS...` (the git command line, for what
+/// libgit2 does not do safely or at all); an error carries git's output,
+/// the lines \p keepLine keeps if given.
+llvm::Error runGit(llvm::StringRef gitDir, llvm::ArrayRef<std::string> args,
+                   llvm::function_ref<bool(llvm::StringRef)> keepLine = {});
 
 /// The last libgit2 error as an llvm::Error, prefixed with \p what.
 llvm::Error error(const llvm::Twine &what);
