@@ -81,6 +81,7 @@ struct Outcome {
   std::string detail; ///< The probe's finding and what was (or would be) done.
   std::vector<std::string> findings; ///< Checks: one line per problem.
   bool acted = false;
+  std::string commit; ///< Tags: the commit the tag names, for the journal.
 };
 
 /// 128 random bits and the process id, in hex.
@@ -636,6 +637,16 @@ Outcome Executor::tag(const Node &n) {
     return conflict(n, "cannot tag " + name + ": " + on +
                            " does not exist on " + remoteName);
   if (const git::RemoteRef *r = ref(full)) {
+    // Where this remote's tag was made, if this journal made it: a public
+    // tag never moves, so anywhere else it was moved behind relc's back.
+    for (const llvm::json::Object *e : records())
+      if (field(*e, "event") == "step" && field(*e, "key") == n.key &&
+          !field(*e, "commit").empty() && field(*e, "commit") != r->peeled.hex)
+        return conflict(
+            n, "tag " + name + " is at " + r->peeled.abbrev() + " on " +
+                   remoteName + ", but it was pushed at " +
+                   llvm::StringRef(field(*e, "commit")).take_front(12) +
+                   " (journal): it was moved");
     if (r->peeled == *head)
       return {Status::Skipped,
               name + " exists at " + head->abbrev() + ", the head of " + on};
@@ -673,10 +684,10 @@ Outcome Executor::tag(const Node &n) {
     return pushFailed(n, "tag " + name, std::move(e));
   if (std::optional<Outcome> bad = pushed(n, full, *head, "tag " + name))
     return std::move(*bad);
-  return {Status::Done,
-          detail + "; tagged " + on + " at " + head->abbrev(),
-          {},
-          true};
+  Outcome done(Status::Done,
+               detail + "; tagged " + on + " at " + head->abbrev(), {}, true);
+  done.commit = head->hex;
+  return done;
 }
 
 Outcome Executor::commit(const Node &n) {
@@ -1240,13 +1251,13 @@ RunSummary Executor::run() {
       for (const std::string &f : o.findings)
         out << "      " << oneLine(f) << "\n";
     out.flush();
-    if (opts.execute && o.status != Status::Would &&
-        !record(llvm::json::Object{{"event", "step"},
-                                   {"step", n->id},
-                                   {"key", n->key},
-                                   {"status", statusName(o.status)},
-                                   {"acted", o.acted},
-                                   {"detail", o.detail}}))
+    llvm::json::Object entry{
+        {"event", "step"},  {"step", n->id},
+        {"key", n->key},    {"status", statusName(o.status)},
+        {"acted", o.acted}, {"detail", o.detail}};
+    if (!o.commit.empty())
+      entry["commit"] = o.commit;
+    if (opts.execute && o.status != Status::Would && !record(std::move(entry)))
       ok = false;
     Status status = o.status;
     results.emplace_back(n, std::move(o));
