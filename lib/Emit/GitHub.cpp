@@ -59,14 +59,14 @@ static YNode triggers(const graph::Graph &g, const graph::StageInfo &s) {
     YNode &run = on["workflow_run"];
     for (const std::string &a : s.after)
       run["workflows"].push(YNode::str(workflowName(g, a)));
-    run["types"].push(YNode::str("completed"));
+    run["types"].push(YNode::word("completed"));
   }
   YNode &dispatch = on["workflow_dispatch"];
   if (!s.params.empty()) {
     YNode &rc = dispatch["inputs"]["rc"];
-    rc.set("description", YNode::str("release candidate number"));
+    rc.set("description", YNode::word("release candidate number"));
     rc.set("required", YNode::boolean(true));
-    rc.set("type", YNode::str("string"));
+    rc.set("type", YNode::word("string"));
   } else {
     dispatch = YNode::mapping();
   }
@@ -89,8 +89,8 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
   const GNode &first = *j.nodes.front();
   const auto *build = std::get_if<graph::BuildNode>(&first.payload);
   if (j.matrix) {
-    out.set("name",
-            YNode::str("build " + build->matrix + " (${{ matrix.leg }})"));
+    out.set("name", YNode::expression("build " + build->matrix +
+                                      " (${{ matrix.leg }})"));
   } else {
     out.set(
         "name",
@@ -99,22 +99,22 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
                         ? " and " + std::to_string(j.nodes.size() - 1) + " more"
                         : "")));
   }
-  out.set("runs-on", YNode::str("ubuntu-latest"));
+  out.set("runs-on", YNode::word("ubuntu-latest"));
   if (!j.needs.empty()) {
     YNode &needs = out["needs"];
     for (const std::string &n : j.needs)
       needs.push(YNode::str(n));
   }
   if (entry && !s.after.empty() && s.params.empty())
-    out.set("if", YNode::str("github.event_name != 'workflow_run' || "
-                             "github.event.workflow_run.conclusion == "
-                             "'success'"));
+    out.set("if", YNode::expression("github.event_name != 'workflow_run' || "
+                                    "github.event.workflow_run.conclusion == "
+                                    "'success'"));
   if (!j.environment.empty())
     out.set("environment", YNode::str(j.environment));
   YNode &perms = out["permissions"];
-  perms.set("contents", YNode::str(j.writesGit ? "write" : "read"));
+  perms.set("contents", YNode::word(j.writesGit ? "write" : "read"));
   if (j.publishes)
-    perms.set("id-token", YNode::str("write"));
+    perms.set("id-token", YNode::word("write"));
   if (j.irreversible) {
     YNode &c = out["concurrency"];
     c.set("group", YNode::str("relc-" + graph::slug(ctx.graph.project) + "-" +
@@ -153,7 +153,7 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
   if (!checkout)
     return std::nullopt;
   YNode co;
-  co.set("name", YNode::str("Check out"));
+  co.set("name", YNode::word("Check out"));
   co.set("uses", *checkout);
   co["with"].set("persist-credentials", YNode::boolean(false));
   co["with"].set("fetch-depth", YNode::number(0));
@@ -169,13 +169,15 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
     // Git steps push with the job's token, passed by name: never written
     // into the checkout, never in a script.
     if (git)
-      env.set("RELC_GIT_TOKEN", YNode::str("${{ secrets.GITHUB_TOKEN }}"));
+      env.set("RELC_GIT_TOKEN",
+              YNode::expression("${{ secrets.GITHUB_TOKEN }}"));
     // A literal block: the command reads as it runs.
-    st.set("run", YNode::str(runCommand(s.name, n) + "\n"));
+    st.set("run", YNode::word(runCommand(s.name, n) + "\n"));
     steps.push(std::move(st));
   };
   if (j.matrix)
-    step("build " + build->matrix, YNode::str("${{ matrix.step }}"), nullptr);
+    step("build " + build->matrix, YNode::expression("${{ matrix.step }}"),
+         nullptr);
   else
     for (const GNode *n : j.nodes)
       step(n->summary(), YNode::str(n->id), n);
@@ -202,7 +204,7 @@ std::optional<std::vector<Output>> emit::github(DiagnosticEngine &diags,
     YNode &env = wf["env"];
     env.set("RELC_PLAN", YNode::str(ctx.graph.file));
     if (!s.params.empty())
-      env.set("RELC_RC", YNode::str("${{ inputs.rc }}"));
+      env.set("RELC_RC", YNode::expression("${{ inputs.rc }}"));
     YNode &jobsNode = wf["jobs"];
     for (size_t k = 0; k < jobs.size(); ++k) {
       std::optional<YNode> j =

@@ -58,10 +58,10 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
           for (const std::string &n : lastJobs[a])
             needs.push(YNode::str(n));
       if (!j.environment.empty() || entry)
-        job.set("when", YNode::str("manual"));
+        job.set("when", YNode::word("manual"));
       if (!j.environment.empty()) {
         job["environment"].set("name", YNode::str(j.environment));
-        job["environment"].set("action", YNode::str("access"));
+        job["environment"].set("action", YNode::word("access"));
       }
       if (j.irreversible)
         job.set("resource_group",

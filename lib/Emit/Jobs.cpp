@@ -159,7 +159,9 @@ static yaml::Node yamlOf(const sema::OverlayValue &v) {
   case K::String:
     break;
   }
-  return yaml::Node::str(v.text);
+  // An overlay writes CI configuration: its text may be an expression
+  // (`${{ secrets.TOKEN }}` in `env:`); relc's policy decides where.
+  return yaml::Node::expression(v.text);
 }
 
 Overlays::Overlays(llvm::ArrayRef<sema::Overlay> all, llvm::StringRef backend) {

@@ -69,3 +69,5 @@ config.substitutions.append(
     ("%check-schema", "/usr/bin/python3 " + os.path.join(validators, "check-schema.py")))
 config.substitutions.append(
     ("%check-static", "/usr/bin/python3 " + os.path.join(validators, "check-static.py")))
+config.substitutions.append(
+    ("%ci-shape", "/usr/bin/python3 " + os.path.join(validators, "ci-shape.py")))
