@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "Emit/Emit.h"
 #include "Emit/Jobs.h"
+#include "Emit/Policy.h"
 #include "Emit/Yaml.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -50,8 +51,14 @@ static YNode triggers(const graph::Graph &g, const graph::StageInfo &s) {
   if (!s.params.empty())
     for (const GNode &n : g.nodes)
       if (auto *t = std::get_if<graph::TagNode>(&n.payload);
-          t && n.stage == s.name && t->nameParts.size() > 1)
-        on["push"]["tags"].push(YNode::str(llvm::join(t->nameParts, "*")));
+          t && n.stage == s.name && t->nameParts.size() > 1) {
+        // The name around the RC number, matched literally (a `+` in a
+        // tag would otherwise repeat the character before it).
+        std::vector<std::string> parts;
+        for (const std::string &p : t->nameParts)
+          parts.push_back(literalFilter(p));
+        on["push"]["tags"].push(YNode::str(llvm::join(parts, "*")));
+      }
   // A parameterised stage runs per RC, for an RC tag push or a dispatch
   // naming the RC: every job must agree on the number, so no trigger
   // without one (relc run --step never guesses it).
@@ -166,6 +173,8 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
     st.set("name", YNode::str(name));
     YNode &env = st["env"];
     env.set("RELC_STEP", std::move(stepId));
+    if (n && n->kind() == GNode::Kind::Approval)
+      env.set("RELC_APPROVE", YNode::str(n->as<graph::ApprovalNode>().group));
     // Git steps push with the job's token, passed by name: never written
     // into the checkout, never in a script.
     if (git)
@@ -216,6 +225,8 @@ std::optional<std::vector<Output>> emit::github(DiagnosticEngine &diags,
     }
     if (jobs.empty())
       continue;
+    if (!checkDataIsInert(diags, wf, workflowFile(ctx.graph, s.name)))
+      return std::nullopt;
     std::string text;
     llvm::raw_string_ostream os(text);
     os << ctx.header;

@@ -1,6 +1,8 @@
 //===- Yaml.cpp - A small YAML tree and a deterministic writer ------------===//
 #include "Emit/Yaml.h"
 
+#include "Basic/Printable.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/Format.h"
@@ -101,18 +103,6 @@ bool yaml::isPlainSafe(llvm::StringRef s) {
   return true;
 }
 
-/// Code points no YAML text may hold raw: line breaks of either version
-/// (U+0085, U+2028, U+2029 are line breaks to YAML 1.1), controls, and the
-/// characters that are invisible or reorder text (a reviewer could not see
-/// them in a diff).
-static bool mustEscape(llvm::UTF32 c) {
-  return c < 0x20 || (c >= 0x7f && c <= 0xa0) || c == 0xad ||
-         (c >= 0x200b && c <= 0x200f) || (c >= 0x2028 && c <= 0x202e) ||
-         (c >= 0x2060 && c <= 0x206f) || c == 0xfeff ||
-         (c >= 0xfff9 && c <= 0xfffb) || c == 0xfffe || c == 0xffff ||
-         (c >= 0xe0000 && c <= 0xe007f);
-}
-
 /// Calls \p onCodePoint for each character of \p s, or \p onBadByte for a
 /// byte that does not start a well-formed UTF-8 sequence.
 template <class F, class G>
@@ -183,38 +173,7 @@ std::string yaml::escapeQuoted(llvm::StringRef s) {
   return os.str();
 }
 
-std::string yaml::escapeComment(llvm::StringRef s) {
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  eachCodePoint(
-      s,
-      [&](llvm::UTF32 c, llvm::StringRef bytes) {
-        switch (c) {
-        case '\\':
-          os << "\\\\";
-          return;
-        case '\n':
-          os << "\\n";
-          return;
-        case '\t':
-          os << "\\t";
-          return;
-        case '\r':
-          os << "\\r";
-          return;
-        }
-        if (mustEscape(c))
-          hexEscape(os, c);
-        else if (c < 0x80)
-          os << char(c);
-        else
-          os << bytes;
-      },
-      [&](unsigned char b) {
-        os << "\\x" << llvm::format_hex_no_prefix(b, 2, /*Upper=*/true);
-      });
-  return os.str();
-}
+std::string yaml::escapeComment(llvm::StringRef s) { return printable(s); }
 
 /// A script written as a literal block reads back unchanged only if every
 /// line is printable ASCII, none starts with a space (the first would set
