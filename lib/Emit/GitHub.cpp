@@ -61,13 +61,12 @@ static YNode triggers(const graph::Graph &g, const graph::StageInfo &s) {
       }
   // A parameterised stage runs per RC, for an RC tag push or a dispatch
   // naming the RC: every job must agree on the number, so no trigger
-  // without one (relc run --step never guesses it).
-  if (!s.after.empty() && s.params.empty()) {
-    YNode &run = on["workflow_run"];
-    for (const std::string &a : s.after)
-      run["workflows"].push(YNode::str(workflowName(g, a)));
-    run["types"].push(YNode::word("completed"));
-  }
+  // without one (relc run --step never guesses it). Every other stage is
+  // started by hand: not by `workflow_run` (which runs with the default
+  // branch's secrets for any run of the other workflow, and whose jobs
+  // must each check its conclusion), and not by a yearly cron on its date
+  // (which started the stage again every year). A stage that runs after
+  // others checks them first (afterJob), its date in its wait step.
   YNode &dispatch = on["workflow_dispatch"];
   if (!s.params.empty()) {
     YNode &rc = dispatch["inputs"]["rc"];
@@ -77,21 +76,41 @@ static YNode triggers(const graph::Graph &g, const graph::StageInfo &s) {
   } else {
     dispatch = YNode::mapping();
   }
-  if (s.notBefore) {
-    // Every year on the date; the stage's wait step refuses earlier runs.
-    YNode cron;
-    cron.set("cron",
-             YNode::str("0 0 " + std::to_string(s.notBefore->day()) + " " +
-                        std::to_string(s.notBefore->month()) + " *"));
-    on["schedule"].push(std::move(cron));
-  }
   return on;
+}
+
+/// The job a stage that runs after others starts with: it checks that each
+/// of them has a successful run of its workflow, with no more rights than
+/// reading runs, and fails the stage's workflow if one has none.
+static YNode afterJob(const graph::Graph &g, const graph::StageInfo &s) {
+  YNode out;
+  out.set("name", YNode::str("after " + llvm::join(s.after, ", ")));
+  out.set("runs-on", YNode::word("ubuntu-latest"));
+  out["permissions"].set("actions", YNode::word("read"));
+  YNode &steps = out["steps"];
+  steps = YNode::sequence();
+  for (const std::string &a : s.after) {
+    YNode st;
+    st.set("name", YNode::str(workflowName(g, a) + " succeeded"));
+    YNode &env = st["env"];
+    env.set("GH_TOKEN", YNode::expression("${{ github.token }}"));
+    env.set("GH_REPO", YNode::expression("${{ github.repository }}"));
+    env.set("RELC_AFTER", YNode::str(workflowFile(g, a)));
+    st.set("run",
+           YNode::word("gh run list --workflow \"$RELC_AFTER\" --status "
+                       "success --limit 1 --json databaseId --jq "
+                       "'.[].databaseId' | grep -q . || { echo \"::error::no "
+                       "successful run of $RELC_AFTER; run that stage "
+                       "first\"; exit 1; }\n"));
+    steps.push(std::move(st));
+  }
+  return out;
 }
 
 static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
                                 const ActionsLock &lock, Overlays &overlays,
                                 const graph::StageInfo &s, const Job &j,
-                                bool entry) {
+                                bool entry, llvm::StringRef after) {
   YNode out;
   const GNode &first = *j.nodes.front();
   const auto *build = std::get_if<graph::BuildNode>(&first.payload);
@@ -107,19 +126,20 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
                         : "")));
   }
   out.set("runs-on", YNode::word("ubuntu-latest"));
-  if (!j.needs.empty()) {
+  if (!j.needs.empty() || (entry && !after.empty())) {
     YNode &needs = out["needs"];
+    if (entry && !after.empty())
+      needs.push(YNode::str(after.str()));
     for (const std::string &n : j.needs)
       needs.push(YNode::str(n));
   }
-  if (entry && !s.after.empty() && s.params.empty())
-    out.set("if", YNode::expression("github.event_name != 'workflow_run' || "
-                                    "github.event.workflow_run.conclusion == "
-                                    "'success'"));
   if (!j.environment.empty())
     out.set("environment", YNode::str(j.environment));
   YNode &perms = out["permissions"];
-  perms.set("contents", YNode::word(j.writesGit ? "write" : "read"));
+  // A `once` step claims its marker by pushing a ref: it writes to the
+  // repository as git steps do.
+  perms.set("contents",
+            YNode::word(j.writesGit || j.publishes ? "write" : "read"));
   if (j.publishes)
     perms.set("id-token", YNode::word("write"));
   if (j.irreversible) {
@@ -175,9 +195,9 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
     env.set("RELC_STEP", std::move(stepId));
     if (n && n->kind() == GNode::Kind::Approval)
       env.set("RELC_APPROVE", YNode::str(n->as<graph::ApprovalNode>().group));
-    // Git steps push with the job's token, passed by name: never written
-    // into the checkout, never in a script.
-    if (git)
+    // Git steps and `once` markers push with the job's token, passed by
+    // name: never written into the checkout, never in a script.
+    if (git || (n && n->once))
       env.set("RELC_GIT_TOKEN",
               YNode::expression("${{ secrets.GITHUB_TOKEN }}"));
     // A literal block: the command reads as it runs.
@@ -215,9 +235,17 @@ std::optional<std::vector<Output>> emit::github(DiagnosticEngine &diags,
     if (!s.params.empty())
       env.set("RELC_RC", YNode::expression("${{ inputs.rc }}"));
     YNode &jobsNode = wf["jobs"];
+    std::string after;
+    if (!s.after.empty() && s.params.empty() && !jobs.empty()) {
+      after = "after";
+      for (unsigned n = 2;
+           llvm::any_of(jobs, [&](const Job &j) { return j.id == after; }); ++n)
+        after = "after-" + std::to_string(n);
+      jobsNode.set(after, afterJob(ctx.graph, s));
+    }
     for (size_t k = 0; k < jobs.size(); ++k) {
-      std::optional<YNode> j =
-          job(diags, ctx, lock, overlays, s, jobs[k], jobs[k].needs.empty());
+      std::optional<YNode> j = job(diags, ctx, lock, overlays, s, jobs[k],
+                                   jobs[k].needs.empty(), after);
       if (!j)
         return std::nullopt;
       jobIds.push_back(jobs[k].id);

@@ -70,8 +70,9 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
         group.set("value", YNode::str(j.environment));
         group.set("expand", YNode::boolean(false));
         job["variables"].set("RELC_APPROVE", std::move(group));
+        // No `action`: a deployment (`start`, the default) is what GitLab's
+        // deployment approvals hold; `access` would run without one.
         job["environment"].set("name", YNode::str(j.environment));
-        job["environment"].set("action", YNode::word("access"));
       }
       if (j.irreversible)
         job.set("resource_group",

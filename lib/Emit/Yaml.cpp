@@ -176,8 +176,9 @@ std::string yaml::escapeQuoted(llvm::StringRef s) {
 std::string yaml::escapeComment(llvm::StringRef s) { return printable(s); }
 
 /// A script written as a literal block reads back unchanged only if every
-/// line is printable ASCII, none starts with a space (the first would set
-/// the block's indentation) and the text ends in exactly one line break.
+/// line is printable ASCII, the first does not start with a space (it would
+/// set the block's indentation) and the text ends in exactly one line
+/// break.
 static bool blockSafe(const Node &n) {
   if (n.origin == Node::Origin::Data || n.origin == Node::Origin::Raw)
     return false;
@@ -186,9 +187,9 @@ static bool blockSafe(const Node &n) {
     return false;
   llvm::SmallVector<llvm::StringRef, 8> lines;
   t.drop_back().split(lines, '\n');
+  if (lines.front().startswith(" "))
+    return false;
   for (llvm::StringRef l : lines) {
-    if (l.startswith(" "))
-      return false;
     for (char c : l)
       if (c < 0x20 || c > 0x7e)
         return false;
