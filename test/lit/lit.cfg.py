@@ -71,3 +71,5 @@ config.substitutions.append(
     ("%check-static", "/usr/bin/python3 " + os.path.join(validators, "check-static.py")))
 config.substitutions.append(
     ("%ci-shape", "/usr/bin/python3 " + os.path.join(validators, "ci-shape.py")))
+config.substitutions.append(
+    ("%audit", "/usr/bin/python3 " + os.path.join(validators, "audit.py")))
