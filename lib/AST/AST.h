@@ -76,7 +76,9 @@ public:
   StringExpr(SMRange range, std::string value, std::vector<Part> parts)
       : Expr(Kind::String, range), value(std::move(value)),
         parts(std::move(parts)) {}
-  std::string value; ///< Unescaped text, placeholders left as `{name}`.
+  /// Unescaped text, placeholders left as `{name}` and literal braces
+  /// still doubled (`{{`), so that the two stay apart.
+  std::string value;
   std::vector<Part> parts;
   bool hasPlaceholders() const {
     for (const Part &p : parts)

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "Emit/Emit.h"
 #include "Emit/Jobs.h"
+#include "Emit/Policy.h"
 #include "Emit/Yaml.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -50,47 +51,72 @@ static YNode triggers(const graph::Graph &g, const graph::StageInfo &s) {
   if (!s.params.empty())
     for (const GNode &n : g.nodes)
       if (auto *t = std::get_if<graph::TagNode>(&n.payload);
-          t && n.stage == s.name && t->nameParts.size() > 1)
-        on["push"]["tags"].push(YNode::str(llvm::join(t->nameParts, "*")));
+          t && n.stage == s.name && t->nameParts.size() > 1) {
+        // The name around the RC number, matched literally (a `+` in a
+        // tag would otherwise repeat the character before it).
+        std::vector<std::string> parts;
+        for (const std::string &p : t->nameParts)
+          parts.push_back(literalFilter(p));
+        on["push"]["tags"].push(YNode::str(llvm::join(parts, "*")));
+      }
   // A parameterised stage runs per RC, for an RC tag push or a dispatch
   // naming the RC: every job must agree on the number, so no trigger
-  // without one (relc run --step never guesses it).
-  if (!s.after.empty() && s.params.empty()) {
-    YNode &run = on["workflow_run"];
-    for (const std::string &a : s.after)
-      run["workflows"].push(YNode::str(workflowName(g, a)));
-    run["types"].push(YNode::str("completed"));
-  }
+  // without one (relc run --step never guesses it). Every other stage is
+  // started by hand: not by `workflow_run` (which runs with the default
+  // branch's secrets for any run of the other workflow, and whose jobs
+  // must each check its conclusion), and not by a yearly cron on its date
+  // (which started the stage again every year). A stage that runs after
+  // others checks them first (afterJob), its date in its wait step.
   YNode &dispatch = on["workflow_dispatch"];
   if (!s.params.empty()) {
     YNode &rc = dispatch["inputs"]["rc"];
-    rc.set("description", YNode::str("release candidate number"));
+    rc.set("description", YNode::word("release candidate number"));
     rc.set("required", YNode::boolean(true));
-    rc.set("type", YNode::str("string"));
+    rc.set("type", YNode::word("string"));
   } else {
     dispatch = YNode::mapping();
   }
-  if (s.notBefore) {
-    // Every year on the date; the stage's wait step refuses earlier runs.
-    YNode cron;
-    cron.set("cron",
-             YNode::str("0 0 " + std::to_string(s.notBefore->day()) + " " +
-                        std::to_string(s.notBefore->month()) + " *"));
-    on["schedule"].push(std::move(cron));
-  }
   return on;
+}
+
+/// The job a stage that runs after others starts with: it checks that each
+/// of them has a successful run of its workflow, with no more rights than
+/// reading runs, and fails the stage's workflow if one has none.
+static YNode afterJob(const graph::Graph &g, const graph::StageInfo &s) {
+  YNode out;
+  out.set("name", YNode::str("after " + llvm::join(s.after, ", ")));
+  out.set("runs-on", YNode::word("ubuntu-latest"));
+  out["permissions"].set("actions", YNode::word("read"));
+  YNode &steps = out["steps"];
+  steps = YNode::sequence();
+  for (const std::string &a : s.after) {
+    YNode st;
+    st.set("name", YNode::str(workflowName(g, a) + " succeeded"));
+    YNode &env = st["env"];
+    env.set("GH_TOKEN", YNode::expression("${{ github.token }}"));
+    env.set("GH_REPO", YNode::expression("${{ github.repository }}"));
+    env.set("RELC_AFTER", YNode::str(workflowFile(g, a)));
+    st.set("run",
+           YNode::word("gh run list --workflow \"$RELC_AFTER\" --status "
+                       "success --limit 1 --json databaseId --jq "
+                       "'.[].databaseId' | grep -q . || { echo \"::error::no "
+                       "successful run of $RELC_AFTER; run that stage "
+                       "first\"; exit 1; }\n"));
+    steps.push(std::move(st));
+  }
+  return out;
 }
 
 static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
                                 const ActionsLock &lock, Overlays &overlays,
                                 const graph::StageInfo &s, const Job &j,
-                                bool entry) {
+                                bool entry, llvm::StringRef after) {
   YNode out;
   const GNode &first = *j.nodes.front();
   const auto *build = std::get_if<graph::BuildNode>(&first.payload);
   if (j.matrix) {
-    out.set("name",
-            YNode::str("build " + build->matrix + " (${{ matrix.leg }})"));
+    out.set("name", YNode::expression("build " + build->matrix +
+                                      " (${{ matrix.leg }})"));
   } else {
     out.set(
         "name",
@@ -99,22 +125,23 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
                         ? " and " + std::to_string(j.nodes.size() - 1) + " more"
                         : "")));
   }
-  out.set("runs-on", YNode::str("ubuntu-latest"));
-  if (!j.needs.empty()) {
+  out.set("runs-on", YNode::word("ubuntu-latest"));
+  if (!j.needs.empty() || (entry && !after.empty())) {
     YNode &needs = out["needs"];
+    if (entry && !after.empty())
+      needs.push(YNode::str(after.str()));
     for (const std::string &n : j.needs)
       needs.push(YNode::str(n));
   }
-  if (entry && !s.after.empty() && s.params.empty())
-    out.set("if", YNode::str("github.event_name != 'workflow_run' || "
-                             "github.event.workflow_run.conclusion == "
-                             "'success'"));
   if (!j.environment.empty())
     out.set("environment", YNode::str(j.environment));
   YNode &perms = out["permissions"];
-  perms.set("contents", YNode::str(j.writesGit ? "write" : "read"));
+  // A `once` step claims its marker by pushing a ref: it writes to the
+  // repository as git steps do.
+  perms.set("contents",
+            YNode::word(j.writesGit || j.publishes ? "write" : "read"));
   if (j.publishes)
-    perms.set("id-token", YNode::str("write"));
+    perms.set("id-token", YNode::word("write"));
   if (j.irreversible) {
     YNode &c = out["concurrency"];
     c.set("group", YNode::str("relc-" + graph::slug(ctx.graph.project) + "-" +
@@ -153,7 +180,7 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
   if (!checkout)
     return std::nullopt;
   YNode co;
-  co.set("name", YNode::str("Check out"));
+  co.set("name", YNode::word("Check out"));
   co.set("uses", *checkout);
   co["with"].set("persist-credentials", YNode::boolean(false));
   co["with"].set("fetch-depth", YNode::number(0));
@@ -166,16 +193,20 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
     st.set("name", YNode::str(name));
     YNode &env = st["env"];
     env.set("RELC_STEP", std::move(stepId));
-    // Git steps push with the job's token, passed by name: never written
-    // into the checkout, never in a script.
-    if (git)
-      env.set("RELC_GIT_TOKEN", YNode::str("${{ secrets.GITHUB_TOKEN }}"));
+    if (n && n->kind() == GNode::Kind::Approval)
+      env.set("RELC_APPROVE", YNode::str(n->as<graph::ApprovalNode>().group));
+    // Git steps and `once` markers push with the job's token, passed by
+    // name: never written into the checkout, never in a script.
+    if (git || (n && n->once))
+      env.set("RELC_GIT_TOKEN",
+              YNode::expression("${{ secrets.GITHUB_TOKEN }}"));
     // A literal block: the command reads as it runs.
-    st.set("run", YNode::str(runCommand(s.name, n) + "\n"));
+    st.set("run", YNode::word(runCommand(s.name, n) + "\n"));
     steps.push(std::move(st));
   };
   if (j.matrix)
-    step("build " + build->matrix, YNode::str("${{ matrix.step }}"), nullptr);
+    step("build " + build->matrix, YNode::expression("${{ matrix.step }}"),
+         nullptr);
   else
     for (const GNode *n : j.nodes)
       step(n->summary(), YNode::str(n->id), n);
@@ -202,11 +233,19 @@ std::optional<std::vector<Output>> emit::github(DiagnosticEngine &diags,
     YNode &env = wf["env"];
     env.set("RELC_PLAN", YNode::str(ctx.graph.file));
     if (!s.params.empty())
-      env.set("RELC_RC", YNode::str("${{ inputs.rc }}"));
+      env.set("RELC_RC", YNode::expression("${{ inputs.rc }}"));
     YNode &jobsNode = wf["jobs"];
+    std::string after;
+    if (!s.after.empty() && s.params.empty() && !jobs.empty()) {
+      after = "after";
+      for (unsigned n = 2;
+           llvm::any_of(jobs, [&](const Job &j) { return j.id == after; }); ++n)
+        after = "after-" + std::to_string(n);
+      jobsNode.set(after, afterJob(ctx.graph, s));
+    }
     for (size_t k = 0; k < jobs.size(); ++k) {
-      std::optional<YNode> j =
-          job(diags, ctx, lock, overlays, s, jobs[k], jobs[k].needs.empty());
+      std::optional<YNode> j = job(diags, ctx, lock, overlays, s, jobs[k],
+                                   jobs[k].needs.empty(), after);
       if (!j)
         return std::nullopt;
       jobIds.push_back(jobs[k].id);
@@ -214,6 +253,8 @@ std::optional<std::vector<Output>> emit::github(DiagnosticEngine &diags,
     }
     if (jobs.empty())
       continue;
+    if (!checkDataIsInert(diags, wf, workflowFile(ctx.graph, s.name)))
+      return std::nullopt;
     std::string text;
     llvm::raw_string_ostream os(text);
     os << ctx.header;

@@ -34,7 +34,11 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
   YNode &stages = root["stages"];
   for (const graph::StageInfo &s : ctx.graph.stages)
     stages.push(YNode::str(s.name));
-  root["variables"].set("RELC_PLAN", YNode::str(ctx.graph.file));
+  // A path may hold `$`, which GitLab would expand.
+  YNode plan;
+  plan.set("value", YNode::str(ctx.graph.file));
+  plan.set("expand", YNode::boolean(false));
+  root["variables"].set("RELC_PLAN", std::move(plan));
 
   std::map<std::string, std::vector<std::string>> lastJobs; // Per stage.
   Overlays overlays(ctx.overlays, "gitlab");
@@ -58,10 +62,17 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
           for (const std::string &n : lastJobs[a])
             needs.push(YNode::str(n));
       if (!j.environment.empty() || entry)
-        job.set("when", YNode::str("manual"));
+        job.set("when", YNode::word("manual"));
       if (!j.environment.empty()) {
+        // The group reaches the script through a variable GitLab does not
+        // expand, never through the script's text.
+        YNode group;
+        group.set("value", YNode::str(j.environment));
+        group.set("expand", YNode::boolean(false));
+        job["variables"].set("RELC_APPROVE", std::move(group));
+        // No `action`: a deployment (`start`, the default) is what GitLab's
+        // deployment approvals hold; `access` would run without one.
         job["environment"].set("name", YNode::str(j.environment));
-        job["environment"].set("action", YNode::str("access"));
       }
       if (j.irreversible)
         job.set("resource_group",

@@ -52,11 +52,10 @@ std::string emit::shellWord(llvm::StringRef s) {
 }
 
 std::string emit::runCommand(llvm::StringRef stage, const graph::Node *node) {
-  std::string approve;
-  if (node && node->kind() == graph::Node::Kind::Approval)
-    approve = " --approve " + shellWord(node->as<graph::ApprovalNode>().group);
+  bool approve = node && node->kind() == graph::Node::Kind::Approval;
   return "relc run \"$RELC_PLAN\" --stage " + stage.str() +
-         " --step \"$RELC_STEP\"" + approve + " --execute";
+         " --step \"$RELC_STEP\"" +
+         (approve ? " --approve \"$RELC_APPROVE\"" : "") + " --execute";
 }
 
 std::vector<Job> emit::stageJobs(const graph::Graph &g, llvm::StringRef stage,
@@ -159,7 +158,9 @@ static yaml::Node yamlOf(const sema::OverlayValue &v) {
   case K::String:
     break;
   }
-  return yaml::Node::str(v.text);
+  // An overlay writes CI configuration: its text may be an expression
+  // (`${{ secrets.TOKEN }}` in `env:`); relc's policy decides where.
+  return yaml::Node::expression(v.text);
 }
 
 Overlays::Overlays(llvm::ArrayRef<sema::Overlay> all, llvm::StringRef backend) {

@@ -47,10 +47,11 @@ bool checkSplits(DiagnosticEngine &diags, const std::vector<Job> &jobs,
 /// `rc/tag-rc_tag` -> `tag-rc_tag`: a job id both backends accept.
 std::string jobId(llvm::StringRef text);
 
-/// The command a CI step runs for a node; the step id comes from the
-/// `RELC_STEP` environment variable, never from `${{ }}`. An approval
-/// passes `--approve GROUP`: the job's protected environment is the gate,
-/// and CI has approved by the time the job runs.
+/// The command a CI step runs for a node: a constant script, whatever the
+/// plan says. The step id comes from the `RELC_STEP` environment variable
+/// (never from `${{ }}` or the script's text), an approval's group from
+/// `RELC_APPROVE`: the job's protected environment is the gate, and CI has
+/// approved by the time the job runs.
 std::string runCommand(llvm::StringRef stage,
                        const graph::Node *node = nullptr);
 

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "Sema/Sema.h"
 
+#include "Basic/Printable.h"
 #include "Basic/Suggest.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -94,6 +95,12 @@ private:
   void checkReference(const Expr &e, llvm::StringRef what);
   std::vector<std::string> referenceNames() const;
   void checkOverlays();
+  // Text that reaches generated CI.
+  void checkNoExpression(const Expr &e, llvm::ArrayRef<std::string> params);
+  void checkRef(const Expr &e, llvm::ArrayRef<std::string> params,
+                llvm::StringRef what);
+  void checkRepoText(const ast::Setting &s);
+  void checkStepNames(const ast::Step &s, llvm::ArrayRef<std::string> params);
   void checkCheckArg(Check &c, const ast::Arg &a, const CheckParam &param);
   Step lowerStep(const ast::Step &s, llvm::ArrayRef<std::string> params,
                  bool once);
@@ -638,20 +645,24 @@ void Sema::placeholder(Template &out, llvm::StringRef name,
   out.append(("{" + name + "}").str());
 }
 
-/// Substitutes `{name}` in a repo setting's text.
+/// Substitutes `{name}` in a repo setting's text, as written (literal
+/// braces doubled: `{{` is `{`).
 Template Sema::expand(llvm::StringRef text,
                       llvm::ArrayRef<std::string> params) {
   Template out;
-  while (!text.empty()) {
-    size_t open = text.find('{');
-    size_t close = open == llvm::StringRef::npos ? open : text.find('}', open);
-    if (close == llvm::StringRef::npos) {
-      out.append(text);
-      break;
+  for (size_t i = 0; i < text.size();) {
+    char c = text[i];
+    bool doubled =
+        (c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c;
+    size_t close = c == '{' && !doubled ? text.find('}', i) : text.npos;
+    if (close != text.npos) {
+      placeholder(out, text.slice(i + 1, close), params);
+      i = close + 1;
+      continue;
     }
-    out.append(text.take_front(open));
-    placeholder(out, text.slice(open + 1, close), params);
-    text = text.drop_front(close + 1);
+    // A literal brace, or a lone one the lexer has reported.
+    out.append(text.substr(i, 1));
+    i += doubled ? 2 : 1;
   }
   return out;
 }
@@ -706,6 +717,187 @@ Template Sema::render(const Expr &e, llvm::ArrayRef<std::string> params) {
   if (std::optional<Date> d = dateOf(e, /*quiet=*/true))
     return Template(d->str());
   return out;
+}
+
+//===------------------------------------------------- text that reaches CI
+//===//
+
+/// Where `${{` starts in the source of \p e (written `${{{{`), or the start
+/// of \p e when it comes from a placeholder.
+static llvm::SMLoc expressionLoc(const Expr &e) {
+  llvm::SMRange r = e.getRange();
+  llvm::StringRef raw(r.Start.getPointer(),
+                      r.End.getPointer() - r.Start.getPointer());
+  size_t at = raw.find("${{{{");
+  return at == llvm::StringRef::npos
+             ? r.Start
+             : llvm::SMLoc::getFromPointer(raw.data() + at);
+}
+
+/// Text of a plan reaches CI files as data: a job's name, an environment,
+/// a tag filter, a step's environment. GitHub Actions evaluates `${{` in
+/// almost all of them, so a plan whose text holds one would run an
+/// expression (`${{ github.event.issue.title }}`: text anyone can write).
+void Sema::checkNoExpression(const Expr &e,
+                             llvm::ArrayRef<std::string> params) {
+  if (auto *l = llvm::dyn_cast<ast::ListExpr>(&e)) {
+    for (const ast::ExprPtr &x : l->elements)
+      checkNoExpression(*x, params);
+    return;
+  }
+  if (auto *o = llvm::dyn_cast<ast::ObjectExpr>(&e)) {
+    for (const auto &f : o->fields)
+      checkNoExpression(*f.value, params);
+    return;
+  }
+  // A path names a setting, checked where it is set.
+  if (!llvm::isa<ast::StringExpr>(&e))
+    return;
+  std::string text = render(e, params).bind(1);
+  if (!llvm::StringRef(text).contains("${{"))
+    return;
+  diags.report(DiagKind::ExpressionInData, expressionLoc(e),
+               "'${{' in plan text: GitHub Actions would evaluate it as an "
+               "expression where relc writes this text; relc passes plan text "
+               "to CI as data only (give a step CI values through an "
+               "overlay's 'env')");
+}
+
+/// Why \p name is not a name git takes for a branch or tag (git
+/// check-ref-format, and no leading '-', which git's commands would read as
+/// an option), or "" if it is.
+static std::string refNameProblem(llvm::StringRef name) {
+  if (name.empty())
+    return "it is empty";
+  if (name.startswith("-"))
+    return "it starts with '-'";
+  if (name == "@" || name == "HEAD")
+    return "'" + name.str() + "' names something else to git";
+  if (name.startswith("/") || name.endswith("/") || name.contains("//"))
+    return "it has an empty part between '/'";
+  if (name.endswith("."))
+    return "it ends with '.'";
+  if (name.contains(".."))
+    return "it contains '..'";
+  if (name.contains("@{"))
+    return "it contains '@{'";
+  for (char c : name) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f)
+      return "it contains a control character";
+    if (c == ' ')
+      return "it contains a space";
+    if (llvm::StringRef("~^:?*[\\").contains(c))
+      return "it contains '" + std::string(1, c) + "'";
+  }
+  llvm::SmallVector<llvm::StringRef, 4> parts;
+  name.split(parts, '/');
+  for (llvm::StringRef p : parts) {
+    if (p.startswith("."))
+      return "a part starts with '.'";
+    if (p.endswith(".lock"))
+      return "a part ends with '.lock'";
+  }
+  return "";
+}
+
+/// A branch or tag name, or a ref to start from, as git will see it (the
+/// RC number bound, as a run binds it).
+void Sema::checkRef(const Expr &e, llvm::ArrayRef<std::string> params,
+                    llvm::StringRef what) {
+  if (!llvm::isa<ast::StringExpr>(&e))
+    return; // A setting, checked where it is set.
+  std::string name = render(e, params).bind(1);
+  std::string problem = refNameProblem(name);
+  // An expression is reported as such.
+  if (!problem.empty() && !llvm::StringRef(name).contains("${{"))
+    diags.report(DiagKind::InvalidRefName, e.getRange(),
+                 "'" + printable(name) + "' is not a valid git " + what +
+                     " name: " + problem);
+}
+
+/// The repo settings name refs that CI files and git see: each must be a
+/// valid name, and none may carry an expression.
+void Sema::checkRepoText(const ast::Setting &s) {
+  if (s.values.size() != 1)
+    return;
+  const Expr &e = *s.values[0];
+  checkNoExpression(e, {});
+  static const std::pair<llvm::StringRef, llvm::StringRef> refs[] = {
+      {"main_branch", "branch"},   {"release_branch", "branch"},
+      {"frozen_branch", "branch"}, {"cut_from", "ref"},
+      {"rc_tag", "tag"},           {"final_tag", "tag"}};
+  for (const auto &[setting, what] : refs)
+    if (s.key.text == setting && llvm::isa<ast::StringExpr>(&e)) {
+      std::string name = setting.str();
+      std::string text = this->setting(name).bind(1);
+      std::string problem = refNameProblem(text);
+      if (!problem.empty() && !llvm::StringRef(text).contains("${{"))
+        diags.report(DiagKind::InvalidRefName, e.getRange(),
+                     "repo setting '" + name + "' gives '" + printable(text) +
+                         "', not a valid git " + what + " name: " + problem);
+    }
+}
+
+/// An approval group is the name of the protected environment that gates
+/// its job on GitHub and GitLab: what both accept (GitLab also takes '/',
+/// '$', '{', '}', which GitHub's names and relc's job ids do not need).
+static std::string environmentNameProblem(llvm::StringRef name) {
+  if (name.empty())
+    return "it is empty";
+  if (name.size() > 255)
+    return "it is longer than 255 characters";
+  if (!llvm::isAlnum(name.front()) || name.back() == ' ')
+    return "it must start with a letter or digit and not end with a space";
+  for (char c : name)
+    if (!llvm::isAlnum(c) && !llvm::StringRef("-_. ").contains(c))
+      return "it contains '" + printable(std::string(1, c)) +
+             "' (environment names are letters, digits, '-', '_', '.' and "
+             "spaces)";
+  return "";
+}
+
+/// The names a step gives git and CI: branches and tags it creates, refs it
+/// starts from, the environment of an approval.
+void Sema::checkStepNames(const ast::Step &s,
+                          llvm::ArrayRef<std::string> params) {
+  using K = ast::Step::Kind;
+  auto operand = [&](size_t i) -> const Expr * {
+    return i < s.operands.size() ? s.operands[i].get() : nullptr;
+  };
+  auto ref = [&](size_t i, llvm::StringRef what) {
+    if (const Expr *e = operand(i))
+      checkRef(*e, params, what);
+  };
+  switch (s.kind) {
+  case K::Branch:
+    ref(0, "branch");
+    ref(1, "ref");
+    break;
+  case K::Tag:
+    ref(0, "tag");
+    ref(1, "ref");
+    break;
+  case K::Commit:
+    ref(2, "branch");
+    break;
+  case K::Approve:
+    if (const Expr *e = operand(0)) {
+      std::string group = render(*e, params).bind(1);
+      if (llvm::StringRef(group).contains("${{"))
+        break; // An expression, reported as such.
+      std::string problem = environmentNameProblem(group);
+      if (!problem.empty())
+        diags.report(DiagKind::InvalidEnvironmentName, e->getRange(),
+                     "approval group '" + printable(group) +
+                         "' is not a name GitHub and GitLab both take for the "
+                         "environment that gates its job: " +
+                         problem);
+    }
+    break;
+  default:
+    break;
+  }
 }
 
 //===------------------------------------------------------------ checks ===//
@@ -1009,7 +1201,12 @@ void Sema::checkStages() {
         if (s.kind == ast::Step::Kind::Wait)
           continue;
         checkReference(*op, "stage '" + st.name + "'");
+        checkNoExpression(*op, st.params);
       }
+      for (const ast::StepOption &o : s.options)
+        if (o.value)
+          checkNoExpression(*o.value, st.params);
+      checkStepNames(s, st.params);
       st.steps.push_back(lowerStep(s, st.params, once));
       if (s.kind == ast::Step::Kind::Require)
         for (const ast::Name &n : s.names)
@@ -1200,6 +1397,7 @@ std::unique_ptr<Plan> Sema::run() {
       for (const ast::ExprPtr &e : s.values)
         checkPlaceholders(*e, {});
       checkSettingCycle(s);
+      checkRepoText(s);
     }
   checkStages();
   checkOverlays();

@@ -181,10 +181,10 @@ TEST(JobIdTest, Sanitized) {
 
 yaml::Node generatedJob() {
   yaml::Node job;
-  job.set("runs-on", yaml::Node::str("ubuntu-latest"));
+  job.set("runs-on", yaml::Node::word("ubuntu-latest"));
   job["env"].set("A", yaml::Node::str("0"));
   yaml::Node checkout;
-  checkout.set("name", yaml::Node::str("checkout"));
+  checkout.set("name", yaml::Node::word("checkout"));
   job["steps"].push(std::move(checkout));
   return job;
 }
@@ -201,16 +201,16 @@ TEST_F(JobsTest, OverlaysApplyInOrder) {
   yaml::Node build = generatedJob();
   overlays.apply("build-wheels", build);
   // `=` replaces (the later overlay wins), `+=` appends to a list (made if
-  // missing) and merges into a map.
-  EXPECT_EQ(text(build), "runs-on: bigger\n"
+  // missing) and merges into a map. An overlay's text is always quoted.
+  EXPECT_EQ(text(build), "runs-on: \"bigger\"\n"
                          "env:\n"
                          "  A: \"1\"\n"
                          "  B: \"2\"\n"
                          "steps:\n"
                          "  - name: checkout\n"
-                         "  - name: Lint\n"
+                         "  - name: \"Lint\"\n"
                          "services:\n"
-                         "  - redis\n");
+                         "  - \"redis\"\n");
 
   yaml::Node part = generatedJob();
   overlays.apply("build-wheels-2", part);
@@ -231,7 +231,7 @@ TEST_F(JobsTest, OverlaysOfOneBackendOnly) {
                        "steps:\n"
                        "  - name: checkout\n"
                        "tags:\n"
-                       "  - large\n");
+                       "  - \"large\"\n");
 }
 
 TEST_F(JobsTest, UnmatchedOverlayIsAWarning) {
