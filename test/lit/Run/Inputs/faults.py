@@ -41,6 +41,8 @@ Environment (CI defaults in brackets):
   RELC_FAULT_JOBS     kill trials run side by side [2]
   RELC_FAULT_TIMEOUT  seconds any one subprocess may take [60]
   RELC_FAULT_BUDGET   seconds for the whole suite; past it no trial starts [600]
+  RELC_FAULT_ONLY     a regular expression: run only the trials whose
+                      `KIND DETAIL` it matches (to reproduce one) [all]
 """
 import json
 import os
@@ -76,6 +78,7 @@ TRUNC = env_int("RELC_FAULT_TRUNC", 6)
 JOBS = max(1, env_int("RELC_FAULT_JOBS", 2))
 TIMEOUT = float(os.environ.get("RELC_FAULT_TIMEOUT", 60))
 BUDGET = float(os.environ.get("RELC_FAULT_BUDGET", 600))
+ONLY = re.compile(os.environ.get("RELC_FAULT_ONLY", ""))
 
 # Kinds that cannot pass until relc changes: reported as XFAIL, not counted.
 XFAIL = {
@@ -516,7 +519,7 @@ def check_release(ctx, rc_tags=1, marker="state: done", acted_clones=(1,)):
     check(git(ctx.remote, "show", main + ":version.txt") == "1.1.0a0",
           "version.txt on main is not 1.1.0a0")
     for n in range(1, rc_tags + 1):
-        name, kind = "refs/tags/v1.0.0-rc%d" % n, None
+        name = "refs/tags/v1.0.0-rc%d" % n
         kind = refs[name][1]
         check(kind == "commit" and refs[name][0] == rel,
               "%s is a %s at %s, not on release/1.0 (%s)" % (
@@ -680,7 +683,7 @@ def race_trial(ctx, remote, stage, clones, idents, k):
         home = None
         if idents == "many":
             if clones == "one":
-                home = os.path.join(BASE, "homes", "h%d" % i)
+                home = os.path.join(ctx.dir, "homes", "h%d" % i)
                 os.makedirs(home, exist_ok=True)
                 with open(os.path.join(home, ".gitconfig"), "w") as f:
                     f.write("[user]\n\tname = Rel Eng %d\n\temail = "
@@ -1027,7 +1030,8 @@ def readonly_trial(ctx, how):
 
 
 def full_run(ctx, stage, attempt, notes):
-    refs = ctx.refs()
+    """Runs STAGE short of room: it succeeds, or fails with a diagnostic.
+    Returns what the interrupted run left (for check_commands)."""
     r = attempt()
     check(r.code in (0, 1, 2), "on a full file system: " + r.why())
     interrupted = {}
@@ -1038,7 +1042,7 @@ def full_run(ctx, stage, attempt, notes):
         interrupted = snapshot_interrupt(ctx)
     else:
         notes.append("enough room")
-    return r, interrupted, refs
+    return interrupted
 
 
 def tmpfs_trial(ctx, stage, free_pages):
@@ -1071,8 +1075,7 @@ def tmpfs_trial(ctx, stage, free_pages):
             os.close(fd)
         size = os.path.getsize(filler)
         os.truncate(filler, max(0, size - 4096 * free_pages))
-        r, interrupted, refs = full_run(ctx, stage, lambda: ctx.relc(stage),
-                                        notes)
+        interrupted = full_run(ctx, stage, lambda: ctx.relc(stage), notes)
         os.remove(filler)
         marker = rerun_and_finish(ctx, stage, notes)
         check_release(ctx, marker=marker)
@@ -1085,6 +1088,9 @@ def tmpfs_trial(ctx, stage, free_pages):
 
 
 def fsize_full_trial(ctx, stage, extra):
+    """A file system that fills up: no file may grow past the journal's
+    size plus EXTRA bytes (RLIMIT_FSIZE, with SIGXFSZ ignored: a write
+    fails with EFBIG, as one on a full disk fails with ENOSPC)."""
     notes = []
     ctx.restore("path", stage)
     limit = os.path.getsize(ctx.journal_path()) + extra
@@ -1094,7 +1100,7 @@ def fsize_full_trial(ctx, stage, extra):
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     notes.append("files limited to %d bytes" % limit)
-    r, interrupted, refs = full_run(
+    interrupted = full_run(
         ctx, stage, lambda: ctx.relc(stage, preexec_fn=limited), notes)
     marker = rerun_and_finish(ctx, stage, notes)
     check_release(ctx, marker=marker)
@@ -1353,6 +1359,10 @@ def main():
     for what in ("journal", "logs-dir", "log-file"):
         serial.append(Trial("symlink", what, symlink_trial, what=what))
 
+    # Every trial's random choices are drawn above, so a selection runs
+    # them exactly as the whole suite does.
+    kills = [t for t in kills if ONLY.search(t.kind + " " + t.detail)]
+    serial = [t for t in serial if ONLY.search(t.kind + " " + t.detail)]
     kinds = Counter(t.kind for t in kills + serial)
     print("trials: " + ", ".join("%s %d" % kv for kv in kinds.items()) +
           " (%d in all; %d at a time but %d run alone)" % (
