@@ -1303,7 +1303,7 @@ def main():
         stage = STAGES[i % 3]
         clones, idents = configs[(i // 3) % 4]
         remote = ("path", "daemon")[(i // 12) % 2]
-        k = 2 + i % 3
+        k = 2 + (i + i // 3) % 3  # Each stage gets 2, 3 and 4 runs.
         serial.append(Trial("race", "%s %s %d runs, %s clone%s, %s "
                             "identit%s" % (remote, stage, k, clones,
                                            "s" if clones == "many" else "",
