@@ -406,8 +406,7 @@ class Ctx:
     # Building and restoring.
     def build(self, kind):
         """Snapshots before each stage, with the remote as a path or served
-        by the daemon; returns each stage's duration (for the kill
-        windows)."""
+        by the daemon."""
         remove_tree(self.dir)
         r = run([MKREPO, self.dir], env=base_env())
         if r.code:
@@ -420,20 +419,33 @@ class Ctx:
             git(self.work(c), "remote", "set-url", "origin", self.url(kind))
         os.makedirs(os.path.join(self.dir, "tmp"))
         self.cut_point = git(self.remote, "rev-parse", "main")
-        durations = {}
         for stage in STAGES:
             snap = os.path.join(BASE, "snap", "%s-%s-%s" % (self.name, kind,
                                                              stage))
             remove_tree(snap)
             shutil.copytree(self.dir, snap, symlinks=True)
             self.snaps[(kind, stage)] = snap
-            t = time.monotonic()
             r = self.relc(stage)
-            durations[stage] = time.monotonic() - t
             if r.code:
                 harness("%s (%s remote) does not run: %s" % (stage, kind,
                                                              r.why()))
-        return durations
+
+    def calibrate(self):
+        """How long each stage takes here, with the slots busy at once:
+        timed kills land within that."""
+        took = {}
+        for kind in ("path", "daemon"):
+            for stage in STAGES:
+                for _ in range(3):
+                    self.restore(kind, stage)
+                    t = time.monotonic()
+                    r = self.relc(stage)
+                    took.setdefault((kind, stage), []).append(
+                        time.monotonic() - t)
+                    if r.code:
+                        harness("%s (%s remote) does not run: %s" % (
+                            stage, kind, r.why()))
+        return took
 
     def restore(self, kind, stage):
         remove_tree(self.dir)
@@ -625,10 +637,14 @@ class Trial:
         self.exclusive = exclusive
 
 
-def kill_trial(ctx, remote, stage, mode, point=None, n=None, delay=None,
+def kill_trial(ctx, remote, stage, mode, point=None, n=None, at=None,
                group=None):
+    """AT: when to kill, as a fraction of the kill window."""
     ctx.restore(remote, stage)
     notes = []
+    if mode == "time":
+        delay = at * WINDOWS[(remote, stage)]
+        notes.append("after %d ms" % (1000 * delay))
     if mode == "step":
         r = ctx.relc(stage, extra=["--debug-kill=%s:%d" % (point, n)])
         landed = r.code == -signal.SIGKILL
@@ -809,7 +825,7 @@ def reject_trial(ctx, remote, stage, hook):
     return notes
 
 
-def gone_trial(ctx, remote, stage, when, delay=None):
+def gone_trial(ctx, remote, stage, when, at=None):
     ctx.restore(remote, stage)
     notes = []
     gone = ctx.remote + ".gone"
@@ -833,6 +849,8 @@ def gone_trial(ctx, remote, stage, when, delay=None):
         check(ctx.refs() == refs and ctx.counts() == counts,
               "the failed run changed something")
     else:
+        delay = at * WINDOWS[(remote, stage)]
+        notes.append("after %d ms" % (1000 * delay))
         p = ctx.start(stage)
         time.sleep(delay)
         away()
@@ -1164,6 +1182,7 @@ def symlink_trial(ctx, what):
 
 # ------------------------------------------------------------ the suite
 
+WINDOWS = {}  # (remote kind, stage) -> seconds within which to kill
 STATS = {"killed": Counter(), "completed": Counter(), "leaked": Counter(),
          "in-push": Counter()}
 RESULTS = []  # (kind, status)
@@ -1210,7 +1229,7 @@ def report(t, status, text):
         print(line, flush=True)
 
 
-def kill_trials(rng, windows):
+def kill_trials(rng):
     """At every step boundary worth killing at, over both remotes; then
     timed kills, spread over stages, remotes and kill targets."""
     points = {
@@ -1237,11 +1256,10 @@ def kill_trials(rng, windows):
               for stage in STAGES for group in (False, True)]
     for i in range(KILLS - len(trials)):
         stage, remote, group = combos[i % len(combos)]
-        delay = rng.random() * 1.2 * windows[(remote, stage)]
-        trials.append(Trial("kill-time", "%s %s %s after %d ms" % (
-            remote, stage, "group" if group else "relc", 1000 * delay),
-            kill_trial, remote=remote, stage=stage, mode="time", group=group,
-            delay=delay))
+        at = rng.random()
+        trials.append(Trial("kill-time", "%s %s %s @%.3f" % (
+            remote, stage, "group" if group else "relc", at), kill_trial,
+            remote=remote, stage=stage, mode="time", group=group, at=at))
     return trials
 
 
@@ -1281,22 +1299,27 @@ def main():
     DAEMON = Daemon()
     DAEMON.start()
     slots = [Ctx(i) for i in range(JOBS)]
-    windows = {}
-    for ctx in slots:
-        for kind in ("path", "daemon"):
-            d = ctx.build(kind)
-            for stage, secs in d.items():
-                windows[(kind, stage)] = max(windows.get((kind, stage), 0),
-                                             secs)
-    marker = [r for r in slots[0].refs() if r.startswith("refs/relc/once/")]
-    if marker != [MARKER]:
-        harness("once markers after a release: %s" % marker)
-    # Timed kills land in [0, 1.2 x the stage's duration here].
+
+    def prepare(ctx):
+        ctx.build("path")
+        ctx.build("daemon")
+        marker = [r for r in ctx.refs() if r.startswith("refs/relc/once/")]
+        if marker != [MARKER]:
+            harness("once markers after a release: %s" % marker)
+        return ctx.calibrate()
+
+    with ThreadPoolExecutor(JOBS) as pool:
+        for took in pool.map(prepare, slots):
+            for key, secs in took.items():
+                WINDOWS.setdefault(key, []).extend(secs)
+    for key, secs in WINDOWS.items():
+        WINDOWS[key] = sorted(secs)[len(secs) // 2]
+    # A timed kill lands within the median duration of the stage.
     print("kill windows: " + ", ".join(
-        "%s %s 0-%d ms" % (k, s, 1200 * windows[(k, s)]) for k in
+        "%s %s 0-%d ms" % (k, s, 1000 * WINDOWS[(k, s)]) for k in
         ("path", "daemon") for s in STAGES), flush=True)
 
-    kills = kill_trials(rng, windows)
+    kills = kill_trials(rng)
     serial = []
     configs = [(c, i) for c in ("one", "many") for i in ("one", "many")]
     for i in range(RACES):
@@ -1332,11 +1355,10 @@ def main():
                                 when="between", exclusive=remote == "daemon"))
     for i in range(MIDRUN):
         remote, stage = ("path", "daemon")[i % 2], STAGES[(i // 2) % 3]
-        delay = rng.random() * 1.2 * windows[(remote, stage)]
-        serial.append(Trial("gone", "%s during %s after %d ms" % (
-            remote, stage, 1000 * delay), gone_trial, remote=remote,
-            stage=stage, when="mid", delay=delay,
-            exclusive=remote == "daemon"))
+        at = rng.random()
+        serial.append(Trial("gone", "%s during %s @%.3f" % (
+            remote, stage, at), gone_trial, remote=remote,
+            stage=stage, when="mid", at=at, exclusive=remote == "daemon"))
     for i in range(TRUNC):
         serial.append(Trial("journal-truncate", "before %s #%d" % (
             ("rc", "promote")[i % 2], i + 1), truncate_trial,
