@@ -38,6 +38,10 @@ config.environment["PATH"] = os.pathsep.join(
     [relc_bin_dir, llvm_tools_dir, config.environment.get("PATH", "")])
 # Diagnostics must not depend on the terminal or the locale.
 config.environment["LC_ALL"] = "C.UTF-8"
+# The fault-injection suite's seed and trial counts (Run/faults.test).
+for name, value in os.environ.items():
+    if name.startswith("RELC_FAULT_"):
+        config.environment[name] = value
 config.substitutions.append(("%relc_root", repo_root))
 # The build directory, for the tests of `cmake --install` and `cpack`.
 relc_build_dir = params.get("relc_build_dir", os.path.join(repo_root, "build"))
