@@ -22,8 +22,11 @@
 
 #include <csignal>
 #include <ctime>
+#include <fcntl.h>
 #include <random>
 #include <set>
+#include <sys/file.h>
+#include <unistd.h>
 
 extern char **environ;
 
@@ -33,6 +36,9 @@ using git::Oid;
 using graph::Node;
 
 using Status = StepStatus;
+
+/// runCommand's exit code for a command it could not start.
+constexpr int notStarted = -1000;
 
 /// The largest RC number relc accepts from anywhere.
 constexpr int64_t maxRc = 9999;
@@ -117,6 +123,10 @@ public:
            llvm::raw_ostream &out, DiagnosticEngine &diags)
       : unbound(unbound), opts(opts), out(out), diags(diags) {}
 
+  ~Executor() {
+    if (runLock >= 0)
+      ::close(runLock);
+  }
   RunSummary run();
 
 private:
@@ -142,6 +152,7 @@ private:
   Outcome approval(const Node &n);
   Outcome shell(const Node &n);
   Outcome runOnce(const Node &n);
+  std::string logPath(const Node &n) const;
   llvm::Expected<std::string> cleanCheckout();
   std::string checkoutName() const;
   std::string stageRecord(llvm::StringRef stage) const;
@@ -189,6 +200,9 @@ private:
   std::vector<std::pair<const Node *, Outcome>> results;
   unsigned stepNo = 0;
   std::string runId; ///< Unique to this run: its claims are its own.
+  /// Held (flock) while an executing run works; released when it ends,
+  /// however it ends.
+  int runLock = -1;
   /// The commit the stage is about: what it tagged last, else HEAD.
   std::optional<Oid> subject;
   std::string checkout;          ///< The clean worktree commands run in.
@@ -808,12 +822,11 @@ Outcome Executor::approval(const Node &n) {
 /// Runs a shell step's command in the repository's work tree with its env,
 /// a timeout, and its output in the journal directory.
 Outcome Executor::runCommand(const Node &n, int &exitCode) {
+  exitCode = notStarted;
   const graph::ShellNode &sh = n.as<graph::ShellNode>();
   const std::string &command = sh.command;
-  std::string logDir = stateDir() + "/logs/" + n.stage +
-                       (rc ? "-rc" + std::to_string(*rc) : std::string());
-  std::string log =
-      logDir + "/" + graph::slug(n.id.substr(n.stage.size() + 1)) + ".log";
+  std::string log = logPath(n);
+  std::string logDir = llvm::sys::path::parent_path(log).str();
   if (llvm::Error e = refuseLinks(stateRoot(), log))
     return failed(n, DiagKind::StepFailed, llvm::toString(std::move(e)));
   if (std::error_code ec = llvm::sys::fs::create_directories(logDir))
@@ -857,9 +870,11 @@ Outcome Executor::runCommand(const Node &n, int &exitCode) {
   exitCode = llvm::sys::ExecuteAndWait(
       "/bin/sh", args, llvm::ArrayRef<llvm::StringRef>(envRefs), redirects,
       timeout, 0, &err, &execFailed);
-  if (execFailed)
+  if (execFailed) {
+    exitCode = notStarted;
     return failed(n, DiagKind::StepFailed,
                   "cannot run '" + command + "': " + err);
+  }
   if (exitCode == -2)
     return failed(n, DiagKind::StepFailed,
                   "'" + command + "' timed out after " +
@@ -889,6 +904,12 @@ Outcome Executor::shell(const Node &n) {
   return runCommand(n, code);
 }
 
+std::string Executor::logPath(const Node &n) const {
+  return stateDir() + "/logs/" + n.stage +
+         (rc ? "-rc" + std::to_string(*rc) : std::string()) + "/" +
+         graph::slug(n.id.substr(n.stage.size() + 1)) + ".log";
+}
+
 /// Commands run in a worktree of their own at the commit the stage is
 /// about, checked out afresh for each run: never in the user's work tree,
 /// whose uncommitted edits and current branch must not leak into a release.
@@ -902,16 +923,29 @@ llvm::Expected<std::string> Executor::cleanCheckout() {
   std::string gitDir = repo->gitDir();
   // One left by an earlier (or killed) run goes first.
   llvm::consumeError(
-      git::runGit(gitDir, {"worktree", "remove", "--force", dir}));
+      git::runGit(gitDir, {"worktree", "remove", "--force", "--force", dir}));
   llvm::sys::fs::remove_directories(dir);
   llvm::consumeError(git::runGit(gitDir, {"worktree", "prune"}));
   if (std::error_code ec =
           llvm::sys::fs::create_directories(llvm::sys::path::parent_path(dir)))
     return llvm::createStringError(ec, "cannot create %s", dir.c_str());
-  if (llvm::Error e =
-          git::runGit(gitDir, {"worktree", "add", "--detach", "--force", dir,
-                               subject ? subject->hex : "HEAD"}))
-    return std::move(e);
+  std::vector<std::string> add = {"worktree",
+                                  "add",
+                                  "--detach",
+                                  "--force",
+                                  "--force",
+                                  dir,
+                                  subject ? subject->hex : "HEAD"};
+  if (llvm::Error e = git::runGit(gitDir, add)) {
+    // A run killed while git made the worktree can leave git's record of it
+    // half written, which `prune` does not clear: clear it, and once more.
+    llvm::consumeError(std::move(e));
+    llvm::sys::fs::remove_directories(gitDir + "/worktrees/" +
+                                      llvm::sys::path::filename(dir).str());
+    llvm::sys::fs::remove_directories(dir);
+    if (llvm::Error again = git::runGit(gitDir, add))
+      return std::move(again);
+  }
   checkout = dir;
   checkoutAt = subject;
   return checkout;
@@ -999,18 +1033,30 @@ Outcome Executor::runOnce(const Node &n) {
     return {Status::Failed, "git failed", {}, false};
   }
   const git::RemoteRef *held = ref(marker);
-  if (!held || held->target != *claim) {
-    std::string why = pushError ? llvm::toString(std::move(pushError)) : "";
+  if (!held) // Refused (a hook, a lock): nobody holds the claim.
+    return gitFailed(
+        pushError ? std::move(pushError)
+                  : llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                            "the remote does not show it"),
+        "cannot claim " + marker);
+  if (held->target != *claim) {
+    llvm::consumeError(std::move(pushError));
     return conflict(n, "once step " + n.id + " was claimed by another run (" +
-                           marker + " on " + remoteName +
-                           (held ? " is at " + held->target.abbrev() : "") +
-                           (why.empty() ? "" : "; " + why) +
+                           marker + " on " + remoteName + " is at " +
+                           held->target.abbrev() +
                            "); that run does it, this one does not");
   }
   llvm::consumeError(std::move(pushError));
   previous = *claim;
-  int code = 0;
+  int code = notStarted;
   Outcome o = runCommand(n, code);
+  // The command never started (no checkout, no log, no shell): the claim
+  // is released, so a later run can do what this one could not.
+  if (code == notStarted) {
+    if (llvm::Error e = repo->push(url, {{Oid(), marker, true}}))
+      return gitFailed(std::move(e), "cannot release " + marker);
+    return o;
+  }
   if (llvm::Error e = mark(o.status == Status::Done
                                ? std::string("done")
                                : "failed (exit " + std::to_string(code) + ")"))
@@ -1164,6 +1210,26 @@ bool Executor::setup() {
   if (!j)
     return gitError(j.takeError(), "cannot use the journal");
   journal = std::move(*j);
+  // One executing run per release and clone: two would both pass the
+  // journal's check before either recorded a command.
+  if (opts.execute) {
+    std::string lock = dir + "/run.lock";
+    if (llvm::Error e = refuseLinks(stateRoot(), lock))
+      return gitError(std::move(e), "cannot lock the state directory");
+    runLock =
+        ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (runLock < 0)
+      return gitError(llvm::errorCodeToError(
+                          std::error_code(errno, std::generic_category())),
+                      "cannot lock " + lock);
+    if (::flock(runLock, LOCK_EX | LOCK_NB) != 0) {
+      diags.report(DiagKind::RunInvalid, llvm::SMRange(),
+                   "another relc run of " + g.project + " " + g.version +
+                       " is executing in this clone (it holds " + lock +
+                       "); run again when it has finished");
+      return false;
+    }
+  }
   return true;
 }
 
@@ -1189,6 +1255,15 @@ RunSummary Executor::run() {
   }
   if (!download() || !afterStagesComplete())
     return {};
+  // Before anything acts: a planted link at a command's log stops the run
+  // here, not after its tags are out.
+  if (opts.execute)
+    for (const Node *n : todo)
+      if (n->kind() == Node::Kind::Shell)
+        if (llvm::Error e = refuseLinks(stateRoot(), logPath(*n))) {
+          gitError(std::move(e), "cannot use the log of " + n->id);
+          return {};
+        }
   // Cut points recorded by an earlier run of this stage.
   for (const llvm::json::Object *e : records())
     if (field(*e, "event") == "pin" && field(*e, "stage") == opts.stage)
@@ -1274,9 +1349,6 @@ RunSummary Executor::run() {
     if (!ok)
       break;
   }
-  if (opts.execute && opts.step.empty())
-    record(llvm::json::Object{{"event", "end"},
-                              {"result", ok ? "ok" : "stopped"}});
   // The stage is complete: say so on the remote, where stages that run
   // after it look (from any clone, or a CI job). A CI job runs one step;
   // the one that ends the stage records it.
@@ -1289,6 +1361,9 @@ RunSummary Executor::run() {
   if (ok && opts.execute && info && traceless &&
       (opts.step.empty() || llvm::is_contained(info->exits, opts.step)))
     ok = recordStage();
+  if (opts.execute && opts.step.empty())
+    record(llvm::json::Object{{"event", "end"},
+                              {"result", ok ? "ok" : "stopped"}});
   printSummary(ok);
   return summary(ok);
 }

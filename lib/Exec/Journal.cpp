@@ -28,6 +28,29 @@ static llvm::Error ioError(const llvm::Twine &what) {
                                  what + ": " + std::strerror(errno));
 }
 
+/// Whether \p line opens more than a few brackets at once, strings aside.
+static bool nestedTooDeep(llvm::StringRef line) {
+  int depth = 0;
+  bool inString = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (inString) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
+    } else if (c == '"') {
+      inString = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > 8)
+        return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 llvm::Error exec::refuseLinks(llvm::StringRef root, llvm::StringRef path) {
   llvm::SmallString<256> at(path);
   while (at.size() > root.size() && llvm::StringRef(at).startswith(root)) {
@@ -57,6 +80,12 @@ llvm::Expected<std::unique_ptr<Journal>> Journal::open(llvm::StringRef path,
       rest = tail;
       if (line.trim().empty())
         continue;
+      // relc's entries are flat; a deeply nested line is not one of them,
+      // and would take the parser's recursion past the stack.
+      if (nestedTooDeep(line)) {
+        ++j->torn;
+        continue;
+      }
       llvm::Expected<llvm::json::Value> v = llvm::json::parse(line);
       if (v && v->getAsObject() && complete) {
         j->all.push_back(std::move(*v->getAsObject()));
