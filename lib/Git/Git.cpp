@@ -8,7 +8,15 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
 
+#include <chrono>
+#include <cstring>
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <thread>
+
+extern char **environ;
 #include <git2.h>
 
 using namespace relc;
@@ -318,12 +326,41 @@ llvm::Error git::runGit(llvm::StringRef gitDir,
           llvm::sys::fs::createTemporaryFile("relc-git", "log", log))
     return llvm::createStringError(ec, "cannot run git: " + ec.message());
   auto cleanup = llvm::make_scope_exit([&] { llvm::sys::fs::remove(log); });
-  std::vector<llvm::StringRef> argRefs(argv.begin(), argv.end());
-  llvm::Optional<llvm::StringRef> redirects[] = {
-      llvm::StringRef(""), llvm::StringRef(log), llvm::StringRef(log)};
+  // git runs in a process group of its own: a kill of relc's group (a CI
+  // runner cancelling the job) must not stop receive-pack while it holds a
+  // ref's lock, which would block every later push of that ref.
+  posix_spawn_file_actions_t files;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init(&files);
+  posix_spawnattr_init(&attr);
+  auto release = llvm::make_scope_exit([&] {
+    posix_spawn_file_actions_destroy(&files);
+    posix_spawnattr_destroy(&attr);
+  });
+  posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&files, 1, log.c_str(), O_WRONLY | O_TRUNC,
+                                   0600);
+  posix_spawn_file_actions_adddup2(&files, 1, 2);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
+  std::vector<char *> raw;
+  for (std::string &a : argv)
+    raw.push_back(a.data());
+  raw.push_back(nullptr);
+  pid_t pid = 0;
   std::string err;
-  int code = llvm::sys::ExecuteAndWait(*git, argRefs, llvm::None, redirects, 0,
-                                       0, &err);
+  int code = -1;
+  if (int e =
+          posix_spawn(&pid, git->c_str(), &files, &attr, raw.data(), environ)) {
+    err = std::strerror(e);
+  } else {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR)
+      ;
+    code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (!WIFEXITED(status))
+      err = "git was stopped by a signal";
+  }
   if (code == 0)
     return llvm::Error::success();
   std::string output;
@@ -352,14 +389,24 @@ static llvm::Error pushWithGit(llvm::StringRef gitDir, llvm::StringRef url,
                        : (u.force ? "+" : "") + u.oid.hex + ":" + u.dst);
   // Porcelain: `!\tsrc:dst\t[rejected] (reason)` for each refusal; hooks
   // and receive-pack say why on `remote:` lines.
-  if (llvm::Error e = runGit(gitDir, args, [](llvm::StringRef line) {
-        return line.startswith("!") || line.startswith("remote:") ||
-               line.startswith("error:") || line.startswith("fatal:");
-      }))
+  auto keep = [](llvm::StringRef line) {
+    return line.startswith("!") || line.startswith("remote:") ||
+           line.startswith("error:") || line.startswith("fatal:");
+  };
+  for (int attempt = 0;; ++attempt) {
+    llvm::Error e = runGit(gitDir, args, keep);
+    if (!e)
+      return llvm::Error::success();
+    std::string why = llvm::toString(std::move(e));
+    // Another git process holds a ref's lock (the push of a run killed a
+    // moment ago finishing, say): it is released when that process ends.
+    if (attempt < 25 && llvm::StringRef(why).contains("cannot lock ref")) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      continue;
+    }
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "the remote rejected the push: " +
-                                       llvm::toString(std::move(e)));
-  return llvm::Error::success();
+                                   "the remote rejected the push: " + why);
+  }
 }
 
 llvm::Error Repository::push(llvm::StringRef url,

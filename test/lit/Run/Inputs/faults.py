@@ -222,7 +222,8 @@ def wait_git(remote, timeout=15):
                     cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
             except OSError:
                 continue
-            if remote in cmd and ("push" in cmd or "receive-pack" in cmd):
+            if (remote in cmd or os.path.dirname(remote) in cmd) and (
+                    "push" in cmd or "receive-pack" in cmd):
                 busy = True
                 break
         if not busy:
