@@ -95,6 +95,7 @@ private:
   void checkReference(const Expr &e, llvm::StringRef what);
   std::vector<std::string> referenceNames() const;
   void checkOverlays();
+  void checkAllow(Overlay &o, const ast::OverlayEntry &e);
   // Text that reaches generated CI.
   void checkNoExpression(const Expr &e, llvm::ArrayRef<std::string> params);
   void checkRef(const Expr &e, llvm::ArrayRef<std::string> params,
@@ -1052,7 +1053,11 @@ static OverlayValue overlayValue(const Expr &e) {
     for (const auto &f : o->fields)
       v.fields.emplace_back(f.key.text, overlayValue(*f.value));
   } else if (auto *s = llvm::dyn_cast<ast::StringExpr>(&e)) {
-    v.text = s->value;
+    // The text as in every string: `{{` is a literal brace (so an overlay
+    // writes GitHub's `${{ x }}` as `${{{{ x }}}}`); a placeholder stays as
+    // written.
+    for (const ast::StringExpr::Part &p : s->parts)
+      v.text += p.isPlaceholder ? "{" + p.text + "}" : p.text;
   } else if (auto *p = llvm::dyn_cast<ast::PathExpr>(&e)) {
     v.text = p->str();
     if (v.text == "true" || v.text == "false") {
@@ -1069,6 +1074,40 @@ static OverlayValue overlayValue(const Expr &e) {
     v.text = d->value.str();
   }
   return v;
+}
+
+/// `allow WHAT "reason";` in an overlay: a policy relc knows, a reason a
+/// reviewer can read (it is written into the generated file), once.
+void Sema::checkAllow(Overlay &o, const ast::OverlayEntry &e) {
+  std::vector<std::string> known;
+  for (llvm::StringRef a : overlayAllowances())
+    known.push_back(a.str());
+  const std::string &what = e.allow->text;
+  if (!llvm::is_contained(known, what)) {
+    diags.report(DiagKind::UnknownName, e.allow->range,
+                 "an overlay cannot allow '" + what + "'" +
+                     didYouMean(what, known) + "; it allows " +
+                     llvm::join(known, ", "));
+    return;
+  }
+  std::string reason = llvm::StringRef(e.reason->value).trim().str();
+  if (reason.empty() || e.reason->hasPlaceholders()) {
+    diags.report(DiagKind::TypeMismatch, e.reason->getRange(),
+                 "'allow " + what +
+                     "' needs a reason in words, written into the generated "
+                     "file beside the edit");
+    return;
+  }
+  if (const OverlayAllow *first = o.allowance(what)) {
+    diags.report(DiagKind::DuplicateDefinition, e.allow->range,
+                 "'allow " + what + "' is given twice in this overlay");
+    diags.note(first->range.Start, "first given here");
+    return;
+  }
+  std::string text;
+  for (const ast::StringExpr::Part &p : e.reason->parts)
+    text += p.text;
+  o.allows.push_back({what, text, e.range});
 }
 
 void Sema::checkOverlays() {
@@ -1090,6 +1129,10 @@ void Sema::checkOverlays() {
                    "invalid job pattern '" + o.glob +
                        "': " + llvm::toString(g.takeError()));
     for (const ast::OverlayEntry &e : it->overlay) {
+      if (e.allow) {
+        checkAllow(o, e);
+        continue;
+      }
       OverlayEntry &entry = o.entries.emplace_back();
       for (const auto &k : e.path)
         entry.path.push_back(k.text);
