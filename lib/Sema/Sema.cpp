@@ -96,6 +96,8 @@ private:
   std::vector<std::string> referenceNames() const;
   void checkOverlays();
   void checkAllow(Overlay &o, const ast::OverlayEntry &e);
+  void checkOverlayKey(const ast::Key &k);
+  void checkOverlayKeys(const Expr &e);
   // Text that reaches generated CI.
   void checkNoExpression(const Expr &e, llvm::ArrayRef<std::string> params);
   void checkRef(const Expr &e, llvm::ArrayRef<std::string> params,
@@ -1039,6 +1041,21 @@ void Sema::checkChecks() {
 
 //===---------------------------------------------------------- overlays ===//
 
+/// A key as the text it stands for: a quoted key keeps its braces doubled
+/// (`"a{{b"`) so that it prints back as written; `{{` is `{`.
+static std::string keyText(const ast::Key &k) {
+  if (!k.quoted)
+    return k.text;
+  std::string out;
+  for (size_t i = 0; i < k.text.size(); ++i) {
+    char c = k.text[i];
+    out += c;
+    if ((c == '{' || c == '}') && i + 1 < k.text.size() && k.text[i + 1] == c)
+      ++i;
+  }
+  return out;
+}
+
 /// An overlay value as YAML will hold it: `true`/`false` are booleans, a
 /// bare whole number (`timeout-minutes = 30`) a number, other literals the
 /// text they are written as.
@@ -1051,7 +1068,7 @@ static OverlayValue overlayValue(const Expr &e) {
   } else if (auto *o = llvm::dyn_cast<ast::ObjectExpr>(&e)) {
     v.kind = OverlayValue::Kind::Map;
     for (const auto &f : o->fields)
-      v.fields.emplace_back(f.key.text, overlayValue(*f.value));
+      v.fields.emplace_back(keyText(f.key), overlayValue(*f.value));
   } else if (auto *s = llvm::dyn_cast<ast::StringExpr>(&e)) {
     // The text as in every string: `{{` is a literal brace (so an overlay
     // writes GitHub's `${{ x }}` as `${{{{ x }}}}`); a placeholder stays as
@@ -1110,6 +1127,36 @@ void Sema::checkAllow(Overlay &o, const ast::OverlayEntry &e) {
   o.allows.push_back({what, text, e.range});
 }
 
+/// A key an overlay writes into a CI file is a name: not empty, no line
+/// break, control or invisible character (nor `\`), no expression.
+void Sema::checkOverlayKey(const ast::Key &k) {
+  std::string text = keyText(k);
+  if (llvm::StringRef(text).contains("${{")) {
+    diags.report(DiagKind::ExpressionInData, k.range,
+                 "'${{' in an overlay key: relc writes keys as names, never "
+                 "as expressions");
+    return;
+  }
+  if (text.empty() || printable(text) != text)
+    diags.report(DiagKind::InvalidOverlayKey, k.range,
+                 "overlay key '" + printable(text) +
+                     "' is not a name a CI file can hold: " +
+                     (text.empty() ? "it is empty"
+                                   : "it holds a line break, a control or "
+                                     "invisible character, or '\\'"));
+}
+
+void Sema::checkOverlayKeys(const Expr &e) {
+  if (auto *l = llvm::dyn_cast<ast::ListExpr>(&e))
+    for (const ast::ExprPtr &x : l->elements)
+      checkOverlayKeys(*x);
+  if (auto *o = llvm::dyn_cast<ast::ObjectExpr>(&e))
+    for (const auto &f : o->fields) {
+      checkOverlayKey(f.key);
+      checkOverlayKeys(*f.value);
+    }
+}
+
 void Sema::checkOverlays() {
   std::vector<std::string> known;
   for (llvm::StringRef b : overlayBackends())
@@ -1134,8 +1181,11 @@ void Sema::checkOverlays() {
         continue;
       }
       OverlayEntry &entry = o.entries.emplace_back();
-      for (const auto &k : e.path)
-        entry.path.push_back(k.text);
+      for (const auto &k : e.path) {
+        checkOverlayKey(k);
+        entry.path.push_back(keyText(k));
+      }
+      checkOverlayKeys(*e.value);
       entry.append = e.append;
       entry.value = overlayValue(*e.value);
       entry.range = e.range;
