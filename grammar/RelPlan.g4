@@ -165,8 +165,12 @@ stepOption
 // -------------------------------------------------------------- overlays ---
 
 // `runs-on = "linux.12xlarge";`, `env.USE_CUDA = "1";`, `steps += [ ... ];`
+// and `allow excessive-permissions "why";`: an edit relc's policy refuses
+// unless the overlay says why (`allow` is also a key: the token after it
+// tells them apart).
 overlayEntry
-  : key ('.' key)* (ASSIGN | APPEND) expr ';'
+  : key ('.' key)* (ASSIGN | APPEND) expr ';'         # overlaySet
+  | K_ALLOW name STRING ';'                           # overlayAllow
   ;
 
 key

@@ -386,10 +386,15 @@ struct ChannelException {
   SMRange range;
 };
 
+/// `key.path = value;`, `key += value;`, or `allow WHAT "reason";`.
 struct OverlayEntry {
   std::vector<Key> path;
   bool append = false; ///< `+=` rather than `=`.
   ExprPtr value;
+  /// `allow WHAT "reason"`: an edit of this overlay that relc's policy
+  /// refuses without one (no path, no value).
+  std::optional<Name> allow;
+  std::unique_ptr<StringExpr> reason;
   SMRange range;
 };
 

@@ -449,8 +449,11 @@ void FileFormatter::item(const Item &it) {
   case Item::Kind::Overlay:
     block(r, "overlay " + it.name.text + " " + toSource(*it.path), close, [&] {
       for (const OverlayEntry &e : it.overlay)
-        statement(e.range,
-                  join(e.path, ".", [](const Key &k) { return keySource(k); }) +
+        statement(
+            e.range,
+            e.allow
+                ? "allow " + e.allow->text + " " + toSource(*e.reason) + ";"
+                : join(e.path, ".", [](const Key &k) { return keySource(k); }) +
                       (e.append ? " += " : " = ") + toSource(*e.value) + ";");
     });
     return;

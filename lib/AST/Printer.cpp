@@ -348,6 +348,12 @@ void Printer::item(const Item &it) {
     Nest n(*this);
     expr(*it.path);
     for (const OverlayEntry &e : it.overlay) {
+      if (e.allow) {
+        node("Allow", e.allow->text, e.range);
+        Nest m(*this);
+        expr(*e.reason);
+        continue;
+      }
       std::string path;
       for (const Key &k : e.path)
         path += (path.empty() ? "" : ".") + (k.quoted ? quote(k.text) : k.text);

@@ -23,7 +23,16 @@ namespace relc::emit {
 struct PinnedAction {
   std::string version, sha;
 };
-using ActionsLock = std::map<std::string, PinnedAction>;
+
+/// The actions generated workflows may use, by name (`actions/checkout`).
+struct ActionsLock {
+  std::string path; ///< The lock file, as named (for messages).
+  std::map<std::string, PinnedAction> actions;
+  const PinnedAction *find(llvm::StringRef name) const {
+    auto it = actions.find(name.str());
+    return it == actions.end() ? nullptr : &it->second;
+  }
+};
 
 /// Reads the actions lock file (YAML: `actions: {NAME: {version, sha}}`)
 /// through \p diags' SourceMgr, so it counts as an input of the header hash.

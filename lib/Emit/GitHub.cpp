@@ -34,15 +34,15 @@ static std::string workflowFile(const graph::Graph &g, llvm::StringRef stage) {
 static std::optional<YNode> pinned(DiagnosticEngine &diags,
                                    const ActionsLock &lock,
                                    llvm::StringRef action) {
-  auto it = lock.find(action.str());
-  if (it == lock.end()) {
+  const PinnedAction *pin = lock.find(action);
+  if (!pin) {
     diags.report(DiagKind::ActionsLock, llvm::SMRange(),
                  "action '" + action +
                      "' is not in the actions lock; add it with its version "
                      "and full commit sha");
     return std::nullopt;
   }
-  return YNode::str(action.str() + "@" + it->second.sha, it->second.version);
+  return YNode::str(action.str() + "@" + pin->sha, pin->version);
 }
 
 static YNode triggers(const graph::Graph &g, const graph::StageInfo &s) {
@@ -110,7 +110,7 @@ static YNode afterJob(const graph::Graph &g, const graph::StageInfo &s) {
 static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
                                 const ActionsLock &lock, Overlays &overlays,
                                 const graph::StageInfo &s, const Job &j,
-                                bool entry, llvm::StringRef after) {
+                                bool entry, llvm::StringRef after, bool &ok) {
   YNode out;
   const GNode &first = *j.nodes.front();
   const auto *build = std::get_if<graph::BuildNode>(&first.payload);
@@ -210,7 +210,9 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
   else
     for (const GNode *n : j.nodes)
       step(n->summary(), YNode::str(n->id), n);
-  overlays.apply(j.id, out);
+  // Every job's edits are checked, so that one run reports them all.
+  if (!overlays.apply(diags, j.id, out))
+    ok = false;
   return out;
 }
 
@@ -219,7 +221,7 @@ std::optional<std::vector<Output>> emit::github(DiagnosticEngine &diags,
                                                 const ActionsLock &lock) {
   std::vector<Output> outputs;
   bool ok = true;
-  Overlays overlays(ctx.overlays, "github");
+  Overlays overlays(ctx.overlays, "github", &lock);
   std::vector<std::string> jobIds;
   for (const graph::StageInfo &s : ctx.graph.stages) {
     std::vector<Job> jobs = stageJobs(ctx.graph, s.name, githubMatrixLimit);
@@ -241,11 +243,15 @@ std::optional<std::vector<Output>> emit::github(DiagnosticEngine &diags,
       for (unsigned n = 2;
            llvm::any_of(jobs, [&](const Job &j) { return j.id == after; }); ++n)
         after = "after-" + std::to_string(n);
-      jobsNode.set(after, afterJob(ctx.graph, s));
+      YNode a = afterJob(ctx.graph, s);
+      if (!overlays.apply(diags, after, a))
+        ok = false;
+      jobIds.push_back(after);
+      jobsNode.set(after, std::move(a));
     }
     for (size_t k = 0; k < jobs.size(); ++k) {
       std::optional<YNode> j = job(diags, ctx, lock, overlays, s, jobs[k],
-                                   jobs[k].needs.empty(), after);
+                                   jobs[k].needs.empty(), after, ok);
       if (!j)
         return std::nullopt;
       jobIds.push_back(jobs[k].id);

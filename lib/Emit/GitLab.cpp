@@ -42,6 +42,7 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
 
   std::map<std::string, std::vector<std::string>> lastJobs; // Per stage.
   Overlays overlays(ctx.overlays, "gitlab");
+  bool ok = true;
   std::vector<std::string> jobIds;
   for (const graph::StageInfo &s : ctx.graph.stages) {
     std::vector<Job> jobs = stageJobs(ctx.graph, s.name, gitlabParallelLimit);
@@ -94,7 +95,9 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
           script.push(YNode::str("RELC_STEP=" + shellWord(n->id) + "; " +
                                  runCommand(s.name, n)));
       }
-      overlays.apply(prefix + j.id, job);
+      // Every job's edits are checked, so that one run reports them all.
+      if (!overlays.apply(diags, prefix + j.id, job))
+        ok = false;
       jobIds.push_back(prefix + j.id);
       root.set(prefix + j.id, std::move(job));
     }
@@ -105,6 +108,8 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
           }))
         lastJobs[s.name].push_back(prefix + j.id);
   }
+  if (!ok)
+    return std::nullopt;
   overlays.reportUnmatched(diags, jobIds);
   std::string text;
   llvm::raw_string_ostream os(text);

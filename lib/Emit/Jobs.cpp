@@ -1,5 +1,6 @@
 //===- Jobs.cpp - Grouping a stage's steps into CI jobs -------------------===//
 #include "Emit/Jobs.h"
+#include "Emit/Policy.h"
 
 #include "Basic/Diagnostics.h"
 
@@ -163,7 +164,9 @@ static yaml::Node yamlOf(const sema::OverlayValue &v) {
   return yaml::Node::expression(v.text);
 }
 
-Overlays::Overlays(llvm::ArrayRef<sema::Overlay> all, llvm::StringRef backend) {
+Overlays::Overlays(llvm::ArrayRef<sema::Overlay> all, llvm::StringRef backend,
+                   const ActionsLock *lock)
+    : backend(backend.str()), lock(lock) {
   for (const sema::Overlay &o : all) {
     if (o.backend != backend)
       continue;
@@ -173,42 +176,85 @@ Overlays::Overlays(llvm::ArrayRef<sema::Overlay> all, llvm::StringRef backend) {
       llvm::consumeError(glob.takeError());
       continue;
     }
-    entries.push_back({&o, std::move(*glob), false});
+    entries.push_back({&o, std::move(*glob), false, {}, {}});
   }
 }
 
-void Overlays::apply(llvm::StringRef id, yaml::Node &job) {
+/// Sets or appends \p e's value at its path in \p job.
+static void edit(const sema::OverlayEntry &e, yaml::Node &job) {
+  yaml::Node *at = &job;
+  for (size_t k = 0; k + 1 < e.path.size(); ++k)
+    at = &(*at)[e.path[k]];
+  yaml::Node value = yamlOf(e.value);
+  yaml::Node &slot = (*at)[e.path.back()];
+  if (e.append && value.kind == yaml::Node::Kind::Seq) {
+    slot.kind = yaml::Node::Kind::Seq;
+    for (yaml::Node &v : value.seq)
+      slot.seq.push_back(std::move(v));
+  } else if (e.append && value.kind == yaml::Node::Kind::Map) {
+    for (auto &[k, v] : value.map)
+      slot.set(k, std::move(v));
+  } else {
+    std::vector<std::string> notes = std::move(slot.notes);
+    slot = std::move(value);
+    slot.notes = std::move(notes);
+  }
+}
+
+bool Overlays::apply(DiagnosticEngine &diags, llvm::StringRef id,
+                     yaml::Node &job) {
+  bool ok = true;
   for (Entry &entry : entries) {
     if (!entry.glob.match(id))
       continue;
     entry.matched = true;
     for (const sema::OverlayEntry &e : entry.overlay->entries) {
-      yaml::Node *at = &job;
-      for (size_t k = 0; k + 1 < e.path.size(); ++k)
-        at = &(*at)[e.path[k]];
-      yaml::Node value = yamlOf(e.value);
-      yaml::Node &slot = (*at)[e.path.back()];
-      if (e.append && value.kind == yaml::Node::Kind::Seq) {
-        slot.kind = yaml::Node::Kind::Seq;
-        for (yaml::Node &v : value.seq)
-          slot.seq.push_back(std::move(v));
-      } else if (e.append && value.kind == yaml::Node::Kind::Map) {
-        for (auto &[k, v] : value.map)
-          slot.set(k, std::move(v));
-      } else {
-        slot = std::move(value);
+      yaml::Node before = job;
+      edit(e, job);
+      for (const PolicyFinding &f : overlayFindings(backend, before, job)) {
+        if (const sema::OverlayAllow *a = entry.overlay->allowance(f.allow)) {
+          entry.allowsUsed.insert(f.allow);
+          std::string note = "relc: allow " + a->what + ": " + a->reason;
+          yaml::Node *key = job.find(e.path.front());
+          if (key && !llvm::is_contained(key->notes, note))
+            key->notes.push_back(note);
+          continue;
+        }
+        ok = false;
+        // Once per edit and kind, for the first job it edits.
+        if (!entry.reported.insert({&e, f.allow.str()}).second)
+          continue;
+        diags.report(DiagKind::OverlayPolicy, e.range,
+                     "this edit of " + backend + " job '" + id + "' " + f.what +
+                         "; relc refuses that unless the overlay says why: "
+                         "allow " +
+                         f.allow + " \"REASON\";");
+      }
+      if (lock && !entry.reported.count({&e, "uses"}) &&
+          !pinUses(diags, *lock, job, e.range)) {
+        entry.reported.insert({&e, "uses"});
+        ok = false;
       }
     }
   }
+  return ok;
 }
 
 void Overlays::reportUnmatched(DiagnosticEngine &diags,
                                llvm::ArrayRef<std::string> jobIds) const {
-  for (const Entry &entry : entries)
-    if (!entry.matched)
+  for (const Entry &entry : entries) {
+    if (!entry.matched) {
       diags.report(DiagKind::UnmatchedOverlay, entry.overlay->globRange,
                    "overlay pattern '" + entry.overlay->glob +
                        "' matches none of the " + entry.overlay->backend +
                        " jobs relc generates (" + llvm::join(jobIds, ", ") +
                        ")");
+      continue;
+    }
+    for (const sema::OverlayAllow &a : entry.overlay->allows)
+      if (!entry.allowsUsed.count(a.what))
+        diags.report(DiagKind::UnusedAllow, a.range,
+                     "no edit of this overlay needs 'allow " + a.what +
+                         "'; remove it");
+  }
 }

@@ -12,10 +12,13 @@
 
 #include "Graph/Graph.h"
 
+#include "Emit/Emit.h"
 #include "Emit/Yaml.h"
 
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/GlobPattern.h"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,13 +62,21 @@ std::string runCommand(llvm::StringRef stage,
 std::string shellWord(llvm::StringRef s);
 
 /// The plan's `overlay BACKEND "GLOB" {...}` items for one backend, in the
-/// order written, remembering which matched a job.
+/// order written, remembering which matched a job and which of their
+/// `allow`s an edit needed.
 class Overlays {
 public:
-  Overlays(llvm::ArrayRef<sema::Overlay> all, llvm::StringRef backend);
-  /// Applies every overlay whose pattern matches \p jobId to \p job.
-  void apply(llvm::StringRef jobId, yaml::Node &job);
-  /// Warns of each overlay that matched none of \p jobIds.
+  /// \p lock pins the actions overlays add (GitHub); null for GitLab.
+  Overlays(llvm::ArrayRef<sema::Overlay> all, llvm::StringRef backend,
+           const ActionsLock *lock = nullptr);
+  /// Applies every overlay whose pattern matches \p jobId to \p job, edit
+  /// by edit, each held to relc's policy (Policy.h): an edit that needs an
+  /// `allow` its overlay does not give is an error at the edit; one its
+  /// overlay allows gets the reason as a comment above the key it edits.
+  /// False if any edit was refused.
+  bool apply(DiagnosticEngine &diags, llvm::StringRef jobId, yaml::Node &job);
+  /// Warns of each overlay that matched none of \p jobIds, and of each
+  /// `allow` no edit of its overlay needed.
   void reportUnmatched(DiagnosticEngine &diags,
                        llvm::ArrayRef<std::string> jobIds) const;
 
@@ -74,7 +85,11 @@ private:
     const sema::Overlay *overlay;
     llvm::GlobPattern glob;
     bool matched;
+    llvm::StringSet<> allowsUsed;
+    std::set<std::pair<const sema::OverlayEntry *, std::string>> reported;
   };
+  std::string backend;
+  const ActionsLock *lock;
   std::vector<Entry> entries;
 };
 

@@ -90,6 +90,7 @@ std::optional<ActionsLock> emit::loadActionsLock(DiagnosticEngine &diags,
     return llvm::SMLoc::getFromPointer(text.data() + pos);
   };
   ActionsLock lock;
+  lock.path = path.str();
   try {
     YAML::Node root = YAML::Load(text.str());
     YAML::Node actions = root.IsMap() ? root["actions"] : YAML::Node();
@@ -139,7 +140,7 @@ std::optional<ActionsLock> emit::loadActionsLock(DiagnosticEngine &diags,
         ok = false;
         continue;
       }
-      lock[name] = a;
+      lock.actions[name] = a;
     }
     if (!ok)
       return std::nullopt;

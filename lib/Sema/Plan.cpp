@@ -110,6 +110,14 @@ const CheckArg *Check::arg(llvm::StringRef name) const {
 
 llvm::ArrayRef<llvm::StringLiteral> sema::overlayBackends() { return backends; }
 
+static const llvm::StringLiteral allowances[] = {
+    "excessive-permissions", "ungated-job", "secrets-inherit",
+    "template-injection", "artipacked"};
+
+llvm::ArrayRef<llvm::StringLiteral> sema::overlayAllowances() {
+  return allowances;
+}
+
 const Milestone *Plan::milestone(llvm::StringRef name) const {
   auto it = milestoneIndex.find(name);
   return it == milestoneIndex.end() ? nullptr : &milestones[it->second];

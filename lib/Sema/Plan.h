@@ -306,12 +306,34 @@ struct OverlayEntry {
 /// The CI backends an overlay may name.
 llvm::ArrayRef<llvm::StringLiteral> overlayBackends();
 
+/// What an overlay may do only when it says why (`allow WHAT "reason";`):
+/// `excessive-permissions` (grant a job more than relc does),
+/// `ungated-job` (remove or change an approval's environment; on GitLab,
+/// make a job relc starts by hand start by itself), `secrets-inherit`
+/// (`secrets: inherit`), `template-injection` (`${{` in a `run:` script,
+/// `$[[` in a GitLab script), `artipacked` (a checkout that keeps the token
+/// in .git/config).
+llvm::ArrayRef<llvm::StringLiteral> overlayAllowances();
+
+/// `allow excessive-permissions "the docs job deploys GitHub Pages";`
+struct OverlayAllow {
+  std::string what, reason;
+  llvm::SMRange range;
+};
+
 /// `overlay github "build-*" { ... }`: edits to the generated jobs whose
 /// ids match the glob, project first, then release.
 struct Overlay {
   std::string backend, glob;
   std::vector<OverlayEntry> entries;
+  std::vector<OverlayAllow> allows;
   llvm::SMRange globRange;
+  const OverlayAllow *allowance(llvm::StringRef what) const {
+    for (const OverlayAllow &a : allows)
+      if (a.what == what)
+        return &a;
+    return nullptr;
+  }
 };
 
 struct Plan {

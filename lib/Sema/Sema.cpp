@@ -95,6 +95,9 @@ private:
   void checkReference(const Expr &e, llvm::StringRef what);
   std::vector<std::string> referenceNames() const;
   void checkOverlays();
+  void checkAllow(Overlay &o, const ast::OverlayEntry &e);
+  void checkOverlayKey(const ast::Key &k);
+  void checkOverlayKeys(const Expr &e);
   // Text that reaches generated CI.
   void checkNoExpression(const Expr &e, llvm::ArrayRef<std::string> params);
   void checkRef(const Expr &e, llvm::ArrayRef<std::string> params,
@@ -1038,6 +1041,21 @@ void Sema::checkChecks() {
 
 //===---------------------------------------------------------- overlays ===//
 
+/// A key as the text it stands for: a quoted key keeps its braces doubled
+/// (`"a{{b"`) so that it prints back as written; `{{` is `{`.
+static std::string keyText(const ast::Key &k) {
+  if (!k.quoted)
+    return k.text;
+  std::string out;
+  for (size_t i = 0; i < k.text.size(); ++i) {
+    char c = k.text[i];
+    out += c;
+    if ((c == '{' || c == '}') && i + 1 < k.text.size() && k.text[i + 1] == c)
+      ++i;
+  }
+  return out;
+}
+
 /// An overlay value as YAML will hold it: `true`/`false` are booleans, a
 /// bare whole number (`timeout-minutes = 30`) a number, other literals the
 /// text they are written as.
@@ -1050,9 +1068,13 @@ static OverlayValue overlayValue(const Expr &e) {
   } else if (auto *o = llvm::dyn_cast<ast::ObjectExpr>(&e)) {
     v.kind = OverlayValue::Kind::Map;
     for (const auto &f : o->fields)
-      v.fields.emplace_back(f.key.text, overlayValue(*f.value));
+      v.fields.emplace_back(keyText(f.key), overlayValue(*f.value));
   } else if (auto *s = llvm::dyn_cast<ast::StringExpr>(&e)) {
-    v.text = s->value;
+    // The text as in every string: `{{` is a literal brace (so an overlay
+    // writes GitHub's `${{ x }}` as `${{{{ x }}}}`); a placeholder stays as
+    // written.
+    for (const ast::StringExpr::Part &p : s->parts)
+      v.text += p.isPlaceholder ? "{" + p.text + "}" : p.text;
   } else if (auto *p = llvm::dyn_cast<ast::PathExpr>(&e)) {
     v.text = p->str();
     if (v.text == "true" || v.text == "false") {
@@ -1069,6 +1091,70 @@ static OverlayValue overlayValue(const Expr &e) {
     v.text = d->value.str();
   }
   return v;
+}
+
+/// `allow WHAT "reason";` in an overlay: a policy relc knows, a reason a
+/// reviewer can read (it is written into the generated file), once.
+void Sema::checkAllow(Overlay &o, const ast::OverlayEntry &e) {
+  std::vector<std::string> known;
+  for (llvm::StringRef a : overlayAllowances())
+    known.push_back(a.str());
+  const std::string &what = e.allow->text;
+  if (!llvm::is_contained(known, what)) {
+    diags.report(DiagKind::UnknownName, e.allow->range,
+                 "an overlay cannot allow '" + what + "'" +
+                     didYouMean(what, known) + "; it allows " +
+                     llvm::join(known, ", "));
+    return;
+  }
+  std::string reason = llvm::StringRef(e.reason->value).trim().str();
+  if (reason.empty() || e.reason->hasPlaceholders()) {
+    diags.report(DiagKind::TypeMismatch, e.reason->getRange(),
+                 "'allow " + what +
+                     "' needs a reason in words, written into the generated "
+                     "file beside the edit");
+    return;
+  }
+  if (const OverlayAllow *first = o.allowance(what)) {
+    diags.report(DiagKind::DuplicateDefinition, e.allow->range,
+                 "'allow " + what + "' is given twice in this overlay");
+    diags.note(first->range.Start, "first given here");
+    return;
+  }
+  std::string text;
+  for (const ast::StringExpr::Part &p : e.reason->parts)
+    text += p.text;
+  o.allows.push_back({what, text, e.range});
+}
+
+/// A key an overlay writes into a CI file is a name: not empty, no line
+/// break, control or invisible character (nor `\`), no expression.
+void Sema::checkOverlayKey(const ast::Key &k) {
+  std::string text = keyText(k);
+  if (llvm::StringRef(text).contains("${{")) {
+    diags.report(DiagKind::ExpressionInData, k.range,
+                 "'${{' in an overlay key: relc writes keys as names, never "
+                 "as expressions");
+    return;
+  }
+  if (text.empty() || printable(text) != text)
+    diags.report(DiagKind::InvalidOverlayKey, k.range,
+                 "overlay key '" + printable(text) +
+                     "' is not a name a CI file can hold: " +
+                     (text.empty() ? "it is empty"
+                                   : "it holds a line break, a control or "
+                                     "invisible character, or '\\'"));
+}
+
+void Sema::checkOverlayKeys(const Expr &e) {
+  if (auto *l = llvm::dyn_cast<ast::ListExpr>(&e))
+    for (const ast::ExprPtr &x : l->elements)
+      checkOverlayKeys(*x);
+  if (auto *o = llvm::dyn_cast<ast::ObjectExpr>(&e))
+    for (const auto &f : o->fields) {
+      checkOverlayKey(f.key);
+      checkOverlayKeys(*f.value);
+    }
 }
 
 void Sema::checkOverlays() {
@@ -1090,9 +1176,16 @@ void Sema::checkOverlays() {
                    "invalid job pattern '" + o.glob +
                        "': " + llvm::toString(g.takeError()));
     for (const ast::OverlayEntry &e : it->overlay) {
+      if (e.allow) {
+        checkAllow(o, e);
+        continue;
+      }
       OverlayEntry &entry = o.entries.emplace_back();
-      for (const auto &k : e.path)
-        entry.path.push_back(k.text);
+      for (const auto &k : e.path) {
+        checkOverlayKey(k);
+        entry.path.push_back(keyText(k));
+      }
+      checkOverlayKeys(*e.value);
       entry.append = e.append;
       entry.value = overlayValue(*e.value);
       entry.range = e.range;

@@ -637,11 +637,17 @@ Item Transformer::item(P::ItemContext *ctx) {
     it.path = string(o->STRING());
     for (auto *e : o->overlayEntry()) {
       OverlayEntry oe;
-      for (auto *k : e->key())
-        oe.path.push_back(key(k));
-      oe.append = e->APPEND() != nullptr;
-      oe.value = expr(e->expr());
       oe.range = range(e);
+      if (auto *a = dynamic_cast<P::OverlayAllowContext *>(e)) {
+        oe.allow = name(a->name());
+        oe.reason = string(a->STRING());
+      } else {
+        auto *set = static_cast<P::OverlaySetContext *>(e);
+        for (auto *k : set->key())
+          oe.path.push_back(key(k));
+        oe.append = set->APPEND() != nullptr;
+        oe.value = expr(set->expr());
+      }
       it.overlay.push_back(std::move(oe));
     }
   }

@@ -199,7 +199,7 @@ std::string text(const yaml::Node &n) {
 TEST_F(JobsTest, OverlaysApplyInOrder) {
   Overlays overlays(plan->overlays, "github");
   yaml::Node build = generatedJob();
-  overlays.apply("build-wheels", build);
+  EXPECT_TRUE(overlays.apply(fixture.diags, "build-wheels", build));
   // `=` replaces (the later overlay wins), `+=` appends to a list (made if
   // missing) and merges into a map. An overlay's text is always quoted.
   EXPECT_EQ(text(build), "runs-on: \"bigger\"\n"
@@ -213,18 +213,18 @@ TEST_F(JobsTest, OverlaysApplyInOrder) {
                          "  - \"redis\"\n");
 
   yaml::Node part = generatedJob();
-  overlays.apply("build-wheels-2", part);
+  EXPECT_TRUE(overlays.apply(fixture.diags, "build-wheels-2", part));
   EXPECT_EQ(part.find("runs-on")->text, "big");
 
   yaml::Node other = generatedJob();
-  overlays.apply("check-fits", other);
+  EXPECT_TRUE(overlays.apply(fixture.diags, "check-fits", other));
   EXPECT_EQ(text(other), text(generatedJob()));
 }
 
 TEST_F(JobsTest, OverlaysOfOneBackendOnly) {
   Overlays overlays(plan->overlays, "gitlab");
   yaml::Node job = generatedJob();
-  overlays.apply("build-wheels", job);
+  EXPECT_TRUE(overlays.apply(fixture.diags, "build-wheels", job));
   EXPECT_EQ(text(job), "runs-on: ubuntu-latest\n"
                        "env:\n"
                        "  A: \"0\"\n"
@@ -237,8 +237,8 @@ TEST_F(JobsTest, OverlaysOfOneBackendOnly) {
 TEST_F(JobsTest, UnmatchedOverlayIsAWarning) {
   Overlays overlays(plan->overlays, "github");
   yaml::Node a = generatedJob(), b = generatedJob();
-  overlays.apply("build-wheels", a);
-  overlays.apply("check-fits", b);
+  EXPECT_TRUE(overlays.apply(fixture.diags, "build-wheels", a));
+  EXPECT_TRUE(overlays.apply(fixture.diags, "check-fits", b));
   overlays.reportUnmatched(fixture.diags, {"build-wheels", "check-fits"});
   ASSERT_EQ(fixture.kinds(), Ids{"unmatched-overlay"}) << fixture.printed();
   const Diagnostic &d = fixture.diags.diagnostics().back();
@@ -251,7 +251,7 @@ TEST_F(JobsTest, UnmatchedOverlayIsAWarning) {
 TEST_F(JobsTest, EveryOverlayMatchedReportsNothing) {
   Overlays overlays(plan->overlays, "gitlab");
   yaml::Node job = generatedJob();
-  overlays.apply("rc", job);
+  EXPECT_TRUE(overlays.apply(fixture.diags, "rc", job));
   overlays.reportUnmatched(fixture.diags, {"rc"});
   EXPECT_EQ(fixture.kinds(), Ids()) << fixture.printed();
 }

@@ -565,6 +565,60 @@ TEST(SemaTest, InvalidOverlayGlob) {
   EXPECT_EQ(f.kinds(), Kinds{"bad-glob"}) << f.printed();
 }
 
+TEST(SemaTest, OverlayAllowsAndBraces) {
+  PlanFixture f;
+  const Plan *plan = f.checkProject(R"(project demo {
+  overlay github "*" {
+    allow template-injection "the run number is a number";
+    env."{{A}}" = "${{{{ secrets.PYPI }}}}";
+    steps += [{ run: "echo ${{{{ github.run_number }}}}" }];
+  }
+})");
+  ASSERT_TRUE(plan) << f.printed();
+  const Overlay &o = plan->overlays[0];
+  ASSERT_EQ(o.allows.size(), 1u);
+  EXPECT_EQ(o.allows[0].what, "template-injection");
+  EXPECT_EQ(o.allows[0].reason, "the run number is a number");
+  EXPECT_EQ(o.allowance("template-injection"), &o.allows[0]);
+  EXPECT_EQ(o.allowance("secrets-inherit"), nullptr);
+  // `{{` is a literal brace in overlay strings and keys as everywhere.
+  ASSERT_EQ(o.entries.size(), 2u);
+  EXPECT_EQ(o.entries[0].path, (std::vector<std::string>{"env", "{A}"}));
+  EXPECT_EQ(o.entries[0].value.text, "${{ secrets.PYPI }}");
+  EXPECT_EQ(o.entries[1].value.items[0].fields[0].second.text,
+            "echo ${{ github.run_number }}");
+}
+
+TEST(SemaTest, TextThatReachesCiIsChecked) {
+  PlanFixture f;
+  EXPECT_FALSE(f.checkProject(R"(project demo {
+  repo { release_branch "release {major}"; rc_tag "v{version}-rc{rc}"; }
+  stage rc(n) {
+    git.tag "${{{{ github.head_ref }}}}" on release_branch;
+    approve "ops/eu";
+    git.branch "hot..fix" from "main";
+  }
+  overlay github "*" { env."A\nB" = "1"; }
+})"));
+  EXPECT_EQ(f.kinds(), (Kinds{"invalid-ref-name", "expression-in-data",
+                              "invalid-environment-name", "invalid-ref-name",
+                              "invalid-overlay-key"}))
+      << f.printed();
+}
+
+TEST(SemaTest, TemplatesTakeDoubledBracesLiterally) {
+  PlanFixture f;
+  const Plan *plan = f.checkRelease(namingRelease, R"(project demo {
+  repo { release_branch "r-{{{major}}}"; rc_tag "v{version}-{{rc}}{rc}"; }
+  stage rc(n) { git.tag rc_tag on release_branch; }
+})");
+  ASSERT_TRUE(plan) << f.printed();
+  const TagStep *tag = plan->stages[0].steps[0].as<TagStep>();
+  ASSERT_TRUE(tag);
+  EXPECT_EQ(parts(tag->name), (std::vector<std::string>{"v2.4.0-{rc}", ""}));
+  EXPECT_EQ(tag->on.bind(std::nullopt), "r-{2}");
+}
+
 TEST(SemaTest, OverlayBackends) {
   std::vector<std::string> names(overlayBackends().begin(),
                                  overlayBackends().end());
