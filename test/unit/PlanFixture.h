@@ -36,6 +36,20 @@ inline std::string pythonModel() {
   return RELC_SOURCE_DIR "/plans/compat/python.yaml";
 }
 
+/// A release of the demo project the tests share: a matrix of four Pythons
+/// (one experimental, test channel only) on two systems.
+inline std::string demoRelease() {
+  return R"(release demo 1.0.0 {
+  compat ")" +
+         pythonModel() + R"(";
+  schedule { branch_cut 2026-11-02; release 2026-11-18; }
+  matrix wheels {
+    python 3.11 .. 3.14, 3.15 experimental only(test);
+    os linux, macos;
+  }
+})";
+}
+
 /// One plan, checked in memory. Owns everything the plan points into (the
 /// SourceMgr, the ASTs), so it must outlive what it returns.
 class PlanFixture {

@@ -59,17 +59,7 @@ const char *const project = R"(project demo {
   overlay github "deploy-*" { timeout-minutes = 30; }
 })";
 
-std::string release() {
-  return R"(release demo 1.0.0 {
-  compat ")" +
-         test::pythonModel() + R"(";
-  schedule { branch_cut 2026-11-02; release 2026-11-18; }
-  matrix wheels {
-    python 3.11 .. 3.14, 3.15 experimental only(test);
-    os linux, macos;
-  }
-})";
-}
+std::string release() { return test::demoRelease(); }
 
 class JobsTest : public ::testing::Test {
 protected:

@@ -49,17 +49,7 @@ const char *const project = R"(project demo {
   }
 })";
 
-std::string release() {
-  return R"(release demo 1.0.0 {
-  compat ")" +
-         test::pythonModel() + R"(";
-  schedule { branch_cut 2026-11-02; release 2026-11-18; }
-  matrix wheels {
-    python 3.11 .. 3.14, 3.15 experimental only(test);
-    os linux, macos;
-  }
-})";
-}
+std::string release() { return test::demoRelease(); }
 
 /// The release lowered with \p options.
 class LowerTest : public ::testing::Test {

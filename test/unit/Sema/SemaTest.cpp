@@ -214,17 +214,7 @@ const char *const stepsProject = R"(project demo {
   }
 })";
 
-std::string stepsRelease() {
-  return R"(release demo 1.0.0 {
-  compat ")" +
-         test::pythonModel() + R"(";
-  schedule { branch_cut 2026-11-02; release 2026-11-18; }
-  matrix wheels {
-    python 3.11 .. 3.14, 3.15 experimental only(test);
-    os linux, macos;
-  }
-})";
-}
+std::string stepsRelease() { return test::demoRelease(); }
 
 TEST(SemaTest, StepsAreTypedWithTheirOptions) {
   PlanFixture f;
