@@ -1,26 +1,55 @@
 //===- ModelFuzzer.cpp - Fuzzing the compatibility-model loader -----------===//
 //
 // Each input is a model file, checked as `relc check model.yaml` checks one:
-// yaml-cpp's parse, the walk of lib/Compat/ModelLoader (with the conditions
-// of its rules parsed from the YAML buffer) and finishModel's resolution.
+// the YAML parse (lib/Compat/FastYaml, or yaml-cpp for what it leaves), the
+// walk of lib/Compat/ModelLoader (with the conditions of its rules parsed
+// from the YAML buffer) and finishModel's resolution. Where the fast reader
+// accepts the input, its tree must be yaml-cpp's, node for node; the target
+// aborts otherwise.
 //
 //===----------------------------------------------------------------------===//
 #include "FuzzFiles.h"
 
+#include "Compat/FastYaml.h"
 #include "Driver/Commands.h"
 
 #include "llvm/Support/raw_ostream.h"
+
+#include "yaml-cpp/yaml.h"
 
 #include <cstdint>
 #include <cstdlib>
 #include <sstream>
 
 using namespace relc;
+using namespace relc::compat;
+
+/// Aborts if the fast reader accepts \p text but reads it otherwise than
+/// yaml-cpp does.
+static void compareReaders(llvm::StringRef text) {
+  std::unique_ptr<fastyaml::Document> doc = fastyaml::parse(text);
+  if (!doc)
+    return;
+  std::string fast, slow;
+  fastyaml::dumpTree(doc->root(), fast);
+  try {
+    fastyaml::dumpTree(YAML::Load(text.str()), slow);
+  } catch (const YAML::Exception &e) {
+    slow = "yaml-cpp refuses it: " + e.msg;
+  }
+  if (fast == slow)
+    return;
+  llvm::errs() << "the fast YAML reader disagrees with yaml-cpp\nfast:\n"
+               << fast << "yaml-cpp:\n"
+               << slow;
+  abort();
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static fuzz::ScratchDir scratch("model");
-  scratch.write("model.yaml",
-                llvm::StringRef(reinterpret_cast<const char *>(data), size));
+  llvm::StringRef text(reinterpret_cast<const char *>(data), size);
+  compareReaders(text);
+  scratch.write("model.yaml", text);
   CheckOptions opts;
   opts.files.push_back(scratch.path("model.yaml"));
   std::string out, err;

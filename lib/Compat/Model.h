@@ -153,11 +153,17 @@ struct Model {
   std::vector<std::string> axisNames() const;
 };
 
+/// How a model's YAML is read: by the strict fast reader (FastYaml.h) when
+/// it understands the file and by yaml-cpp otherwise, or by yaml-cpp only
+/// (for tests that compare the two).
+enum class ModelReader { Fast, YamlCpp };
+
 /// Reads the YAML model at \p path into \p model, merging with what is
 /// already there. \p namedAt is the plan's `compat` line (invalid for a file
 /// named on the command line). Returns false after reporting.
 bool loadModelFile(DiagnosticEngine &diags, llvm::StringRef path,
-                   llvm::SMRange namedAt, Model &model);
+                   llvm::SMRange namedAt, Model &model,
+                   ModelReader reader = ModelReader::Fast);
 
 /// Once every file is loaded: resolves and compiles the rules and checks
 /// that everything a rule or an entry names exists. False after reporting.

@@ -1,8 +1,9 @@
 //===- ModelLoader.cpp - Reading a compatibility model from YAML ----------===//
 //
-// yaml-cpp turns the text into a tree whose nodes know their byte offset
-// (Mark::pos); this file walks that tree against the model format
-// (docs/compat-model.md) and reports every problem at its YAML line and
+// lib/Compat/FastYaml, or yaml-cpp for a file it leaves, turns the text into
+// a tree whose nodes know their byte offset (Mark::pos); this file walks that
+// tree (the Loader is a template over the two node types) against the model
+// format (docs/compat-model.md) and reports every problem at its YAML line and
 // column, through the same SourceMgr as plan diagnostics. yaml-cpp throws and
 // nothing past lib/Syntax may, so every exception stops here. Conditions are
 // parsed from the bytes of the YAML buffer itself, so an error inside a rule's
@@ -14,6 +15,7 @@
 // the size of the file.
 //
 //===----------------------------------------------------------------------===//
+#include "Compat/FastYaml.h"
 #include "Compat/Model.h"
 
 #include "Basic/Diagnostics.h"
@@ -60,10 +62,10 @@ const std::pair<StringRef, Status> statuses[] = {
     {"end-of-life", Status::EndOfLife}};
 
 /// One pair of a mapping. The key's text is copied: yaml-cpp hands out
-/// references into nodes.
-struct Field {
+/// references into nodes. \p N is N or fastyaml::Node.
+template <class N> struct Field {
   std::string name;
-  YAML::Node key, value;
+  N key, value;
   /// A bad key (not a scalar, given twice, not accepted here): reported
   /// when processing reaches the pair, which is then skipped, so that
   /// diagnostics come in document order.
@@ -73,10 +75,10 @@ struct Field {
 };
 
 /// The pairs of a mapping in document order, and the good ones by name.
-struct Fields {
-  std::vector<Field> items;
+template <class N> struct Fields {
+  std::vector<Field<N>> items;
   llvm::StringMap<size_t> index;
-  const Field *get(StringRef name) const {
+  const Field<N> *get(StringRef name) const {
     auto it = index.find(name);
     return it == index.end() ? nullptr : &items[it->second];
   }
@@ -85,7 +87,7 @@ struct Fields {
 /// What an entry is, which decides its identity key.
 enum class EntryKind { VersionValue, NameValue, ComponentVersion };
 
-StringRef describe(const YAML::Node &n) {
+template <class N> StringRef describe(const N &n) {
   switch (n.Type()) {
   case YAML::NodeType::Map:
     return "a mapping";
@@ -100,7 +102,7 @@ StringRef describe(const YAML::Node &n) {
 
 /// What `found ...` says of a node: the text of a short scalar, else its
 /// kind.
-std::string found(const YAML::Node &n) {
+template <class N> std::string found(const N &n) {
   if (!n.IsScalar())
     return describe(n).str();
   const std::string &s = n.Scalar();
@@ -114,7 +116,7 @@ std::string found(const YAML::Node &n) {
 
 /// The scalar value of \p key in \p map, or "": an entry's identity, read
 /// before its other keys so that messages about them can name it.
-std::string scalarAt(const YAML::Node &map, StringRef key) {
+template <class N> std::string scalarAt(const N &map, StringRef key) {
   for (const auto &pair : map)
     if (pair.first.IsScalar() && pair.first.Scalar() == key)
       return pair.second.IsScalar() ? pair.second.Scalar() : "";
@@ -153,7 +155,10 @@ std::vector<std::string> toStrings(llvm::ArrayRef<StringRef> refs) {
 }
 
 /// Reads one model file into the model.
-class Loader {
+template <class N> class Loader {
+  using Field = ::Field<N>;
+  using Fields = ::Fields<N>;
+
 public:
   Loader(DiagnosticEngine &diags, StringRef text, Model &model)
       : diags(diags), buf(text), model(model), budget(2 * text.size() + 64) {
@@ -165,26 +170,26 @@ public:
       ruleSeen.try_emplace(r.id, r.loc);
   }
 
-  void load(const YAML::Node &root, StringRef path);
+  void load(const N &root, StringRef path);
   SMLoc at(const YAML::Mark &m) const;
 
 private:
-  SMLoc at(const YAML::Node &n) const { return at(n.Mark()); }
-  std::optional<StringRef> verbatim(const YAML::Node &n) const;
-  SMRange rangeOf(const YAML::Node &n) const;
+  SMLoc at(const N &n) const { return at(n.Mark()); }
+  std::optional<StringRef> verbatim(const N &n) const;
+  SMRange rangeOf(const N &n) const;
   SMRange valueRange(const Field &f) const {
     // yaml-cpp places an empty value at the next token, often on the next
     // line; the key is where the reader looks.
     return f.value.IsNull() ? rangeOf(f.key) : rangeOf(f.value);
   }
-  bool tick(const YAML::Node &n);
+  bool tick(const N &n);
 
   Fields
-  readMapping(const YAML::Node &map, llvm::ArrayRef<StringRef> allowed,
+  readMapping(const N &map, llvm::ArrayRef<StringRef> allowed,
               const std::string &subject,
               llvm::function_ref<std::string(StringRef)> explain = nullptr);
   bool accept(const Fields &fields, const Field &f);
-  void missing(const YAML::Node &map, StringRef key, const std::string &subject,
+  void missing(const N &map, StringRef key, const std::string &subject,
                const llvm::Twine &hint = "");
   void wrongType(const Field &f, const std::string &subject,
                  const llvm::Twine &expected);
@@ -199,7 +204,7 @@ private:
                                       const std::string &subject);
   std::optional<std::string> planName(const Field &f,
                                       const std::string &subject);
-  std::optional<Version> version(const YAML::Node &n, const YAML::Node &key,
+  std::optional<Version> version(const N &n, const N &key,
                                  const llvm::Twine &what);
   std::optional<Date> date(const Field &f, const std::string &subject);
   std::optional<bool> boolean(const Field &f, const std::string &subject);
@@ -211,15 +216,15 @@ private:
   void checkPlanName(const Field &f, StringRef what);
   void loadAxis(const Field &f);
   void loadComponent(const Field &f);
-  void loadEntries(const YAML::Node &list, EntryKind kind,
-                   const std::string &owner, std::vector<Entry> &out);
-  bool loadEntry(const YAML::Node &node, EntryKind kind,
-                 const std::string &owner, size_t position, Entry &e);
+  void loadEntries(const N &list, EntryKind kind, const std::string &owner,
+                   std::vector<Entry> &out);
+  bool loadEntry(const N &node, EntryKind kind, const std::string &owner,
+                 size_t position, Entry &e);
   void loadSupports(const Field &f, const std::string &subject, Entry &e);
   void loadProperties(const Field &f, const std::string &subject,
                       Properties &out);
   void loadOverrides(const Field &f, const std::string &subject, Entry &e);
-  void loadRule(const YAML::Node &node, size_t position);
+  void loadRule(const N &node, size_t position);
 
   DiagnosticEngine &diags;
   StringRef buf; ///< The text yaml-cpp parsed; Mark::pos is relative to it.
@@ -233,14 +238,15 @@ private:
 
 //===----------------------------------------------------- locations ===//
 
-SMLoc Loader::at(const YAML::Mark &m) const {
+template <class N> SMLoc Loader<N>::at(const YAML::Mark &m) const {
   size_t pos = m.pos < 0 ? 0 : std::min<size_t>(m.pos, buf.size());
   return SMLoc::getFromPointer(buf.data() + pos);
 }
 
 /// The bytes of scalar \p n in the buffer, without quotes, when the buffer
 /// holds its value verbatim (no escapes, no folded lines, no tag).
-std::optional<StringRef> Loader::verbatim(const YAML::Node &n) const {
+template <class N>
+std::optional<StringRef> Loader<N>::verbatim(const N &n) const {
   if (!n.IsScalar() || n.Mark().pos < 0 ||
       static_cast<size_t>(n.Mark().pos) >= buf.size())
     return std::nullopt;
@@ -259,7 +265,7 @@ std::optional<StringRef> Loader::verbatim(const YAML::Node &n) const {
   return bytes;
 }
 
-SMRange Loader::rangeOf(const YAML::Node &n) const {
+template <class N> SMRange Loader<N>::rangeOf(const N &n) const {
   SMLoc start = at(n);
   std::optional<StringRef> bytes = verbatim(n);
   if (!bytes)
@@ -270,7 +276,7 @@ SMRange Loader::rangeOf(const YAML::Node &n) const {
   return {start, SMLoc::getFromPointer(end)};
 }
 
-bool Loader::tick(const YAML::Node &n) {
+template <class N> bool Loader<N>::tick(const N &n) {
   if (stopped)
     return false;
   if (++visits <= budget)
@@ -287,10 +293,11 @@ bool Loader::tick(const YAML::Node &n) {
 /// Reads the pairs of \p map, marking keys that are not scalars, keys given
 /// twice and, unless \p allowed is empty, keys not in it (\p explain may say
 /// why a key known elsewhere is not accepted here).
-Fields Loader::readMapping(const YAML::Node &map,
-                           llvm::ArrayRef<StringRef> allowed,
-                           const std::string &subject,
-                           llvm::function_ref<std::string(StringRef)> explain) {
+template <class N>
+Fields<N>
+Loader<N>::readMapping(const N &map, llvm::ArrayRef<StringRef> allowed,
+                       const std::string &subject,
+                       llvm::function_ref<std::string(StringRef)> explain) {
   Fields fields;
   // Range-for keeps each pair alive; `it->first` would dangle (yaml-cpp's
   // operator-> returns a temporary proxy).
@@ -332,7 +339,8 @@ Fields Loader::readMapping(const YAML::Node &map,
 }
 
 /// Reports \p f if its key is bad; true when it is good.
-bool Loader::accept(const Fields &fields, const Field &f) {
+template <class N>
+bool Loader<N>::accept(const Fields &fields, const Field &f) {
   if (!f.problem)
     return true;
   diags.report(*f.problem, rangeOf(f.key), f.message);
@@ -342,29 +350,33 @@ bool Loader::accept(const Fields &fields, const Field &f) {
   return false;
 }
 
-void Loader::missing(const YAML::Node &map, StringRef key,
-                     const std::string &subject, const llvm::Twine &hint) {
+template <class N>
+void Loader<N>::missing(const N &map, StringRef key, const std::string &subject,
+                        const llvm::Twine &hint) {
   diags.report(DiagKind::ModelMissingKey, at(map),
                "missing key '" + key + "' in " + subject + hint);
 }
 
-void Loader::wrongType(const Field &f, const std::string &subject,
-                       const llvm::Twine &expected) {
+template <class N>
+void Loader<N>::wrongType(const Field &f, const std::string &subject,
+                          const llvm::Twine &expected) {
   diags.report(DiagKind::ModelType, valueRange(f),
                "'" + f.name + "' in " + subject + " must be " + expected +
                    "; found " + found(f.value));
 }
 
-bool Loader::expectMap(const Field &f, const std::string &subject,
-                       const llvm::Twine &expected) {
+template <class N>
+bool Loader<N>::expectMap(const Field &f, const std::string &subject,
+                          const llvm::Twine &expected) {
   if (f.value.IsMap())
     return true;
   wrongType(f, subject, expected);
   return false;
 }
 
-bool Loader::expectList(const Field &f, const std::string &subject,
-                        const llvm::Twine &expected) {
+template <class N>
+bool Loader<N>::expectList(const Field &f, const std::string &subject,
+                           const llvm::Twine &expected) {
   if (f.value.IsSequence())
     return true;
   wrongType(f, subject, expected);
@@ -373,9 +385,10 @@ bool Loader::expectList(const Field &f, const std::string &subject,
 
 //===---------------------------------------------------- scalars ===//
 
-std::optional<std::string> Loader::scalar(const Field &f,
-                                          const std::string &subject,
-                                          const llvm::Twine &expected) {
+template <class N>
+std::optional<std::string> Loader<N>::scalar(const Field &f,
+                                             const std::string &subject,
+                                             const llvm::Twine &expected) {
   if (f.value.IsScalar())
     return f.value.Scalar();
   wrongType(f, subject, expected);
@@ -383,8 +396,9 @@ std::optional<std::string> Loader::scalar(const Field &f,
 }
 
 /// Free text (`doc`, `note`, `why`): any scalar but an empty one.
-std::optional<std::string> Loader::freeText(const Field &f,
-                                            const std::string &subject) {
+template <class N>
+std::optional<std::string> Loader<N>::freeText(const Field &f,
+                                               const std::string &subject) {
   std::optional<std::string> s = scalar(f, subject, "text");
   if (s && StringRef(*s).trim().empty()) {
     diags.report(DiagKind::ModelType, valueRange(f),
@@ -394,8 +408,9 @@ std::optional<std::string> Loader::freeText(const Field &f,
   return s;
 }
 
-std::optional<std::string> Loader::planName(const Field &f,
-                                            const std::string &subject) {
+template <class N>
+std::optional<std::string> Loader<N>::planName(const Field &f,
+                                               const std::string &subject) {
   std::optional<std::string> s = scalar(f, subject, "a name");
   if (s && !isPlanName(*s)) {
     diags.report(DiagKind::ModelType, valueRange(f),
@@ -409,9 +424,9 @@ std::optional<std::string> Loader::planName(const Field &f,
 }
 
 /// A version: a scalar \p n, or, when it is null, reported at \p key.
-std::optional<Version> Loader::version(const YAML::Node &n,
-                                       const YAML::Node &key,
-                                       const llvm::Twine &what) {
+template <class N>
+std::optional<Version> Loader<N>::version(const N &n, const N &key,
+                                          const llvm::Twine &what) {
   SMRange where = n.IsNull() ? rangeOf(key) : rangeOf(n);
   if (!n.IsScalar()) {
     diags.report(DiagKind::ModelType, where,
@@ -434,7 +449,9 @@ std::optional<Version> Loader::version(const YAML::Node &n,
   return std::nullopt;
 }
 
-std::optional<Date> Loader::date(const Field &f, const std::string &subject) {
+template <class N>
+std::optional<Date> Loader<N>::date(const Field &f,
+                                    const std::string &subject) {
   std::optional<std::string> s = scalar(f, subject, "a date (YYYY-MM-DD)");
   if (!s)
     return std::nullopt;
@@ -447,8 +464,9 @@ std::optional<Date> Loader::date(const Field &f, const std::string &subject) {
   return d;
 }
 
-std::optional<bool> Loader::boolean(const Field &f,
-                                    const std::string &subject) {
+template <class N>
+std::optional<bool> Loader<N>::boolean(const Field &f,
+                                       const std::string &subject) {
   // A quoted "true" is a string in YAML; other tools reading the model would
   // not see a boolean either.
   if (f.value.IsScalar() && f.value.Tag() != "!") {
@@ -462,9 +480,10 @@ std::optional<bool> Loader::boolean(const Field &f,
   return std::nullopt;
 }
 
-std::optional<uint64_t> Loader::integer(const Field &f,
-                                        const std::string &subject,
-                                        const llvm::Twine &expected) {
+template <class N>
+std::optional<uint64_t> Loader<N>::integer(const Field &f,
+                                           const std::string &subject,
+                                           const llvm::Twine &expected) {
   uint64_t n = 0;
   if (f.value.IsScalar() && f.value.Tag() != "!") {
     StringRef s = f.value.Scalar();
@@ -478,8 +497,9 @@ std::optional<uint64_t> Loader::integer(const Field &f,
 
 /// Parses a condition where the YAML file holds it, so that its diagnostics
 /// point into the model.
-ast::ConditionPtr Loader::condition(const Field &f,
-                                    const std::string &subject) {
+template <class N>
+ast::ConditionPtr Loader<N>::condition(const Field &f,
+                                       const std::string &subject) {
   if (!f.value.IsScalar()) {
     wrongType(f, subject, "a condition such as \"accel is cuda\"");
     return nullptr;
@@ -503,7 +523,7 @@ ast::ConditionPtr Loader::condition(const Field &f,
 
 //===------------------------------------------------------- the model ===//
 
-bool Loader::checkFormat(const Field &f) {
+template <class N> bool Loader<N>::checkFormat(const Field &f) {
   std::optional<uint64_t> n = integer(f, "the model", "the integer 1");
   if (n && *n != 1) {
     diags.report(DiagKind::ModelFormat, valueRange(f),
@@ -515,7 +535,7 @@ bool Loader::checkFormat(const Field &f) {
   return true;
 }
 
-void Loader::load(const YAML::Node &root, StringRef path) {
+template <class N> void Loader<N>::load(const N &root, StringRef path) {
   model.paths.push_back(path.str());
   model.names.emplace_back();
   const std::string subject = "the model";
@@ -563,7 +583,7 @@ void Loader::load(const YAML::Node &root, StringRef path) {
       if (!expectList(f, subject, "a list of rules"))
         continue;
       size_t position = 0;
-      for (const YAML::Node &rule : f.value) {
+      for (const N &rule : f.value) {
         if (!tick(rule))
           break;
         loadRule(rule, ++position);
@@ -585,7 +605,8 @@ static bool firstDefinition(DiagnosticEngine &diags,
   return false;
 }
 
-void Loader::checkPlanName(const Field &f, StringRef what) {
+template <class N>
+void Loader<N>::checkPlanName(const Field &f, StringRef what) {
   if (!isPlanName(f.name))
     diags.report(DiagKind::ModelType, rangeOf(f.key),
                  what + " name '" + f.name + "' is not a name a plan can " +
@@ -593,7 +614,7 @@ void Loader::checkPlanName(const Field &f, StringRef what) {
                      "and single inner '-')");
 }
 
-void Loader::loadAxis(const Field &f) {
+template <class N> void Loader<N>::loadAxis(const Field &f) {
   const std::string subject = "axis '" + f.name + "'";
   bool fresh = firstDefinition(diags, axisSeen, "axis", f.name, rangeOf(f.key));
   checkPlanName(f, "axis");
@@ -655,7 +676,7 @@ void Loader::loadAxis(const Field &f) {
     model.axes.push_back(std::move(axis));
 }
 
-void Loader::loadComponent(const Field &f) {
+template <class N> void Loader<N>::loadComponent(const Field &f) {
   const std::string subject = "component '" + f.name + "'";
   bool fresh = firstDefinition(diags, componentSeen, "component", f.name,
                                rangeOf(f.key));
@@ -703,12 +724,13 @@ void Loader::loadComponent(const Field &f) {
 /// Loads the entries of \p list; equal ones are errors, and versions must
 /// ascend. Only entries that loaded and are in order reach \p out, so the
 /// model's lists are always ascending.
-void Loader::loadEntries(const YAML::Node &list, EntryKind kind,
-                         const std::string &owner, std::vector<Entry> &out) {
+template <class N>
+void Loader<N>::loadEntries(const N &list, EntryKind kind,
+                            const std::string &owner, std::vector<Entry> &out) {
   llvm::StringMap<SMLoc> names;
   std::map<Version, SMLoc> versions;
   size_t position = 0;
-  for (const YAML::Node &node : list) {
+  for (const N &node : list) {
     if (!tick(node))
       return;
     Entry e;
@@ -745,8 +767,9 @@ void Loader::loadEntries(const YAML::Node &list, EntryKind kind,
   }
 }
 
-bool Loader::loadEntry(const YAML::Node &node, EntryKind kind,
-                       const std::string &owner, size_t position, Entry &e) {
+template <class N>
+bool Loader<N>::loadEntry(const N &node, EntryKind kind,
+                          const std::string &owner, size_t position, Entry &e) {
   bool byName = kind == EntryKind::NameValue;
   StringRef idKey = byName ? "name" : "version";
   StringRef example = byName ? "{name: linux}" : "{version: \"3.12\"}";
@@ -850,8 +873,9 @@ bool Loader::loadEntry(const YAML::Node &node, EntryKind kind,
   return ok;
 }
 
-void Loader::loadSupports(const Field &f, const std::string &subject,
-                          Entry &e) {
+template <class N>
+void Loader<N>::loadSupports(const Field &f, const std::string &subject,
+                             Entry &e) {
   if (!expectMap(f, subject,
                  "a mapping of components to lists of versions, such as "
                  "'{cudnn: [\"9.1.0.70\"]}'"))
@@ -872,7 +896,7 @@ void Loader::loadSupports(const Field &f, const std::string &subject,
     }
     std::vector<Supported> &list = e.supports[comp.name];
     std::map<Version, SMLoc> seen;
-    for (const YAML::Node &item : comp.value) {
+    for (const N &item : comp.value) {
       if (!tick(item))
         return;
       std::optional<Version> v = version(item, comp.key, what);
@@ -892,8 +916,9 @@ void Loader::loadSupports(const Field &f, const std::string &subject,
   }
 }
 
-void Loader::loadProperties(const Field &f, const std::string &subject,
-                            Properties &out) {
+template <class N>
+void Loader<N>::loadProperties(const Field &f, const std::string &subject,
+                               Properties &out) {
   if (!expectMap(f, subject,
                  "a mapping of property names to a scalar or a list of "
                  "scalars"))
@@ -904,7 +929,7 @@ void Loader::loadProperties(const Field &f, const std::string &subject,
       continue;
     Property prop;
     prop.loc = valueRange(p).Start;
-    auto bad = [&](const YAML::Node &n) {
+    auto bad = [&](const N &n) {
       diags.report(DiagKind::ModelType, n.IsNull() ? valueRange(p) : rangeOf(n),
                    "property '" + p.name + "' of " + subject +
                        " must be a scalar or a list of scalars; found " +
@@ -914,7 +939,7 @@ void Loader::loadProperties(const Field &f, const std::string &subject,
       prop.items.push_back(p.value.Scalar());
     } else if (p.value.IsSequence()) {
       prop.isList = true;
-      for (const YAML::Node &item : p.value) {
+      for (const N &item : p.value) {
         if (!tick(item))
           return;
         if (item.IsScalar())
@@ -930,13 +955,14 @@ void Loader::loadProperties(const Field &f, const std::string &subject,
   }
 }
 
-void Loader::loadOverrides(const Field &f, const std::string &subject,
-                           Entry &e) {
+template <class N>
+void Loader<N>::loadOverrides(const Field &f, const std::string &subject,
+                              Entry &e) {
   if (!expectList(f, subject,
                   "a list of overrides, each with 'when' and 'properties'"))
     return;
   std::string where = "an override of " + subject;
-  for (const YAML::Node &node : f.value) {
+  for (const N &node : f.value) {
     if (!tick(node))
       return;
     if (!node.IsMap()) {
@@ -968,7 +994,7 @@ void Loader::loadOverrides(const Field &f, const std::string &subject,
   }
 }
 
-void Loader::loadRule(const YAML::Node &node, size_t position) {
+template <class N> void Loader<N>::loadRule(const N &node, size_t position) {
   std::string subject = "rule #" + std::to_string(position);
   if (!node.IsMap()) {
     diags.report(DiagKind::ModelType, at(node),
@@ -1151,14 +1177,21 @@ static std::optional<YAML::Mark> textAfterDocument(StringRef text,
 }
 
 bool compat::loadModelFile(DiagnosticEngine &diags, StringRef path,
-                           SMRange namedAt, Model &model) {
+                           SMRange namedAt, Model &model, ModelReader reader) {
   unsigned errorsBefore = diags.errorCount();
   unsigned id = loadSourceFile(diags, path, namedAt);
   if (!id)
     return false;
   StringRef text = sourceText(diags.getSourceMgr(), id);
-  Loader loader(diags, text, model);
+  Loader<YAML::Node> loader(diags, text, model);
   try {
+    // The common case: a file the fast reader understands whole, which then
+    // gives yaml-cpp's very tree (FastYaml.h).
+    if (reader == ModelReader::Fast)
+      if (std::unique_ptr<fastyaml::Document> doc = fastyaml::parse(text)) {
+        Loader<fastyaml::Node>(diags, text, model).load(doc->root(), path);
+        return diags.errorCount() == errorsBefore;
+      }
     YAML::Node root = YAML::Load(text.str());
     if (std::optional<YAML::Mark> more = textAfterDocument(text, root)) {
       diags.report(DiagKind::ModelSyntax, loader.at(*more),

@@ -16,6 +16,8 @@
 #include "Basic/Diagnostics.h"
 #include "Syntax/Parser.h"
 
+#include "SourceInputs.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -28,58 +30,10 @@ using namespace relc;
 
 namespace {
 
-struct Input {
-  std::string name; ///< The file, or `file.test:part.relplan`.
-  std::string text;
-};
+using test::Input;
 
-/// The plan inputs under \p dir of the source tree, in path order.
 std::vector<Input> plansUnder(llvm::StringRef dir) {
-  llvm::SmallString<256> root(RELC_SOURCE_DIR);
-  llvm::sys::path::append(root, dir);
-  std::vector<std::string> paths;
-  std::error_code ec;
-  for (llvm::sys::fs::recursive_directory_iterator it(root, ec), end;
-       it != end && !ec; it.increment(ec))
-    if (llvm::StringRef(it->path()).endswith(".relplan") ||
-        llvm::StringRef(it->path()).endswith(".test"))
-      paths.push_back(it->path());
-  EXPECT_FALSE(ec) << root.str().str() << ": " << ec.message();
-  llvm::sort(paths);
-
-  std::vector<Input> inputs;
-  for (const std::string &path : paths) {
-    auto buffer = llvm::MemoryBuffer::getFile(path);
-    if (!buffer) {
-      ADD_FAILURE() << path << ": " << buffer.getError().message();
-      continue;
-    }
-    llvm::StringRef text = (*buffer)->getBuffer();
-    if (llvm::StringRef(path).endswith(".relplan")) {
-      inputs.push_back({path, text.str()});
-      continue;
-    }
-    // split-file: `#--- NAME` starts a part, which runs to the next one.
-    llvm::StringRef part;
-    std::string body;
-    auto finish = [&] {
-      if (part.endswith(".relplan"))
-        inputs.push_back({path + ":" + part.str(), body});
-      body.clear();
-    };
-    for (llvm::StringRef rest = text; !rest.empty();) {
-      llvm::StringRef line;
-      std::tie(line, rest) = rest.split('\n');
-      if (line.startswith("#--- ")) {
-        finish();
-        part = line.drop_front(5).trim();
-        continue;
-      }
-      body += line.str() + "\n";
-    }
-    finish();
-  }
-  return inputs;
+  return test::sourceInputs(dir, {".relplan"});
 }
 
 bool isErrorTest(llvm::StringRef name) {
