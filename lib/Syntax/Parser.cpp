@@ -14,8 +14,6 @@
 
 #include "Basic/SourceFiles.h"
 
-#include "RelPlanLexer.h"
-
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/ConvertUTF.h"
@@ -304,28 +302,23 @@ private:
 
 //===--------------------------------------------------------- lexing ===//
 
-/// The text as the lexer reads it, a UTF-32 code unit per character.
-/// ANTLRInputStream copies the text into a std::string and widens it
-/// through std::codecvt, which took longer than lexing a large plan.
-// Filling _data directly also keeps a U+FEFF that is text: ANTLR's own
-// loading drops a leading one, which would shift every later location
-// (relc drops only the byte order mark a file starts with, in sourceText).
-class CodePointStream : public antlr4::ANTLRInputStream {
-public:
-  explicit CodePointStream(llvm::StringRef text) {
-    _data.resize(text.size());
-    if (llvm::isASCII(text)) {
-      std::copy(text.bytes_begin(), text.bytes_end(), _data.begin());
-      return;
-    }
-    // Source files are valid UTF-8 (checked when they are read).
-    const auto *src = text.bytes_begin();
-    auto *begin = reinterpret_cast<llvm::UTF32 *>(&_data[0]), *dst = begin;
-    llvm::ConvertUTF8toUTF32(&src, text.bytes_end(), &dst, begin + _data.size(),
-                             llvm::lenientConversion);
-    _data.resize(dst - begin);
+} // namespace
+
+CodePointStream::CodePointStream(llvm::StringRef text) {
+  _data.resize(text.size());
+  if (llvm::isASCII(text)) {
+    std::copy(text.bytes_begin(), text.bytes_end(), _data.begin());
+    return;
   }
-};
+  // Source files are valid UTF-8 (checked when they are read).
+  const auto *src = text.bytes_begin();
+  auto *begin = reinterpret_cast<llvm::UTF32 *>(&_data[0]), *dst = begin;
+  llvm::ConvertUTF8toUTF32(&src, text.bytes_end(), &dst, begin + _data.size(),
+                           llvm::lenientConversion);
+  _data.resize(dst - begin);
+}
+
+namespace {
 
 /// Reports lexical errors and nesting too deep; true if there were none.
 bool checkTokens(antlr4::CommonTokenStream &tokens, const TextMap &map,
@@ -454,8 +447,7 @@ Result parseText(DiagnosticEngine &diags, llvm::StringRef text,
                  llvm::StringRef expected, Rule rule, Build build) {
   TextMap map(text);
   CodePointStream input(text);
-  RelPlanLexer lexer(&input);
-  lexer.removeErrorListeners(); // BAD_CHAR leaves the lexer nothing to report.
+  PlanLexer lexer(input);
   antlr4::CommonTokenStream tokens(&lexer);
   tokens.fill();
   if (stats)

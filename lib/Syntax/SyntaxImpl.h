@@ -44,6 +44,40 @@ private:
   std::vector<uint32_t> offsets; ///< Empty when the text is ASCII.
 };
 
+/// The text as the lexer reads it, a UTF-32 code unit per character.
+/// ANTLRInputStream copies the text into a std::string and widens it
+/// through std::codecvt, which took longer than lexing a large plan.
+// Filling _data directly also keeps a U+FEFF that is text: ANTLR's own
+// loading drops a leading one, which would shift every later location
+// (relc drops only the byte order mark a file starts with, in sourceText).
+class CodePointStream : public antlr4::ANTLRInputStream {
+public:
+  explicit CodePointStream(llvm::StringRef text);
+  const std::u32string &codePoints() const { return _data; }
+};
+
+/// The tokens of grammar/RelPlan.g4's lexer rules, without ANTLR's lexer
+/// (Lexer.cpp says why): what RelPlanLexer would give, token for token.
+class PlanLexer : public antlr4::TokenSource {
+public:
+  explicit PlanLexer(CodePointStream &input);
+  std::unique_ptr<antlr4::Token> nextToken() override;
+  size_t getLine() const override { return line; }
+  size_t getCharPositionInLine() override { return column; }
+  antlr4::CharStream *getInputStream() override { return input; }
+  std::string getSourceName() override { return input->getSourceName(); }
+  antlr4::TokenFactory<antlr4::CommonToken> *getTokenFactory() override {
+    return antlr4::CommonTokenFactory::DEFAULT.get();
+  }
+
+private:
+  std::unique_ptr<antlr4::Token> make(size_t type, size_t channel, size_t start,
+                                      size_t stop, size_t line, size_t column);
+  CodePointStream *input;
+  const char32_t *begin = nullptr, *end = nullptr;
+  size_t pos = 0, line = 1, column = 0;
+};
+
 /// Builds the AST from a parse tree that parsed without errors. Literal
 /// values that the grammar accepts but that are still wrong (2024-02-30,
 /// a bad placeholder) are reported; the result is then nullptr.

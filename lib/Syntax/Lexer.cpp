@@ -1,0 +1,357 @@
+//===- Lexer.cpp - The plan lexer, written out
+//-----------------------------===//
+//
+// ANTLR's generated lexer builds its DFA at run time, state by state, the
+// first time it meets each character sequence: for the 3 KB of a typical
+// plan that was about 10 M instructions per process, a fifth of `relc
+// check`. This lexer gives the same tokens directly. The grammar stays the
+// reference: each function below is one lexer rule of grammar/RelPlan.g4
+// and returns the length of its longest match (0 for none); the token is
+// the longest of them, the first rule in the grammar winning a tie, as
+// ANTLR decides. test/unit/Syntax/LexerTest.cpp compares the two lexers'
+// tokens on every plan in the repository.
+//
+//===----------------------------------------------------------------------===//
+#include "Syntax/SyntaxImpl.h"
+
+#include "RelPlanLexer.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <cstring>
+
+using namespace relc::syntax;
+using L = RelPlanLexer;
+
+namespace {
+
+bool isDigit(char32_t c) { return c >= '0' && c <= '9'; }
+bool isLetter(char32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool isWord(char32_t c) { return isLetter(c) || isDigit(c) || c == '_'; }
+bool isSep(char32_t c) { return c == '.' || c == '-' || c == '_'; }
+
+/// The match of one rule at a position: the text from there on.
+class Scan {
+public:
+  Scan(const char32_t *p, const char32_t *end) : p(p), end(end) {}
+
+  char32_t at(size_t i) const { return i < size_t(end - p) ? p[i] : 0; }
+  bool has(size_t i) const { return i < size_t(end - p); }
+  bool lit(size_t i, const char *s) const {
+    for (; *s; ++s, ++i)
+      if (at(i) != char32_t(*s))
+        return false;
+    return true;
+  }
+  size_t digits(size_t i) const {
+    while (isDigit(at(i)) && has(i))
+      ++i;
+    return i;
+  }
+
+  // Every run of digits or letters in these rules is followed by something
+  // that cannot continue it, so taking it whole loses no longer match; the
+  // optional parts can, so they are followed as sets of end positions.
+  using Ends = llvm::SmallVector<size_t, 8>;
+  static void add(Ends &e, size_t i) {
+    if (!llvm::is_contained(e, i))
+      e.push_back(i);
+  }
+  /// [.\-_]?
+  Ends sepOpt(const Ends &in) const {
+    Ends out = in;
+    for (size_t i : in)
+      if (isSep(at(i)) && has(i))
+        add(out, i + 1);
+    return out;
+  }
+  /// DIGITS?
+  Ends digitsOpt(const Ends &in) const {
+    Ends out = in;
+    for (size_t i : in)
+      add(out, digits(i));
+    return out;
+  }
+  /// ([.\-_]? WORD [.\-_]? DIGITS?)? for each spelling of WORD.
+  Ends tagOpt(const Ends &in, std::initializer_list<const char *> words) const {
+    Ends mid;
+    for (size_t i : sepOpt(in))
+      for (const char *w : words)
+        if (lit(i, w))
+          add(mid, i + strlen(w));
+    Ends out = in;
+    for (size_t i : digitsOpt(sepOpt(mid)))
+      add(out, i);
+    return out;
+  }
+
+  size_t date() const {
+    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+      if (!isDigit(at(i)))
+        return 0;
+    return at(4) == '-' && at(7) == '-' ? 10 : 0;
+  }
+  size_t size() const {
+    size_t n = digits(0);
+    if (n == 0)
+      return 0;
+    size_t best = 0;
+    size_t frac = at(n) == '.' && isDigit(at(n + 1)) ? digits(n + 1) : n;
+    for (size_t i : {n, frac}) {
+      while (at(i) == ' ' || at(i) == '\t')
+        ++i;
+      for (const char *unit :
+           {"KiB", "MiB", "GiB", "TiB", "KB", "MB", "GB", "TB", "B"})
+        if (lit(i, unit)) {
+          best = std::max(best, i + strlen(unit));
+          break;
+        }
+    }
+    return best;
+  }
+  size_t duration() const {
+    size_t n = digits(0);
+    char32_t c = at(n);
+    return n && (c == 'w' || c == 'd' || c == 'h' || c == 'm' || c == 's')
+               ? n + 1
+               : 0;
+  }
+  size_t integer() const { return digits(0); }
+  size_t version() const {
+    size_t n = digits(0);
+    if (n == 0)
+      return 0;
+    Ends e = {n};
+    if (at(n) == '!' && isDigit(at(n + 1)))
+      e.push_back(digits(n + 1)); // (DIGITS '!')? DIGITS
+    // ('.' DIGITS)*
+    for (size_t k = 0; k < e.size(); ++k)
+      if (at(e[k]) == '.' && isDigit(at(e[k] + 1)))
+        add(e, digits(e[k] + 1));
+    e = tagOpt(e, {"alpha", "a", "beta", "b", "rc", "c", "preview", "pre"});
+    e = tagOpt(e, {"post"});
+    e = tagOpt(e, {"dev"});
+    // ('+' [a-zA-Z0-9]+ ([.\-_] [a-zA-Z0-9]+)*)?
+    auto alnums = [&](size_t i) {
+      while (has(i) && (isLetter(at(i)) || isDigit(at(i))))
+        ++i;
+      return i;
+    };
+    for (size_t k = 0, n0 = e.size(); k < n0; ++k) {
+      size_t i = e[k];
+      if (at(i) != '+' || alnums(i + 1) == i + 1)
+        continue;
+      i = alnums(i + 1);
+      while (isSep(at(i)) && alnums(i + 1) > i + 1)
+        i = alnums(i + 1);
+      add(e, i);
+    }
+    size_t best = 0;
+    for (size_t i : e)
+      best = std::max(best, at(i) == 't' ? i + 1 : i);
+    return best;
+  }
+  size_t ident() const {
+    if (!(isLetter(at(0)) || at(0) == '_'))
+      return 0;
+    size_t i = 1;
+    for (;;) {
+      while (isWord(at(i)))
+        ++i;
+      if (at(i) != '-' || !isWord(at(i + 1)))
+        return i;
+      ++i;
+    }
+  }
+  /// The body of a string from after its quote: where it stops.
+  size_t stringBody() const {
+    size_t i = 1;
+    while (has(i)) {
+      char32_t c = p[i];
+      if (c == '"' || c == '\r' || c == '\n')
+        break;
+      if (c == '\\') {
+        if (!has(i + 1) || p[i + 1] == '\r' || p[i + 1] == '\n')
+          break;
+        ++i;
+      }
+      ++i;
+    }
+    return i;
+  }
+  size_t string() const {
+    if (at(0) != '"')
+      return 0;
+    size_t i = stringBody();
+    return has(i) && p[i] == '"' ? i + 1 : 0;
+  }
+  size_t unterminatedString() const {
+    if (at(0) != '"')
+      return 0;
+    size_t i = stringBody();
+    return has(i) && p[i] == '\\' ? i + 1 : i;
+  }
+  size_t lineComment() const {
+    if (!lit(0, "//"))
+      return 0;
+    size_t i = 2;
+    while (has(i) && p[i] != '\r' && p[i] != '\n')
+      ++i;
+    return i;
+  }
+  /// Where the first `*/` after `/*` starts, or the text's length.
+  size_t commentClose() const {
+    size_t i = 2;
+    while (has(i + 1) && !(p[i] == '*' && p[i + 1] == '/'))
+      ++i;
+    return has(i + 1) ? i : size_t(end - p);
+  }
+  size_t blockComment() const {
+    if (!lit(0, "/*"))
+      return 0;
+    size_t i = commentClose();
+    return has(i + 1) ? i + 2 : 0;
+  }
+  size_t unterminatedComment() const {
+    if (!lit(0, "/*"))
+      return 0;
+    size_t i = commentClose();
+    // Up to the `*` of `*/`, or to the end.
+    return has(i + 1) ? i + 1 : i;
+  }
+  size_t ws() const {
+    size_t i = 0;
+    while (has(i) && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
+                      p[i] == '\n' || p[i] == '\f'))
+      ++i;
+    return i;
+  }
+
+private:
+  const char32_t *p, *end;
+};
+
+struct Literal {
+  const char *text;
+  size_t type;
+};
+
+// In the grammar's order, which breaks ties.
+const Literal keywords[] = {{"import", L::K_IMPORT},
+                            {"project", L::K_PROJECT},
+                            {"release", L::K_RELEASE},
+                            {"compat", L::K_COMPAT},
+                            {"repo", L::K_REPO},
+                            {"channels", L::K_CHANNELS},
+                            {"channel", L::K_CHANNEL},
+                            {"check", L::K_CHECK},
+                            {"patch", L::K_PATCH},
+                            {"policy", L::K_POLICY},
+                            {"schedule", L::K_SCHEDULE},
+                            {"matrix", L::K_MATRIX},
+                            {"stage", L::K_STAGE},
+                            {"overlay", L::K_OVERLAY},
+                            {"allow", L::K_ALLOW},
+                            {"pin", L::K_PIN},
+                            {"exclude", L::K_EXCLUDE},
+                            {"include", L::K_INCLUDE},
+                            {"where", L::K_WHERE},
+                            {"and", L::K_AND},
+                            {"or", L::K_OR},
+                            {"not", L::K_NOT},
+                            {"is", L::K_IS},
+                            {"in", L::K_IN},
+                            {"on", L::K_ON},
+                            {"after", L::K_AFTER},
+                            {"from", L::K_FROM},
+                            {"until", L::K_UNTIL},
+                            {"once", L::K_ONCE},
+                            {"annotated", L::K_ANNOTATED},
+                            {"build", L::K_BUILD},
+                            {"require", L::K_REQUIRE},
+                            {"approve", L::K_APPROVE},
+                            {"run", L::K_RUN},
+                            {"wait", L::K_WAIT},
+                            {"git.branch", L::K_GIT_BRANCH},
+                            {"git.tag", L::K_GIT_TAG},
+                            {"git.commit", L::K_GIT_COMMIT},
+                            {"..", L::RANGE},
+                            {"=", L::ASSIGN},
+                            {"+=", L::APPEND}};
+const Literal punctuation[] = {
+    {";", L::SEMI},   {"{", L::LBRACE},   {"}", L::RBRACE},   {"(", L::LPAREN},
+    {")", L::RPAREN}, {"[", L::LBRACKET}, {"]", L::RBRACKET}, {",", L::COMMA},
+    {":", L::COLON},  {".", L::DOT},      {"+", L::PLUS},     {"-", L::MINUS},
+    {"==", L::EQ},    {"!=", L::NE},      {"<=", L::LE},      {">=", L::GE},
+    {"<", L::LT},     {">", L::GT}};
+
+} // namespace
+
+PlanLexer::PlanLexer(CodePointStream &input) : input(&input) {
+  const std::u32string &data = input.codePoints();
+  begin = data.data();
+  end = begin + data.size();
+}
+
+std::unique_ptr<antlr4::Token> PlanLexer::nextToken() {
+  for (;;) {
+    size_t start = pos;
+    size_t startLine = line, startColumn = column;
+    if (pos >= size_t(end - begin))
+      return make(antlr4::Token::EOF, antlr4::Token::DEFAULT_CHANNEL, pos,
+                  pos - 1, startLine, startColumn);
+    Scan s(begin + pos, end);
+    size_t best = 0, type = L::BAD_CHAR;
+    auto consider = [&](size_t n, size_t t) {
+      if (n > best) {
+        best = n;
+        type = t;
+      }
+    };
+    for (const Literal &k : keywords)
+      if (s.lit(0, k.text))
+        consider(strlen(k.text), k.type);
+    consider(s.date(), L::DATE);
+    consider(s.size(), L::SIZE);
+    consider(s.duration(), L::DURATION);
+    consider(s.integer(), L::INT);
+    consider(s.version(), L::VERSION);
+    consider(s.ident(), L::IDENT);
+    consider(s.string(), L::STRING);
+    consider(s.unterminatedString(), L::UNTERMINATED_STRING);
+    consider(s.lineComment(), L::LINE_COMMENT);
+    consider(s.blockComment(), L::BLOCK_COMMENT);
+    consider(s.unterminatedComment(), L::UNTERMINATED_COMMENT);
+    consider(s.ws(), L::WS);
+    for (const Literal &k : punctuation)
+      if (s.lit(0, k.text))
+        consider(strlen(k.text), k.type);
+    consider(1, L::BAD_CHAR);
+
+    for (size_t i = 0; i < best; ++i) {
+      if (begin[pos + i] == '\n') {
+        ++line;
+        column = 0;
+      } else {
+        ++column;
+      }
+    }
+    pos += best;
+    if (type == L::WS)
+      continue;
+    size_t channel = type == L::LINE_COMMENT || type == L::BLOCK_COMMENT
+                         ? antlr4::Token::HIDDEN_CHANNEL
+                         : antlr4::Token::DEFAULT_CHANNEL;
+    return make(type, channel, start, pos - 1, startLine, startColumn);
+  }
+}
+
+std::unique_ptr<antlr4::Token> PlanLexer::make(size_t type, size_t channel,
+                                               size_t start, size_t stop,
+                                               size_t tokLine, size_t tokCol) {
+  return antlr4::CommonTokenFactory::DEFAULT->create(
+      {this, input}, type, "", channel, start, stop, tokLine, tokCol);
+}

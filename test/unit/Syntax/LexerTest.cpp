@@ -1,0 +1,114 @@
+//===- LexerTest.cpp - relc's lexer gives ANTLR's tokens ------------------===//
+//
+// lib/Syntax/Lexer.cpp replaces the lexer ANTLR generates from
+// grammar/RelPlan.g4, which stays the reference: on every plan of the
+// repository (the plan fuzz target's seeds), on texts made to hit the
+// corners of the lexer rules, and on random texts made of the grammar's
+// pieces, both must give the same tokens: type, text, line, column,
+// channel and code-point span.
+//
+//===----------------------------------------------------------------------===//
+#include "Syntax/SyntaxImpl.h"
+
+#include "SourceInputs.h"
+
+#include "RelPlanLexer.h"
+
+#include "gtest/gtest.h"
+
+#include <random>
+
+using namespace relc;
+using namespace relc::syntax;
+
+namespace {
+
+std::string describe(antlr4::TokenSource &source) {
+  std::string out;
+  for (;;) {
+    std::unique_ptr<antlr4::Token> t = source.nextToken();
+    out += std::to_string(static_cast<long>(t->getType())) + " " +
+           std::to_string(t->getLine()) + ":" +
+           std::to_string(t->getCharPositionInLine()) + " ch" +
+           std::to_string(t->getChannel()) + " [" +
+           std::to_string(t->getStartIndex()) + "," +
+           std::to_string(static_cast<long>(t->getStopIndex())) + "] '" +
+           t->getText() + "'\n";
+    if (t->getType() == antlr4::Token::EOF)
+      return out;
+  }
+}
+
+/// The tokens of \p text from ANTLR's lexer and from relc's.
+std::pair<std::string, std::string> bothLexers(llvm::StringRef text) {
+  CodePointStream antlrInput(text), relcInput(text);
+  RelPlanLexer antlrLexer(&antlrInput);
+  antlrLexer.removeErrorListeners();
+  PlanLexer relcLexer(relcInput);
+  return {describe(antlrLexer), describe(relcLexer)};
+}
+
+TEST(LexerTest, SameTokensOnEveryPlan) {
+  std::vector<test::Input> inputs;
+  for (llvm::StringRef dir : {"plans", "test"})
+    for (test::Input &in : test::sourceInputs(dir, {".relplan"}))
+      inputs.push_back(std::move(in));
+  ASSERT_GE(inputs.size(), 200u);
+  for (const test::Input &in : inputs) {
+    auto [antlr, relc] = bothLexers(in.text);
+    EXPECT_EQ(antlr, relc) << in.name;
+  }
+}
+
+TEST(LexerTest, SameTokensOnCorners) {
+  const char *texts[] = {
+      "",
+      " ",
+      "\n\n",
+      "release releases release-2 git.branch git.branchx",
+      "git.tag git.tagx git.commit git. git",
+      "2024-06-10 2024-6-10 2024-06-1",
+      "1 GiB 1GiB 1.5 MiB 1.5B 2 \t KB 3 K 4B 5 b 6.x 7. 8..9 1.2.3",
+      "3d 2w 12h 30m 45s 3dev 3.dev1 1.0a 1.0alpha 1.0alphax 1.0-rc.1",
+      "1.0preview 1.0pre2 1.0c 1.0b1.post2.dev3+abc.d-e_f 3.13t 1!2.0 1!",
+      "1.0+ 1.0+a. 1.0+a.t 1.0.post 1.0-post-1 1.0_dev_ 2.4.0rc1t",
+      "\"a\" \"a\\\"b\" \"unterminated\n\"x\\\n\"y\\",
+      "\"\\\"",
+      "// c\n/* b */ /* b ** */ /**/ /*/ x */ /* ** / */ /* open ** ",
+      "/* a *",
+      "/*",
+      "/",
+      "a/b",
+      "= == += + .. . ... != ! <= >= < > - -- --x",
+      "a-b a--b a- -a _x x_ x-1 x-_",
+      "{}()[],:;",
+      "caf\xc3\xa9 \xe2\x8a\x86 @ # $",
+      "\r\n\f\t x\r\ny",
+      "\xef\xbb\xbf x",
+      "0000-00-00x 12345-01-01",
+  };
+  for (const char *t : texts) {
+    auto [antlr, relc] = bothLexers(t);
+    EXPECT_EQ(antlr, relc) << t;
+  }
+}
+
+TEST(LexerTest, SameTokensOnRandomTexts) {
+  const char *pieces[] = {
+      "release", "git", ".", "branch", "-",  "_",     "1",   "0",
+      "2024",    "06",  "a", "b",      "rc", "alpha", "pre", "view",
+      "post",    "dev", "t", "+",      "!",  "=",     "/",   "*",
+      "\"",      "\\",  " ", "\n",     "\t", "GiB",   "B",   "K",
+      "d",       "w",   "x", "9",      "{",  ";",     "<",   "\xc3\xa9"};
+  std::mt19937 rng(20240610);
+  for (int i = 0; i < 3000; ++i) {
+    std::string text;
+    size_t n = rng() % 12 + 1;
+    for (size_t j = 0; j < n; ++j)
+      text += pieces[rng() % std::size(pieces)];
+    auto [antlr, relc] = bothLexers(text);
+    ASSERT_EQ(antlr, relc) << text;
+  }
+}
+
+} // namespace
