@@ -212,6 +212,24 @@ def output_bytes(argv, timeout):
     return n
 
 
+VALGRIND = shutil.which("valgrind")
+
+
+def instructions(argv, timeout):
+    """Instructions one run executes (callgrind's total Ir), or None without
+    valgrind. Unlike wall time, this does not move with the machine's load."""
+    if not VALGRIND:
+        return None
+    p = subprocess.run([VALGRIND, "--tool=callgrind", "--callgrind-out-file=/dev/null"] + argv,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout * 50)
+    m = re.search(rb"Collected : (\d+)", p.stderr)
+    return int(m.group(1)) if m else None
+
+
+def fmt_ir(n):
+    return "" if n is None else "%.2f" % (n / 1e6)
+
+
 # ---------------------------------------------------------------- reporting ---
 
 def fmt_ms(s):
@@ -405,14 +423,17 @@ def main(argv=None):
         cells = [("/bin/true (harness floor)", ["/bin/true"]),
                  ("relc --version", [relc, "--version"]),
                  ("relc check --parse-only 2.4.relplan", [relc, "check", "--parse-only", plan]),
+                 ("relc matrix 2.4.relplan --format=json", [relc, "matrix", plan, "--format=json"]),
                  ("relc check 2.4.relplan", [relc, "check", plan])]
         for label, cmd in cells:
             if hyperfine:
                 r = measure_hyperfine(cmd, startup_runs, 1e9, args.timeout)
             else:
                 r = measure(cmd, startup_runs, 1e9, args.timeout)
-            rows.append({"what": label, "r": r})
-            results["startup"].append({"what": label, "argv": cmd, **r.as_json()})
+            ir = instructions(cmd, args.timeout) if cmd[0] == relc else None
+            rows.append({"what": label, "r": r, "ir": ir})
+            results["startup"].append({"what": label, "argv": cmd, "instructions": ir,
+                                       **r.as_json()})
             if r.rc != 0 and label != "/bin/true (harness floor)":
                 problems.append("start-up: %s exited %d: %s" % (label, r.rc, r.stderr[:300]))
         md.append("### Start-up\n")
@@ -426,8 +447,11 @@ def main(argv=None):
             ("min ms", lambda r: fmt_ms(r["r"].stat("min")), True),
             ("p90 ms", lambda r: fmt_ms(r["r"].stat("p90")), True),
             ("max RSS MB", lambda r: fmt_num(r["r"].max_rss_mb), True),
-            ("runs", lambda r: str(len(r["r"].times)), True)]))
-        md.append("")
+            ("runs", lambda r: str(len(r["r"].times)), True),
+            ("M instructions", lambda r: fmt_ir(r["ir"]), True)]))
+        md.append("*M instructions*: callgrind's total Ir of one run (`valgrind --tool=callgrind`), "
+                  "which, unlike wall time, does not depend on the machine's load%s.\n" % (
+                      "" if VALGRIND else "; valgrind is not installed, so the column is empty"))
         startup_check = rows[-1]["r"]
         results["startup_check_median_s"] = startup_check.stat("median")
 
