@@ -74,6 +74,15 @@ private:
     n.pos = pos;
     return n;
   }
+  /// A collection at \p pos, one level deeper; nullptr if too deep.
+  NodeData *enter(YAML::NodeType::value type, size_t pos,
+                  const NodeData *&out) {
+    if (++depth > maxDepth)
+      return nullptr;
+    NodeData &n = make(type, pos);
+    out = &n;
+    return &n;
+  }
   static bool printable(char c) { return c >= 0x20 && c < 0x7f; }
   static bool keyChar(char c) {
     return llvm::isAlnum(c) || c == '_' || c == '-' || c == '.';
@@ -135,6 +144,19 @@ private:
     return true;
   }
 
+  /// After an item of a block mapping or sequence at \p indent: where the
+  /// next item starts, or `end` when the collection has ended or the text
+  /// is outside the subset (then `gaveUp` is set).
+  size_t nextItem(size_t indent, bool seq) {
+    if (cur == t.size())
+      return end;
+    size_t ind = indentAt(cur);
+    if (ind < indent || (seq && ind == indent && !isEntry(cur + ind)))
+      return end;
+    gaveUp = ind > indent;
+    return gaveUp ? end : cur + ind;
+  }
+
   bool blockMap(size_t indent, size_t first, const NodeData *&out);
   bool blockSeq(size_t indent, size_t first, const NodeData *&out);
   bool value(size_t parentIndent, bool inMap, size_t p, const NodeData *&out);
@@ -148,6 +170,7 @@ private:
   Document &doc;
   size_t cur = 0; ///< After a block node: the next content line.
   unsigned depth = 0;
+  bool gaveUp = false;
 };
 
 } // namespace relc::compat::fastyaml
@@ -177,11 +200,10 @@ bool Reader::read() {
 }
 
 bool Reader::blockMap(size_t indent, size_t first, const NodeData *&out) {
-  if (++depth > maxDepth)
+  NodeData *map = enter(YAML::NodeType::Map, first, out);
+  if (!map)
     return false;
-  NodeData &map = make(YAML::NodeType::Map, first);
-  out = &map;
-  for (size_t p = first;;) {
+  for (size_t p = first; p != end; p = nextItem(indent, false)) {
     size_t e = keyEnd(p);
     if (e == end || isNullWord(t.slice(p, e)))
       return false;
@@ -190,27 +212,18 @@ bool Reader::blockMap(size_t indent, size_t first, const NodeData *&out) {
     const NodeData *val = nullptr;
     if (!value(indent, true, e + 1, val))
       return false;
-    map.children.push_back(&key);
-    map.children.push_back(val);
-    if (cur == t.size())
-      break;
-    size_t ind = indentAt(cur);
-    if (ind < indent)
-      break;
-    if (ind > indent)
-      return false;
-    p = cur + ind;
+    map->children.push_back(&key);
+    map->children.push_back(val);
   }
   --depth;
-  return true;
+  return !gaveUp;
 }
 
 bool Reader::blockSeq(size_t indent, size_t first, const NodeData *&out) {
-  if (++depth > maxDepth)
+  NodeData *seq = enter(YAML::NodeType::Sequence, first, out);
+  if (!seq)
     return false;
-  NodeData &seq = make(YAML::NodeType::Sequence, first);
-  out = &seq;
-  for (size_t d = first;;) {
+  for (size_t d = first; d != end; d = nextItem(indent, true)) {
     size_t q = d + 1;
     while (at(q) == ' ')
       ++q;
@@ -223,18 +236,10 @@ bool Reader::blockSeq(size_t indent, size_t first, const NodeData *&out) {
     } else if (!value(indent, false, d + 1, item)) {
       return false;
     }
-    seq.children.push_back(item);
-    if (cur == t.size())
-      break;
-    size_t ind = indentAt(cur);
-    if (ind < indent || (ind == indent && !isEntry(cur + ind)))
-      break;
-    if (ind > indent)
-      return false;
-    d = cur + ind;
+    seq->children.push_back(item);
   }
   --depth;
-  return true;
+  return !gaveUp;
 }
 
 /// The value after a key's `:` or an entry's `-` at \p p; leaves `cur` at
@@ -419,12 +424,12 @@ bool Reader::flowPlain(size_t p, size_t &after, const NodeData *&out) {
 
 bool Reader::flow(size_t parentIndent, size_t p, size_t &after,
                   const NodeData *&out) {
-  if (++depth > maxDepth)
-    return false;
   bool isMap = t[p] == '{';
   char close = isMap ? '}' : ']';
-  NodeData &n = make(isMap ? YAML::NodeType::Map : YAML::NodeType::Sequence, p);
-  out = &n;
+  NodeData *n =
+      enter(isMap ? YAML::NodeType::Map : YAML::NodeType::Sequence, p, out);
+  if (!n)
+    return false;
   ++p;
   if (!flowSpace(parentIndent, p))
     return false;
@@ -438,7 +443,7 @@ bool Reader::flow(size_t parentIndent, size_t p, size_t &after,
       const NodeData *key = nullptr;
       if (!flowPlain(p, p, key) || at(p) != ':' || at(p + 1) != ' ')
         return false;
-      n.children.push_back(key);
+      n->children.push_back(key);
       ++p;
       if (!flowSpace(parentIndent, p))
         return false;
@@ -450,7 +455,7 @@ bool Reader::flow(size_t parentIndent, size_t p, size_t &after,
                                      : flowPlain(p, p, item);
     if (!ok || !flowSpace(parentIndent, p))
       return false;
-    n.children.push_back(item);
+    n->children.push_back(item);
     if (at(p) == close)
       break;
     if (at(p) != ',')

@@ -281,6 +281,23 @@ const Literal keywords[] = {{"import", L::K_IMPORT},
                             {"..", L::RANGE},
                             {"=", L::ASSIGN},
                             {"+=", L::APPEND}};
+/// The rules between the keywords and the punctuation, in the grammar's order.
+struct Rule {
+  size_t (Scan::*match)() const;
+  size_t type;
+};
+const Rule rules[] = {{&Scan::date, L::DATE},
+                      {&Scan::size, L::SIZE},
+                      {&Scan::duration, L::DURATION},
+                      {&Scan::integer, L::INT},
+                      {&Scan::version, L::VERSION},
+                      {&Scan::ident, L::IDENT},
+                      {&Scan::string, L::STRING},
+                      {&Scan::unterminatedString, L::UNTERMINATED_STRING},
+                      {&Scan::lineComment, L::LINE_COMMENT},
+                      {&Scan::blockComment, L::BLOCK_COMMENT},
+                      {&Scan::unterminatedComment, L::UNTERMINATED_COMMENT},
+                      {&Scan::ws, L::WS}};
 const Literal punctuation[] = {
     {";", L::SEMI},   {"{", L::LBRACE},   {"}", L::RBRACE},   {"(", L::LPAREN},
     {")", L::RPAREN}, {"[", L::LBRACKET}, {"]", L::RBRACKET}, {",", L::COMMA},
@@ -314,18 +331,8 @@ std::unique_ptr<antlr4::Token> PlanLexer::nextToken() {
     for (const Literal &k : keywords)
       if (s.lit(0, k.text))
         consider(strlen(k.text), k.type);
-    consider(s.date(), L::DATE);
-    consider(s.size(), L::SIZE);
-    consider(s.duration(), L::DURATION);
-    consider(s.integer(), L::INT);
-    consider(s.version(), L::VERSION);
-    consider(s.ident(), L::IDENT);
-    consider(s.string(), L::STRING);
-    consider(s.unterminatedString(), L::UNTERMINATED_STRING);
-    consider(s.lineComment(), L::LINE_COMMENT);
-    consider(s.blockComment(), L::BLOCK_COMMENT);
-    consider(s.unterminatedComment(), L::UNTERMINATED_COMMENT);
-    consider(s.ws(), L::WS);
+    for (const Rule &r : rules)
+      consider((s.*r.match)(), r.type);
     for (const Literal &k : punctuation)
       if (s.lit(0, k.text))
         consider(strlen(k.text), k.type);
