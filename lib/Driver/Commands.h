@@ -55,9 +55,10 @@ struct CheckOptions {
 int runCheck(const CheckOptions &opts, const DriverEnv &env);
 
 struct MatrixOptions {
-  enum class Format { Table, Json, Markdown };
+  enum class Format { Table, Json, Markdown, Include };
   std::vector<std::string> files;
   std::string channel; ///< Only legs built for this channel.
+  std::string where;   ///< Only legs for which this condition holds.
   std::string matrix;  ///< Only this matrix (for --explain).
   std::string explain; ///< A leg to explain instead of listing.
   Format format = Format::Table;

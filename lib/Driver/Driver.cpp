@@ -141,7 +141,10 @@ static Opt<MatrixOptions::Format> matrixFormat(
                           "every leg with its derived values"),
                clEnumValN(MatrixOptions::Format::Markdown, "markdown",
                           "the release compatibility table, one row per "
-                          "release")),
+                          "release"),
+               clEnumValN(MatrixOptions::Format::Include, "include",
+                          "GitHub's {\"include\": [...]} of the matrices' "
+                          "fields, one object per leg")),
     cl::sub(matrixCmd), cl::cat(relcCategory));
 static Opt<std::string>
     matrixChannel("channel", cl::desc("Only legs built for this channel"),
@@ -153,6 +156,12 @@ static Opt<std::string>
                            "values in axis order) is built or not"),
                   cl::value_desc("leg"), cl::sub(matrixCmd),
                   cl::cat(relcCategory));
+static Opt<std::string>
+    matrixWhere("where",
+                cl::desc("Only legs for which a condition holds, written as "
+                         "in a plan (\"platform is linux-x86_64\")"),
+                cl::value_desc("condition"), cl::sub(matrixCmd),
+                cl::cat(relcCategory));
 static Opt<std::string> matrixName("matrix", cl::desc("Only this matrix"),
                                    cl::value_desc("name"), cl::sub(matrixCmd),
                                    cl::cat(relcCategory));
@@ -520,6 +529,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv,
     opts.channel = matrixChannel;
     opts.explain = matrixExplain;
     opts.matrix = matrixName;
+    opts.where = matrixWhere;
     opts.diagnostics = diagnosticOptions();
     return runMatrix(opts, env);
   }

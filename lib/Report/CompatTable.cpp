@@ -20,11 +20,13 @@ using namespace relc::report;
 
 /// The legs of \p m built for channel \p channel (all when empty).
 std::vector<size_t> report::selectLegs(const Plan &plan, const Matrix &m,
-                                       llvm::StringRef channel) {
+                                       llvm::StringRef channel,
+                                       const LegFilter &keep) {
   std::vector<size_t> legs;
   int c = channel.empty() ? -1 : plan.channelIndex(channel);
   for (size_t leg = 0; leg < m.legCount(); ++leg)
-    if (c < 0 || (m.legChannels[leg] >> c & 1))
+    if ((c < 0 || (m.legChannels[leg] >> c & 1)) &&
+        (!keep || keep(plan, m, leg)))
       legs.push_back(leg);
   return legs;
 }
@@ -96,7 +98,7 @@ valuesOf(const Matrix &m, const std::vector<size_t> &legs,
     return out;
   for (size_t leg : legs) {
     const LegValue &v = m.value(leg, a);
-    if ((!entry.empty() && v.ref.entry->name != entry) ||
+    if (v.unlisted || (!entry.empty() && v.ref.entry->name != entry) ||
         (experimental >= 0 && v.experimental != bool(experimental)))
       continue;
     if (!llvm::any_of(out, [&](const LegValue *o) { return o->ref == v.ref; }))
@@ -135,7 +137,7 @@ std::string pinCell(const Plan &plan, const Matrix &m,
 /// (`cuda`) its stable and its experimental versions with pins. A column
 /// empty in every row is left out.
 void report::printCompatTable(Plans plans, llvm::StringRef matrixName,
-                              llvm::raw_ostream &os) {
+                              llvm::raw_ostream &os, const LegFilter &keep) {
   struct Column {
     std::string title, axis, entry, component;
     int experimental;
@@ -188,8 +190,16 @@ void report::printCompatTable(Plans plans, llvm::StringRef matrixName,
   for (const Plan *plan : sorted) {
     // A release's first matrix is the one it ships (wheels).
     const Matrix &m = *selectMatrices(*plan, matrixName)[0];
-    std::string channel = plan->channels.empty() ? "" : plan->channels.back();
-    std::vector<size_t> legs = selectLegs(*plan, m, channel);
+    // The legs of its narrowest channel, and those of values the plan says
+    // the table lists although that channel does not ship them.
+    int narrowest = int(plan->channels.size()) - 1;
+    std::vector<size_t> legs = selectLegs(
+        *plan, m, "", [&](const Plan &p, const Matrix &mx, size_t leg) {
+          bool listed = narrowest < 0 || (mx.legChannels[leg] >> narrowest & 1);
+          for (size_t a = 0; a < mx.axes.size() && !listed; ++a)
+            listed = mx.value(leg, a).listed;
+          return listed && (!keep || keep(p, mx, leg));
+        });
     std::vector<std::string> &row = rows.emplace_back();
     row.push_back(std::to_string(plan->version->major()) + "." +
                   std::to_string(plan->version->minor()));

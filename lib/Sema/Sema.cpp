@@ -13,10 +13,10 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
-#include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/VirtualFileSystem.h"
 
 #include <functional>
 
@@ -122,6 +122,8 @@ private:
 
   std::vector<const ast::Item *> compat, repo, channels, checks, policy,
       schedule, matrices, stages, overlays;
+  /// The project's matrices: what a release's matrix may take (`from`).
+  std::vector<const ast::Item *> baseMatrices;
   std::map<std::string, const ast::ScheduleEntry *> milestoneEntries;
   std::map<std::string, std::optional<Date>> milestoneDates;
   llvm::StringSet<> evaluating;
@@ -141,7 +143,7 @@ void Sema::collectItems(const ast::File &f) {
     bool projectOnly = it.kind == K::Repo || it.kind == K::Channels ||
                        it.kind == K::Stage || it.kind == K::Overlay ||
                        it.kind == K::Policy;
-    bool releaseOnly = it.kind == K::Schedule || it.kind == K::Matrix;
+    bool releaseOnly = it.kind == K::Schedule;
     if ((projectOnly && !isProject) || (releaseOnly && isProject)) {
       diags.report(DiagKind::MisplacedItem, it.range,
                    "'" + ast::Item::keyword(it.kind) + "' belongs in " +
@@ -169,7 +171,15 @@ void Sema::collectItems(const ast::File &f) {
       schedule.push_back(&it);
       break;
     case K::Matrix:
-      matrices.push_back(&it);
+      if (!isProject) {
+        matrices.push_back(&it);
+      } else if (it.base) {
+        diags.report(DiagKind::MisplacedItem, it.base->range,
+                     "a project's matrix is what releases take; only a "
+                     "release's matrix takes one ('from')");
+      } else {
+        baseMatrices.push_back(&it);
+      }
       break;
     case K::Stage:
       stages.push_back(&it);
@@ -1500,7 +1510,7 @@ std::unique_ptr<Plan> Sema::run() {
                      "' needs a compatibility model; add 'compat \"PATH\";' "
                      "to the project");
   else if (loadModels() && file.kind == ast::File::Kind::Release)
-    expandMatrices(diags, *plan, matrices);
+    expandMatrices(diags, *plan, matrices, baseMatrices);
   if (diags.errorCount() != errorsBefore)
     return nullptr;
   return std::move(plan);

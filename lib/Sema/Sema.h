@@ -23,9 +23,17 @@ namespace relc::sema {
 std::unique_ptr<Plan> analyze(DiagnosticEngine &diags, const ast::File &file,
                               const ast::File &project);
 
-/// Expands the matrices of \p plan (called by analyze).
+/// Expands the matrices of \p plan (called by analyze); \p bases are the
+/// project's matrices, which a release's matrix may take (`from NAME`).
 bool expandMatrices(DiagnosticEngine &diags, Plan &plan,
-                    const std::vector<const ast::Item *> &matrices);
+                    const std::vector<const ast::Item *> &matrices,
+                    const std::vector<const ast::Item *> &bases);
+
+/// Compiles the fields a matrix declares (\p entries, in order) and checks
+/// that each has exactly one value on every leg and channel (Fields.cpp).
+bool compileFields(DiagnosticEngine &diags, const Plan &plan, Matrix &m,
+                   llvm::ArrayRef<const ast::MatrixEntry *> entries,
+                   const compat::CondScope &scope);
 
 /// `relc check --emit=plan`: the checked plan, one fact per line.
 void printPlan(const Plan &plan, llvm::raw_ostream &os);
