@@ -148,7 +148,7 @@ void printJson(const Plan &plan, const std::vector<const Matrix *> &matrices,
 } // namespace
 
 int relc::runMatrix(const MatrixOptions &opts, const DriverEnv &env) {
-  Compilation comp(env.fs, env.err, opts.diagnostics);
+  Compilation comp(env, opts.diagnostics);
   DiagnosticEngine &diags = comp.getDiags();
   llvm::raw_ostream &out = env.out;
   std::vector<std::unique_ptr<Plan>> plans;
