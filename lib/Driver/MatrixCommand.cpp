@@ -276,7 +276,7 @@ bool checkIncludable(DiagnosticEngine &diags,
 } // namespace
 
 int relc::runMatrix(const MatrixOptions &opts, const DriverEnv &env) {
-  Compilation comp(env.fs, env.err, opts.diagnostics);
+  Compilation comp(env, opts.diagnostics);
   DiagnosticEngine &diags = comp.getDiags();
   llvm::raw_ostream &out = env.out;
   std::vector<std::unique_ptr<Plan>> plans;

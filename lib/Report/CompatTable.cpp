@@ -130,13 +130,14 @@ std::string pinCell(const Plan &plan, const Matrix &m,
 
 } // namespace
 
-/// Renders the release compatibility table of \p plans: the values each
-/// release ships in its narrowest channel. Columns: each version axis (a
-/// range with the experimental values), each unpaired component a matrix
-/// pins (the C++ standard), then for each value that has versions
+/// Renders the compatibility table of \p plans, releases of one project:
+/// the values each release ships in its narrowest channel. Columns: each
+/// version axis (a range with the experimental values), each unpaired component
+/// a matrix pins (the C++ standard), then for each value that has versions
 /// (`cuda`) its stable and its experimental versions with pins. A column
 /// empty in every row is left out.
-void report::printCompatTable(Plans plans, llvm::StringRef matrixName,
+static void printProjectTable(llvm::ArrayRef<const Plan *> plans,
+                              llvm::StringRef matrixName,
                               llvm::raw_ostream &os, const LegFilter &keep) {
   struct Column {
     std::string title, axis, entry, component;
@@ -181,7 +182,7 @@ void report::printCompatTable(Plans plans, llvm::StringRef matrixName,
   std::vector<const Plan *> sorted;
   for (const auto &p : plans)
     if (!selectMatrices(*p, matrixName).empty())
-      sorted.push_back(p.get());
+      sorted.push_back(p);
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](auto *a, auto *b) { return *a->version > *b->version; });
   // Cells first, so that columns no release fills can be dropped.
@@ -232,4 +233,27 @@ void report::printCompatTable(Plans plans, llvm::StringRef matrixName,
   printRow("---", [](size_t) { return "---"; });
   for (const auto &row : rows)
     printRow(row[0], [&](size_t i) { return row[i + 1]; });
+}
+
+void report::printCompatTable(Plans plans, llvm::StringRef matrixName,
+                              llvm::raw_ostream &os, const LegFilter &keep) {
+  // One table per project, in the order the projects first appear: each has
+  // its own model, so its own columns, and its name heads its table.
+  std::vector<std::vector<const Plan *>> projects;
+  for (const auto &plan : plans) {
+    auto same = llvm::find_if(projects, [&](const auto &group) {
+      return group[0]->project == plan->project;
+    });
+    if (same == projects.end())
+      projects.push_back({plan.get()});
+    else
+      same->push_back(plan.get());
+  }
+  if (projects.empty())
+    return printProjectTable({}, matrixName, os, keep);
+  for (size_t i = 0; i < projects.size(); ++i) {
+    if (i)
+      os << "\n";
+    printProjectTable(projects[i], matrixName, os, keep);
+  }
 }

@@ -42,7 +42,8 @@ std::vector<const sema::Matrix *> selectMatrices(const sema::Plan &plan,
                                                  llvm::StringRef name);
 
 /// The release compatibility table: one row per release, newest first, with
-/// the values each ships in its narrowest channel.
+/// the values each ships in its narrowest channel; one table per project,
+/// headed by its name, separated by a blank line.
 void printCompatTable(Plans plans, llvm::StringRef matrixName,
                       llvm::raw_ostream &os, const LegFilter &keep = {});
 

@@ -18,10 +18,24 @@
 
 namespace relc::sema {
 
+/// A directory where `compat "NAME";` looks for NAME.yaml, and what put it
+/// on the search path ("RELC_MODEL_PATH", "beside relc"): the diagnostic for
+/// a name found nowhere lists every place it looked.
+struct ModelDir {
+  std::string path;
+  std::string origin;
+};
+
 /// Checks \p file (a release, or a project on its own) with \p project.
-/// Returns the plan, or nullptr if there were errors (all reported).
+/// Models named by name are searched in \p modelDirs, in order. Returns the
+/// plan, or nullptr if there were errors (all reported).
 std::unique_ptr<Plan> analyze(DiagnosticEngine &diags, const ast::File &file,
-                              const ast::File &project);
+                              const ast::File &project,
+                              llvm::ArrayRef<ModelDir> modelDirs = {});
+
+/// A `compat` string that names a bundled model rather than a file: no
+/// slash and no extension (`compat "python";`).
+bool isModelName(llvm::StringRef text);
 
 /// Expands the matrices of \p plan (called by analyze); \p bases are the
 /// project's matrices, which a release's matrix may take (`from NAME`).
