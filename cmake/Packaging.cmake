@@ -6,7 +6,8 @@
 # dlopen()s at run time, which no tool can see: the package named after the
 # soname of the headers relc was built with (libgit2-1.5).
 
-# The bundled compatibility models, for plans to name by absolute path.
+# The bundled compatibility models, which plans name by name (`compat
+# "python";` finds <bindir>/../share/relc/compat/python.yaml).
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/plans/compat/
   DESTINATION ${CMAKE_INSTALL_DATADIR}/relc/compat
   FILES_MATCHING PATTERN "*.yaml")
@@ -21,6 +22,29 @@ set(RELC_LIBGIT2_PACKAGE "libgit2-${CMAKE_MATCH_1}")
 
 set(RELC_PACKAGE_MAINTAINER "relc maintainers <maintainers@relc.invalid>"
   CACHE STRING "The Maintainer field of the Debian package")
+
+# What Debian policy (and lintian) asks of a package beyond the program: a
+# machine-readable copyright file naming what relc links statically, a
+# changelog, the manual page compressed with gzip -9n (no name, no time:
+# the same bytes every build), and overrides, with reasons, for the choices
+# lintian flags on purpose (cmake/debian/). Test: Install/deb.test.
+set(relc_debian ${PROJECT_BINARY_DIR}/debian)
+configure_file(${PROJECT_SOURCE_DIR}/cmake/debian/changelog.in
+  ${relc_debian}/changelog @ONLY)
+set(relc_gzip sh -c "gzip -9n -c \"$0\" > \"$1\"")
+add_custom_command(OUTPUT ${relc_debian}/relc.1.gz
+  COMMAND ${relc_gzip} ${PROJECT_SOURCE_DIR}/tools/relc/relc.1 ${relc_debian}/relc.1.gz
+  DEPENDS ${PROJECT_SOURCE_DIR}/tools/relc/relc.1 VERBATIM)
+add_custom_command(OUTPUT ${relc_debian}/changelog.gz
+  COMMAND ${relc_gzip} ${relc_debian}/changelog ${relc_debian}/changelog.gz
+  DEPENDS ${relc_debian}/changelog VERBATIM)
+add_custom_target(relc-package-files ALL
+  DEPENDS ${relc_debian}/relc.1.gz ${relc_debian}/changelog.gz)
+install(FILES ${relc_debian}/relc.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${PROJECT_SOURCE_DIR}/cmake/debian/copyright ${relc_debian}/changelog.gz
+  DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/cmake/debian/lintian-overrides
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides RENAME relc)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME relc)

@@ -35,7 +35,7 @@ item
   | K_CHECK name '=' name '(' (arg (',' arg)*)? ')' ';'  # checkItem
   | K_PATCH K_POLICY '{' setting* '}'                 # policyItem
   | K_SCHEDULE '{' scheduleEntry* '}'                 # scheduleItem
-  | K_MATRIX name '{' matrixEntry* '}'                # matrixItem
+  | K_MATRIX name (K_FROM name)? '{' matrixEntry* '}' # matrixItem
   | K_STAGE name stageParams? stageTrigger* '{' step* '}'  # stageItem
   | K_OVERLAY name STRING '{' overlayEntry* '}'       # overlayItem
   ;
@@ -76,7 +76,9 @@ matrixEntry
   : K_PIN name version ';'                            # pinEntry
   | K_EXCLUDE condition (K_WHERE condition)? ';'      # excludeEntry
   | K_INCLUDE binding (',' binding)* (K_WHERE condition)? ';'  # includeEntry
-  | name axisValue (',' axisValue)* ';'               # axisEntry
+  | name APPEND? axisValue (',' axisValue)* ';'       # axisEntry
+  // `build_name = "manywheel-py{python|underscores}-{accel.tag}" where ...;`
+  | name ASSIGN expr (K_WHERE condition)? ';'         # fieldEntry
   ;
 
 // `3.8 .. 3.12`, `cuda 12.4 (cudnn 9.1.0.70) experimental`, `linux-x86_64`

@@ -322,12 +322,16 @@ struct Binding {
 };
 
 struct MatrixEntry {
-  enum class Kind { Axis, Pin, Exclude, Include };
+  enum class Kind { Axis, Pin, Exclude, Include, Field };
   Kind kind;
   SMRange range;
-  // Axis
+  // Axis: `python 3.10 .. 3.14;`, or `python += 3.15;` (append: adds to the
+  // axis of the matrix a release takes).
   Name axis;
   std::vector<AxisValue> values;
+  bool append = false;
+  // Field: `build_name = "..." where COND;` (the name is in `axis`).
+  ExprPtr value;
   // Pin
   std::optional<Pin> pin;
   // Exclude and include
@@ -426,6 +430,7 @@ struct Item {
   std::vector<ScheduleEntry> schedule;
   // Matrix
   std::vector<MatrixEntry> matrix;
+  std::optional<Name> base; ///< `matrix wheels from NAME`: the project's.
   // Stage
   std::vector<Name> params;
   std::vector<StageTrigger> triggers;

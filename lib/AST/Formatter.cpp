@@ -400,34 +400,43 @@ void FileFormatter::item(const Item &it) {
     });
     return;
   case Item::Kind::Matrix:
-    block(r, "matrix " + it.name.text, close, [&] {
-      for (const MatrixEntry &e : it.matrix) {
-        std::string text;
-        switch (e.kind) {
-        case MatrixEntry::Kind::Axis:
-          text = e.axis.text + " " +
-                 join(e.values, ", ",
-                      [](const AxisValue &v) { return toSource(v); });
-          break;
-        case MatrixEntry::Kind::Pin:
-          text = "pin " + e.pin->component.text + " " + e.pin->version->str();
-          break;
-        case MatrixEntry::Kind::Exclude:
-          text = "exclude " + toSource(*e.condition);
-          if (e.where)
-            text += " where " + toSource(*e.where);
-          break;
-        case MatrixEntry::Kind::Include:
-          text = "include " + join(e.bindings, ", ", [](const Binding &b) {
-                   return toSource(b);
-                 });
-          if (e.where)
-            text += " where " + toSource(*e.where);
-          break;
-        }
-        statement(e.range, text + ";");
-      }
-    });
+    block(r,
+          "matrix " + it.name.text +
+              (it.base ? " from " + it.base->text : std::string()),
+          close, [&] {
+            for (const MatrixEntry &e : it.matrix) {
+              std::string text;
+              switch (e.kind) {
+              case MatrixEntry::Kind::Axis:
+                text = e.axis.text + (e.append ? " += " : " ") +
+                       join(e.values, ", ",
+                            [](const AxisValue &v) { return toSource(v); });
+                break;
+              case MatrixEntry::Kind::Pin:
+                text = "pin " + e.pin->component.text + " " +
+                       e.pin->version->str();
+                break;
+              case MatrixEntry::Kind::Exclude:
+                text = "exclude " + toSource(*e.condition);
+                if (e.where)
+                  text += " where " + toSource(*e.where);
+                break;
+              case MatrixEntry::Kind::Include:
+                text = "include " +
+                       join(e.bindings, ", ",
+                            [](const Binding &b) { return toSource(b); });
+                if (e.where)
+                  text += " where " + toSource(*e.where);
+                break;
+              case MatrixEntry::Kind::Field:
+                text = e.axis.text + " = " + toSource(*e.value);
+                if (e.where)
+                  text += " where " + toSource(*e.where);
+                break;
+              }
+              statement(e.range, text + ";");
+            }
+          });
     return;
   case Item::Kind::Stage: {
     std::string header = "stage " + it.name.text;

@@ -46,6 +46,14 @@ private:
 
   void expr(const Expr &e);
   void cond(const Condition &c);
+  /// A matrix entry's `where COND`, if it has one.
+  void where(const ConditionPtr &w) {
+    if (!w)
+      return;
+    node("Where", "", w->getRange());
+    Nest k(*this);
+    cond(*w);
+  }
   void value(llvm::StringRef kind, const Value &v);
   void name(llvm::StringRef kind, const Name &n) {
     node(kind, n.text, n.range);
@@ -270,12 +278,13 @@ void Printer::item(const Item &it) {
     return;
   }
   case Item::Kind::Matrix: {
-    node("Matrix", it.name.text, it.range);
+    node("Matrix", it.name.text + (it.base ? " from " + it.base->text : ""),
+         it.range);
     Nest n(*this);
     for (const MatrixEntry &e : it.matrix) {
       switch (e.kind) {
       case MatrixEntry::Kind::Axis: {
-        node("Axis", e.axis.text, e.range);
+        node(e.append ? "AxisAppend" : "Axis", e.axis.text, e.range);
         Nest m(*this);
         for (const AxisValue &v : e.values) {
           value("Value", v.value);
@@ -295,11 +304,14 @@ void Printer::item(const Item &it) {
         node("Exclude", "", e.range);
         Nest m(*this);
         cond(*e.condition);
-        if (e.where) {
-          node("Where", "", e.where->getRange());
-          Nest k(*this);
-          cond(*e.where);
-        }
+        where(e.where);
+        break;
+      }
+      case MatrixEntry::Kind::Field: {
+        node("Field", e.axis.text, e.range);
+        Nest m(*this);
+        expr(*e.value);
+        where(e.where);
         break;
       }
       case MatrixEntry::Kind::Include: {
@@ -311,11 +323,7 @@ void Printer::item(const Item &it) {
           pins(b.pins);
           attributes(b.attributes);
         }
-        if (e.where) {
-          node("Where", "", e.where->getRange());
-          Nest k(*this);
-          cond(*e.where);
-        }
+        where(e.where);
         break;
       }
       }

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "Basic/Diagnostics.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
@@ -45,6 +46,15 @@ Diagnostic &DiagnosticEngine::report(DiagKind kind, llvm::SMRange range,
                                      const llvm::Twine &message) {
   flush();
   const DiagKindInfo &info = getDiagKindInfo(kind);
+  lastDiscarded = quiet;
+  if (quiet) {
+    if (info.severity == Severity::Error) {
+      ++errors;
+      ++quietErrors;
+    }
+    discarded = {kind, info.severity, range, message.str(), {}, {}, {}};
+    return discarded;
+  }
   if (info.severity == Severity::Error)
     ++errors;
   else if (info.severity == Severity::Warning)
@@ -56,11 +66,14 @@ Diagnostic &DiagnosticEngine::report(DiagKind kind, llvm::SMRange range,
                  range,
                  message.str(),
                  {},
-                 range.Start.isValid() ? std::string() : subject});
+                 range.Start.isValid() ? std::string() : subject,
+                 context});
   return all.back();
 }
 
 void DiagnosticEngine::note(llvm::SMLoc loc, const llvm::Twine &message) {
+  if (lastDiscarded)
+    return;
   if (!all.empty())
     all.back().notes.push_back({loc, message.str()});
 }
@@ -68,8 +81,12 @@ void DiagnosticEngine::note(llvm::SMLoc loc, const llvm::Twine &message) {
 void DiagnosticEngine::flush() {
   if (finished)
     return;
-  for (; printed < all.size(); ++printed)
-    print(all[printed]);
+  for (; printed < all.size(); ++printed) {
+    Diagnostic &d = all[printed];
+    llvm::append_range(d.notes, d.context);
+    d.context.clear();
+    print(d);
+  }
   os.flush();
 }
 
@@ -95,7 +112,8 @@ void DiagnosticEngine::print(const Diagnostic &d) {
               "too many errors; stopped reporting after " +
                   std::to_string(errorLimit),
               {},
-              subject});
+              subject,
+              {}});
       }
       return;
     }

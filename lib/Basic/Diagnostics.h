@@ -77,6 +77,9 @@ struct Diagnostic {
   /// Without a range: the file the command was working on, if any
   /// (setSubject), for the formats that must name a file.
   std::string subject;
+  /// Where the input it is about was pulled in (pushContext), printed after
+  /// its own notes.
+  std::vector<DiagNote> context;
 };
 
 class DiagnosticEngine {
@@ -97,6 +100,14 @@ public:
   }
   void note(llvm::SMLoc loc, const llvm::Twine &message);
 
+  /// Until the matching popContext(), every diagnostic ends with this note:
+  /// the place that made relc read the input it is about (a `relc:` marker
+  /// of a Markdown file naming a plan).
+  void pushContext(llvm::SMLoc loc, const llvm::Twine &message) {
+    context.push_back({loc, message.str()});
+  }
+  void popContext() { context.pop_back(); }
+
   /// Prints what is pending.
   void flush();
   /// Prints what is pending and ends the output (SARIF is one document,
@@ -110,6 +121,11 @@ public:
   /// generated file), since GitHub places every annotation in a file.
   void setSubject(llvm::StringRef path) { subject = path.str(); }
 
+  /// While quiet, reports are counted (so a phase still sees it failed) but
+  /// neither printed nor kept, and do not make the exit code.
+  void setQuiet(bool q) { quiet = q; }
+  bool isQuiet() const { return quiet; }
+
   unsigned errorCount() const { return errors; }
   unsigned warningCount() const { return warnings; }
   bool hasErrors() const { return errors != 0; }
@@ -120,7 +136,7 @@ public:
   bool errorLimitExceeded() const { return errorLimit && errors > errorLimit; }
 
   /// 0 clean (warnings allowed), 1 the input has errors, 2 I/O problems.
-  int exitCode() const { return ioErrors ? 2 : errors ? 1 : 0; }
+  int exitCode() const { return ioErrors ? 2 : errors > quietErrors ? 1 : 0; }
 
   const std::vector<Diagnostic> &diagnostics() const { return all; }
   llvm::SourceMgr &getSourceMgr() { return sm; }
@@ -149,6 +165,11 @@ private:
   std::vector<Diagnostic> all;
   std::vector<Diagnostic> sarifResults; ///< What SARIF will show, in order.
   bool finished = false;
+  bool quiet = false;
+  std::vector<DiagNote> context;
+  Diagnostic discarded; ///< What a quiet report() returns, and notes go to.
+  bool lastDiscarded = false;
+  unsigned quietErrors = 0;
   size_t printed = 0;
   unsigned errors = 0, warnings = 0, ioErrors = 0;
   unsigned errorLimit = 0;

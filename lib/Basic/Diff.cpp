@@ -1,4 +1,10 @@
 //===- Diff.cpp - Unified diffs of two texts --------------------------===//
+//
+// The diff is the one GNU diff -u writes, so that `patch` applies it: a
+// hunk's ranges count real lines, a last line without a newline is marked
+// "\ No newline at end of file", an empty range starts at the line before.
+//
+//===----------------------------------------------------------------------===//
 #include "Basic/Diff.h"
 
 #include "llvm/ADT/SmallVector.h"
@@ -12,9 +18,19 @@ std::string relc::unifiedDiff(llvm::StringRef a, llvm::StringRef b,
                               llvm::StringRef aName, llvm::StringRef bName) {
   if (a == b)
     return "";
-  llvm::SmallVector<llvm::StringRef, 0> x, y;
-  a.split(x, '\n');
-  b.split(y, '\n');
+  // Lines with their newline, so a last line without one differs from the
+  // same line with one, and an empty text has no lines.
+  auto lines = [](llvm::StringRef text) {
+    llvm::SmallVector<llvm::StringRef, 0> out;
+    while (!text.empty()) {
+      size_t nl = text.find('\n');
+      size_t len = nl == llvm::StringRef::npos ? text.size() : nl + 1;
+      out.push_back(text.take_front(len));
+      text = text.drop_front(len);
+    }
+    return out;
+  };
+  llvm::SmallVector<llvm::StringRef, 0> x = lines(a), y = lines(b);
   // Longest common subsequence by dynamic programming: generated files are
   // a few thousand lines at most.
   size_t n = x.size(), m = y.size();
@@ -65,10 +81,15 @@ std::string relc::unifiedDiff(llvm::StringRef a, llvm::StringRef b,
       aCount += ops[q].op != '+';
       bCount += ops[q].op != '-';
     }
-    os << "@@ -" << ops[start].ai + 1 << "," << aCount << " +"
-       << ops[start].bi + 1 << "," << bCount << " @@\n";
-    for (size_t q = start; q < end; ++q)
-      os << ops[q].op << ops[q].text << "\n";
+    // A range of no lines starts at the line before it (`-0,0` for an empty
+    // file), as diff writes it and patch reads it.
+    os << "@@ -" << ops[start].ai + (aCount ? 1 : 0) << "," << aCount << " +"
+       << ops[start].bi + (bCount ? 1 : 0) << "," << bCount << " @@\n";
+    for (size_t q = start; q < end; ++q) {
+      os << ops[q].op << ops[q].text;
+      if (!ops[q].text.endswith("\n"))
+        os << "\n\\ No newline at end of file\n";
+    }
     k = end;
   }
   return os.str();

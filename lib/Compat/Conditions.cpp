@@ -186,6 +186,9 @@ bool compat::evaluate(const Cond &cond, const LegView &leg) {
     return !evaluate(*cond.operands[0], leg);
   case Cond::Kind::Release:
     return leg.release && compare(leg.release->compare(*cond.release), cond.op);
+  case Cond::Kind::Channel:
+    return leg.channel >= 0 &&
+           bool(cond.channels >> leg.channel & 1) != cond.negated;
   default:
     break;
   }
@@ -233,6 +236,14 @@ private:
   /// `release` pseudo-axis.
   std::optional<int> axisOf(const ast::Name &name);
   CondPtr compileRelease(Op op, const ast::Value &value, llvm::SMRange range);
+  /// `channel is test`, `channel in [nightly, test]`: where the scope has
+  /// channels and no axis is called `channel`.
+  bool isChannel(const ast::Name &name) const {
+    return !scope.channels.empty() && name.text == "channel" &&
+           scope.lookup(name.text) < 0;
+  }
+  CondPtr compileChannel(Op op, llvm::ArrayRef<ast::Value> values,
+                         llvm::SMRange range);
 
   DiagnosticEngine &diags;
   const Model &model;
@@ -280,6 +291,32 @@ CondPtr Compiler::compileRelease(Op op, const ast::Value &value,
   return c;
 }
 
+CondPtr Compiler::compileChannel(Op op, llvm::ArrayRef<ast::Value> values,
+                                 llvm::SMRange range) {
+  if (op != Op::Is && op != Op::IsNot && op != Op::Eq && op != Op::Ne) {
+    diags.report(DiagKind::ConditionType, range,
+                 "channels are not ordered; compare 'channel' with 'is', "
+                 "'is not', '==', '!=' or 'in'");
+    return nullptr;
+  }
+  auto c = std::make_unique<Cond>();
+  c->kind = Cond::Kind::Channel;
+  c->negated = op == Op::IsNot || op == Op::Ne;
+  for (const ast::Value &v : values) {
+    auto at = llvm::find(scope.channels, v.name.text);
+    if (v.kind != ast::Value::Kind::Named || v.version ||
+        at == scope.channels.end()) {
+      std::string text = v.str();
+      diags.report(DiagKind::UnknownName, v.range,
+                   "unknown channel '" + text + "'" +
+                       didYouMean(text, scope.channels));
+      return nullptr;
+    }
+    c->channels |= 1u << (at - scope.channels.begin());
+  }
+  return c;
+}
+
 CondPtr Compiler::compile(const ast::Condition &cond) {
   if (auto *l = llvm::dyn_cast<ast::LogicalCondition>(&cond)) {
     auto c = std::make_unique<Cond>();
@@ -306,6 +343,8 @@ CondPtr Compiler::compile(const ast::Condition &cond) {
     return compile(*p->inner);
 
   if (auto *in = llvm::dyn_cast<ast::InCondition>(&cond)) {
+    if (isChannel(in->axis))
+      return compileChannel(Op::Is, in->values, in->getRange());
     std::optional<int> axis = axisOf(in->axis);
     if (!axis)
       return nullptr;
@@ -330,6 +369,8 @@ CondPtr Compiler::compile(const ast::Condition &cond) {
   }
 
   auto &cmp = llvm::cast<ast::CompareCondition>(cond);
+  if (isChannel(cmp.axis))
+    return compileChannel(cmp.op, cmp.value, cmp.getRange());
   std::optional<int> axis = axisOf(cmp.axis);
   if (!axis)
     return nullptr;

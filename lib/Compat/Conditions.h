@@ -77,7 +77,7 @@ using CondPtr = std::unique_ptr<Cond>;
 
 /// A compiled condition.
 struct Cond {
-  enum class Kind { Or, And, Not, Match, Equal, Compare, In, Release };
+  enum class Kind { Or, And, Not, Match, Equal, Compare, In, Release, Channel };
   Kind kind;
   std::vector<CondPtr> operands;  ///< Or, And, Not.
   int axis = -1;                  ///< Model axis index.
@@ -85,6 +85,7 @@ struct Cond {
   ast::CompareCondition::Op op{}; ///< Compare, Release.
   std::vector<ValueRef> values;   ///< Match, Equal, In; Compare's bound.
   std::optional<Version> release; ///< Release: the bound.
+  uint32_t channels = 0;          ///< Channel: bit i, plan channel i.
 };
 
 /// A leg as conditions see it: the value of each model axis (null where the
@@ -92,6 +93,7 @@ struct Cond {
 struct LegView {
   llvm::ArrayRef<const ValueRef *> byAxis;
   const Version *release = nullptr;
+  int channel = -1; ///< The channel a field is rendered for, or -1.
 };
 
 bool evaluate(const Cond &cond, const LegView &leg);
@@ -103,6 +105,9 @@ struct CondScope {
   std::function<int(llvm::StringRef)> lookup;
   std::vector<std::string> candidates;
   llvm::StringRef where; ///< "matrix 'wheels'", "model rule 'x'".
+  /// The plan's channels, widest first, where `channel is NAME` may be
+  /// written (a field's variants); empty elsewhere.
+  llvm::ArrayRef<std::string> channels = {};
 };
 
 /// Compiles \p cond, resolving axes and values; nullptr after reporting.

@@ -30,7 +30,7 @@ int relc::runCalendar(const CalendarOptions &opts, const DriverEnv &env) {
     }
     ics.timestamp = secs;
   }
-  Compilation comp(env.fs, env.err, opts.diagnostics);
+  Compilation comp(env, opts.diagnostics);
   std::vector<std::unique_ptr<sema::Plan>> plans =
       comp.loadReleases(opts.files, "calendar");
   DiagnosticEngine &diags = comp.getDiags();

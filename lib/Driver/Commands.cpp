@@ -24,7 +24,7 @@
 using namespace relc;
 
 int relc::runCheck(const CheckOptions &opts, const DriverEnv &env) {
-  Compilation comp(env.fs, env.err, opts.diagnostics);
+  Compilation comp(env, opts.diagnostics);
   DiagnosticEngine &diags = comp.getDiags();
   for (const std::string &path : opts.files) {
     diags.setSubject(path);
@@ -51,7 +51,7 @@ static std::string shape(const ast::File &file, const llvm::SourceMgr &sm) {
 }
 
 int relc::runFmt(const FmtOptions &opts, const DriverEnv &env) {
-  Compilation comp(env.fs, env.err, opts.diagnostics);
+  Compilation comp(env, opts.diagnostics);
   llvm::SourceMgr &sm = comp.getSourceMgr();
   DiagnosticEngine &diags = comp.getDiags();
   llvm::raw_ostream &out = env.out;
@@ -87,7 +87,8 @@ int relc::runFmt(const FmtOptions &opts, const DriverEnv &env) {
     if (original == formatted)
       continue;
     if (opts.check) {
-      out << path << "\n";
+      if (opts.listFiles)
+        out << path << "\n";
       // Point at the first line that would change.
       size_t at = 0;
       while (at < original.size() && at < formatted.size() &&

@@ -10,6 +10,7 @@
 #define RELC_DRIVER_COMMANDS_H
 
 #include "Basic/Diagnostics.h"
+#include "Sema/Sema.h"
 
 #include "llvm/ADT/IntrusiveRefCntPtr.h"
 #include "llvm/Support/VirtualFileSystem.h"
@@ -36,12 +37,32 @@ struct DriverEnv {
   std::istream &in; ///< `relc lsp`'s requests.
   llvm::raw_ostream &out;
   llvm::raw_ostream &err;
+  /// Where diagnostics go when not to \c err: \c out for the formats for
+  /// programs of a command with no output of its own, a buffer for
+  /// --diagnostics-output.
+  llvm::raw_ostream *diagnostics = nullptr;
+  /// Where `compat "NAME";` looks for NAME.yaml, in order.
+  std::vector<sema::ModelDir> modelDirs;
+
+  llvm::raw_ostream &diagStream() const {
+    return diagnostics ? *diagnostics : err;
+  }
 };
+
+/// The places relc looks for the models plans name by name: each directory
+/// of \p modelPath (RELC_MODEL_PATH, colon-separated), then share/relc/compat
+/// beside the directory of \p executable, where `cmake --install` and the
+/// Debian package put the bundled models and where the build tree links them.
+std::vector<sema::ModelDir> modelSearchPath(llvm::StringRef modelPath,
+                                            llvm::StringRef executable);
 
 /// How a command reports problems; every command that reads plans has one.
 struct DiagnosticOptions {
   DiagFormat format = DiagFormat::Text;
   unsigned errorLimit = 20; ///< 0: no limit.
+  /// Plans and models with errors are skipped without a word (the
+  /// pre-commit hooks other than relc-check: it reports them).
+  bool skipInvalid = false;
 };
 
 struct CheckOptions {
@@ -55,9 +76,10 @@ struct CheckOptions {
 int runCheck(const CheckOptions &opts, const DriverEnv &env);
 
 struct MatrixOptions {
-  enum class Format { Table, Json, Markdown };
+  enum class Format { Table, Json, Markdown, Include };
   std::vector<std::string> files;
   std::string channel; ///< Only legs built for this channel.
+  std::string where;   ///< Only legs for which this condition holds.
   std::string matrix;  ///< Only this matrix (for --explain).
   std::string explain; ///< A leg to explain instead of listing.
   Format format = Format::Table;
@@ -127,6 +149,9 @@ struct FmtOptions {
   std::vector<std::string> files;
   bool check = false;    ///< Report, do not write.
   bool toStdout = false; ///< Print instead of rewriting.
+  /// With check: name each file that would change on the output; off when
+  /// the diagnostics, which name them too, go there.
+  bool listFiles = true;
   DiagnosticOptions diagnostics;
 };
 int runFmt(const FmtOptions &opts, const DriverEnv &env);

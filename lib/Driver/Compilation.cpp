@@ -12,32 +12,76 @@
 #include "Sema/Plan.h"
 #include "Sema/Sema.h"
 
+#include "llvm/Support/Path.h"
+
 using namespace relc;
 
 Compilation::Compilation(llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fs,
-                         llvm::raw_ostream &err, const DiagnosticOptions &opts)
-    : fs(std::move(fs)), diags(sm, err, opts.format), loader(diags) {
+                         llvm::raw_ostream &err, const DiagnosticOptions &opts,
+                         std::vector<sema::ModelDir> modelDirs)
+    : fs(std::move(fs)), diags(sm, err, opts.format), loader(diags),
+      modelDirs(std::move(modelDirs)), skipInvalid(opts.skipInvalid) {
   diags.setFileSystem(*this->fs);
   diags.setErrorLimit(opts.errorLimit);
+}
+
+Compilation::Compilation(const DriverEnv &env, const DiagnosticOptions &opts)
+    : Compilation(env.fs, env.diagStream(), opts, env.modelDirs) {}
+
+std::vector<sema::ModelDir> relc::modelSearchPath(llvm::StringRef modelPath,
+                                                  llvm::StringRef executable) {
+  std::vector<sema::ModelDir> dirs;
+  llvm::SmallVector<llvm::StringRef, 4> parts;
+  modelPath.split(parts, ':', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef dir : parts)
+    dirs.push_back({dir.str(), "RELC_MODEL_PATH"});
+  if (!executable.empty()) {
+    llvm::SmallString<256> dir(llvm::sys::path::parent_path(executable));
+    llvm::sys::path::append(dir, "..", "share", "relc", "compat");
+    llvm::sys::path::remove_dots(dir, /*remove_dot_dot=*/true);
+    dirs.push_back({std::string(dir), "beside relc"});
+  }
+  return dirs;
 }
 
 bool Compilation::isModelPath(llvm::StringRef path) {
   return path.endswith(".yaml") || path.endswith(".yml");
 }
 
+namespace {
+/// Keeps the engine quiet while plans and models are read, if the command
+/// skips invalid ones (--skip-invalid).
+class QuietInputs {
+public:
+  QuietInputs(DiagnosticEngine &diags, bool skip)
+      : diags(diags), was(diags.isQuiet()) {
+    diags.setQuiet(was || skip);
+  }
+  ~QuietInputs() { diags.setQuiet(was); }
+
+private:
+  DiagnosticEngine &diags;
+  bool was;
+};
+} // namespace
+
 std::optional<LoadedPlan> Compilation::parse(llvm::StringRef path) {
+  QuietInputs quiet(diags, skipInvalid);
   return loader.load(path);
 }
 
 const ast::File *Compilation::parseOnly(llvm::StringRef path) {
+  QuietInputs quiet(diags, skipInvalid);
   return loader.parseOnly(path);
 }
 
 std::unique_ptr<sema::Plan> Compilation::analyze(const LoadedPlan &plan) {
-  return sema::analyze(diags, *plan.file, *plan.project);
+  QuietInputs quiet(diags, skipInvalid);
+  return sema::analyze(diags, *plan.file, *plan.project, modelDirs);
 }
 
 bool Compilation::checkModel(llvm::StringRef path) {
+  QuietInputs quiet(diags, skipInvalid);
   compat::Model model;
   return compat::loadModelFile(diags, path, llvm::SMRange(), model) &&
          compat::finishModel(diags, model);

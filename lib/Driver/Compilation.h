@@ -15,6 +15,7 @@
 #include "Driver/Commands.h"
 #include "Driver/PlanLoader.h"
 #include "Graph/Graph.h"
+#include "Sema/Sema.h"
 
 #include "llvm/ADT/IntrusiveRefCntPtr.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -27,15 +28,15 @@
 
 namespace relc {
 
-namespace sema {
-struct Plan;
-}
-
 class Compilation {
 public:
   /// Reads from \p fs; prints diagnostics to \p err as \p opts say.
   Compilation(llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fs,
-              llvm::raw_ostream &err, const DiagnosticOptions &opts = {});
+              llvm::raw_ostream &err, const DiagnosticOptions &opts = {},
+              std::vector<sema::ModelDir> modelDirs = {});
+  /// For a command: reads \p env's file system, reports to its diagnostics
+  /// stream, finds models by name where \p env says.
+  Compilation(const DriverEnv &env, const DiagnosticOptions &opts);
   Compilation(const Compilation &) = delete;
   Compilation &operator=(const Compilation &) = delete;
 
@@ -94,6 +95,8 @@ private:
   llvm::SourceMgr sm;
   DiagnosticEngine diags;
   PlanLoader loader;
+  std::vector<sema::ModelDir> modelDirs;
+  bool skipInvalid = false; ///< Inputs with errors are skipped unreported.
 };
 
 } // namespace relc

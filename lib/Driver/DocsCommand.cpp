@@ -292,8 +292,13 @@ std::optional<std::string> generate(Compilation &comp, const Region &region,
   if (!ok)
     return std::nullopt;
   unsigned errors = diags.errorCount();
+  // An error in a plan is reported in the plan, and the marker that named it
+  // is noted, so the reader sees which region it stops.
+  diags.pushContext(llvm::SMLoc::getFromPointer(m.kind.data()),
+                    "in a file the region 'relc:" + m.kind + "' reads");
   std::vector<std::unique_ptr<sema::Plan>> plans =
       comp.loadReleases(paths, "docs update");
+  diags.popContext();
   if (diags.errorCount() != errors)
     return std::nullopt;
   std::string text;
@@ -320,8 +325,11 @@ int updateDocument(Compilation &comp, const DocsOptions &opts,
   std::vector<std::optional<std::string>> generated;
   for (const Region &r : regions)
     generated.push_back(generate(comp, r, path));
+  // With --skip-invalid, a region that reads a plan with errors leaves the
+  // document alone without a word: relc check reports them.
   if (llvm::any_of(generated, [](const auto &g) { return !g; }))
-    return std::max(diags.exitCode(), 1);
+    return opts.diagnostics.skipInvalid ? diags.exitCode()
+                                        : std::max(diags.exitCode(), 1);
 
   // A document with CRLF line endings gets CRLF in its regions too.
   bool crlf = !lines.empty() && lines[0].endswith("\r\n");
@@ -371,7 +379,7 @@ int updateDocument(Compilation &comp, const DocsOptions &opts,
 } // namespace
 
 int relc::runDocsUpdate(const DocsOptions &opts, const DriverEnv &env) {
-  Compilation comp(env.fs, env.err, opts.diagnostics);
+  Compilation comp(env, opts.diagnostics);
   int code = 0;
   for (const std::string &path : opts.files) {
     code = std::max(code, updateDocument(comp, opts, path, env.out));

@@ -16,6 +16,8 @@
 #include "Basic/Config.h"
 
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/StringSaver.h"
 #include "llvm/Support/raw_ostream.h"
@@ -141,7 +143,10 @@ static Opt<MatrixOptions::Format> matrixFormat(
                           "every leg with its derived values"),
                clEnumValN(MatrixOptions::Format::Markdown, "markdown",
                           "the release compatibility table, one row per "
-                          "release")),
+                          "release"),
+               clEnumValN(MatrixOptions::Format::Include, "include",
+                          "GitHub's {\"include\": [...]} of the matrices' "
+                          "fields, one object per leg")),
     cl::sub(matrixCmd), cl::cat(relcCategory));
 static Opt<std::string>
     matrixChannel("channel", cl::desc("Only legs built for this channel"),
@@ -153,6 +158,12 @@ static Opt<std::string>
                            "values in axis order) is built or not"),
                   cl::value_desc("leg"), cl::sub(matrixCmd),
                   cl::cat(relcCategory));
+static Opt<std::string>
+    matrixWhere("where",
+                cl::desc("Only legs for which a condition holds, written as "
+                         "in a plan (\"platform is linux-x86_64\")"),
+                cl::value_desc("condition"), cl::sub(matrixCmd),
+                cl::cat(relcCategory));
 static Opt<std::string> matrixName("matrix", cl::desc("Only this matrix"),
                                    cl::value_desc("name"), cl::sub(matrixCmd),
                                    cl::cat(relcCategory));
@@ -340,10 +351,25 @@ static const cl::ValuesClass diagFormats = cl::values(
                "GitHub Actions workflow commands (::error file=...::)"));
 static Opt<DiagFormat> diagnosticsFormat(
     "diagnostics-format",
-    cl::desc("How to print diagnostics (to standard error)"),
+    cl::desc("How to print diagnostics: to standard error, or as json or "
+             "sarif to standard output for check and fmt --check"),
     cl::init(DiagFormat::Text), diagFormats, cl::sub(checkCmd), cl::sub(fmtCmd),
     cl::sub(matrixCmd), cl::sub(graphCmd), cl::sub(emitCmd), cl::sub(runCmd),
     cl::sub(calendarCmd), cl::sub(docsCmd), cl::cat(relcCategory));
+static Opt<std::string> diagnosticsOutput(
+    "diagnostics-output",
+    cl::desc("Write the diagnostics to this file (atomically, when the "
+             "command is done) instead"),
+    cl::value_desc("file"), cl::sub(checkCmd), cl::sub(fmtCmd),
+    cl::sub(matrixCmd), cl::sub(graphCmd), cl::sub(emitCmd), cl::sub(runCmd),
+    cl::sub(calendarCmd), cl::sub(docsCmd), cl::cat(relcCategory));
+// For the pre-commit hooks that run beside relc-check: the errors of a plan
+// are reported once, by relc-check, not again by each hook that reads it.
+static Opt<bool> skipInvalid(
+    "skip-invalid",
+    cl::desc("Skip plans and models with errors, reporting nothing about "
+             "them (relc check reports them)"),
+    cl::sub(fmtCmd), cl::sub(emitCmd), cl::sub(docsCmd), cl::cat(relcCategory));
 // matrix and graph have their own --format; the commands whose only other
 // output is diagnostics take it as short for --diagnostics-format.
 static Opt<DiagFormat> diagnosticsFormatShort(
@@ -373,6 +399,7 @@ static DiagnosticOptions diagnosticOptions() {
   opts.format = diagnosticsFormat.getNumOccurrences() ? diagnosticsFormat
                                                       : diagnosticsFormatShort;
   opts.errorLimit = errorLimit;
+  opts.skipInvalid = skipInvalid;
   return opts;
 }
 
@@ -395,15 +422,25 @@ static const char overview[] =
     "fix\n\n"
     "Diagnostics go to standard error, as text or, with "
     "--diagnostics-format,\n"
-    "as JSON Lines, SARIF or GitHub workflow commands.\n"
+    "as JSON Lines, SARIF or GitHub workflow commands; JSON and SARIF go to\n"
+    "standard output for check and fmt --check, which print nothing else,\n"
+    "and to a file with --diagnostics-output FILE.\n"
     "Exit codes: 0 clean, 1 the input has errors, 2 usage or I/O "
     "problems.\n";
+
+static int runCommand(DriverEnv &env);
 
 int relc::runDriver(llvm::ArrayRef<const char *> argv,
                     llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fs,
                     std::istream &in, llvm::raw_ostream &out,
                     llvm::raw_ostream &err) {
-  DriverEnv env{std::move(fs), in, out, err};
+  DriverEnv env{std::move(fs), in, out, err, nullptr, {}};
+  const char *modelPath = std::getenv("RELC_MODEL_PATH");
+  env.modelDirs =
+      modelSearchPath(modelPath ? modelPath : "",
+                      llvm::sys::fs::getMainExecutable(
+                          argv.empty() ? "relc" : argv[0],
+                          reinterpret_cast<void *>(&relc::runDriver)));
   cl::ResetAllOptionOccurrences();
   cl::HideUnrelatedOptions(relcCategory, *cl::TopLevelSubCommand);
   cl::HideUnrelatedOptions(relcCategory, checkCmd);
@@ -504,6 +541,35 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv,
   if (!parsed || usageError)
     return 2;
 
+  // Diagnostics for programs go to standard output when the command has no
+  // output of its own (as ruff's and actionlint's do), or to a file written
+  // once the command is done, so a reader never sees half a SARIF log.
+  std::string buffered;
+  llvm::raw_string_ostream bufferOs(buffered);
+  DiagFormat format = diagnosticOptions().format;
+  bool machine = format == DiagFormat::Json || format == DiagFormat::Sarif;
+  bool ownOutput = checkCmd ? checkEmit != CheckOptions::Emit::None
+                            : !(fmtCmd && fmtCheck && !fmtStdout);
+  if (!diagnosticsOutput.empty())
+    env.diagnostics = &bufferOs;
+  else if (machine && !ownOutput)
+    env.diagnostics = &out;
+  int rc = runCommand(env);
+  if (diagnosticsOutput.empty())
+    return rc;
+  if (llvm::Error e =
+          llvm::writeFileAtomically(diagnosticsOutput + ".relc-diag-%%%%%%",
+                                    diagnosticsOutput, bufferOs.str())) {
+    err << "relc: error: cannot write '" << diagnosticsOutput
+        << "': " << llvm::toString(std::move(e)) << "\n";
+    return 2;
+  }
+  return rc;
+}
+
+/// Runs the command llvm::cl parsed.
+static int runCommand(DriverEnv &env) {
+  llvm::raw_ostream &err = env.err;
   if (checkCmd) {
     CheckOptions opts;
     opts.files.assign(checkFiles.begin(), checkFiles.end());
@@ -520,6 +586,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv,
     opts.channel = matrixChannel;
     opts.explain = matrixExplain;
     opts.matrix = matrixName;
+    opts.where = matrixWhere;
     opts.diagnostics = diagnosticOptions();
     return runMatrix(opts, env);
   }
@@ -615,6 +682,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv,
     opts.files.assign(fmtFiles.begin(), fmtFiles.end());
     opts.check = fmtCheck;
     opts.toStdout = fmtStdout;
+    opts.listFiles = env.diagnostics != &env.out;
     opts.diagnostics = diagnosticOptions();
     return runFmt(opts, env);
   }

@@ -33,7 +33,7 @@ static std::string findLock(llvm::vfs::FileSystem &fs, llvm::StringRef plan) {
 }
 
 int relc::runEmit(const EmitOptions &opts, const DriverEnv &env) {
-  Compilation comp(env.fs, env.err, opts.diagnostics);
+  Compilation comp(env, opts.diagnostics);
   llvm::SourceMgr &sm = comp.getSourceMgr();
   DiagnosticEngine &diags = comp.getDiags();
   diags.setSubject(opts.file);
@@ -60,9 +60,13 @@ int relc::runEmit(const EmitOptions &opts, const DriverEnv &env) {
   // files are written.
   std::string command = "relc emit " + opts.backend + " " + opts.file +
                         (github ? " -o <this directory>" : " -o <this file>");
-  emit::Context ctx{plan->overlays, g,
-                    emit::header(sm, opts.file, command, RELC_VERSION),
-                    opts.split};
+  std::vector<std::string> modelDirs;
+  for (const sema::ModelDir &d : env.modelDirs)
+    modelDirs.push_back(d.path);
+  emit::Context ctx{
+      plan->overlays, g,
+      emit::header(sm, opts.file, command, RELC_VERSION, modelDirs),
+      opts.split};
   std::vector<emit::Output> outputs;
   std::string dir = opts.output;
   std::function<bool(llvm::StringRef)> owned;

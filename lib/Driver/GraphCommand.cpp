@@ -16,7 +16,7 @@
 using namespace relc;
 
 int relc::runGraph(const GraphOptions &opts, const DriverEnv &env) {
-  Compilation comp(env.fs, env.err, opts.diagnostics);
+  Compilation comp(env, opts.diagnostics);
   DiagnosticEngine &diags = comp.getDiags();
   llvm::raw_ostream &out = env.out;
   diags.setSubject(opts.file);

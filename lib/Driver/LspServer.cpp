@@ -128,7 +128,8 @@ size_t offsetOf(llvm::StringRef text, int64_t line, int64_t character) {
 class Server {
 public:
   explicit Server(const DriverEnv &env)
-      : in(env.in), out(env.out), log(env.err), base(env.fs) {}
+      : in(env.in), out(env.out), log(env.err), base(env.fs),
+        modelDirs(env.modelDirs) {}
   int run();
 
 private:
@@ -153,6 +154,8 @@ private:
   std::istream &in;
   llvm::raw_ostream &out, &log;
   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> base;
+  /// Where `compat "NAME";` finds models: the same places as the commands.
+  std::vector<sema::ModelDir> modelDirs;
   llvm::StringMap<std::string> docs; ///< Open documents by real path.
   /// Files each open document last had diagnostics published for.
   llvm::StringMap<llvm::StringSet<>> published;
@@ -215,7 +218,7 @@ llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Server::files() {
 }
 
 void Server::publish(const std::string &path) {
-  Compilation comp(files(), llvm::nulls());
+  Compilation comp(files(), llvm::nulls(), {}, modelDirs);
   llvm::SourceMgr &sm = comp.getSourceMgr();
   DiagnosticEngine &diags = comp.getDiags();
   llvm::vfs::FileSystem &fs = comp.getFileSystem();
@@ -371,7 +374,7 @@ json::Value Server::definition(const std::string &path, int64_t line,
   std::string word = text.substr(begin, end - begin);
   if (word.empty())
     return nullptr;
-  Compilation comp(files(), llvm::nulls());
+  Compilation comp(files(), llvm::nulls(), {}, modelDirs);
   std::optional<LoadedPlan> plan = comp.parse(path);
   if (!plan)
     return nullptr;

@@ -5,7 +5,9 @@
 // files and --format=markdown it renders the release compatibility table,
 // one row per release, so the table in a project's docs is generated from
 // the plans and never written by hand. JSON is streamed: a million legs do
-// not build a million-node document first.
+// not build a million-node document first. --format=include prints the
+// fields a plan declares per leg as GitHub's `{"include": [...]}`, the shape
+// an incumbent's matrix generator prints, so a workflow can take relc's.
 //
 //===----------------------------------------------------------------------===//
 #include "Driver/Commands.h"
@@ -16,6 +18,7 @@
 #include "Basic/Words.h"
 #include "Report/Report.h"
 #include "Sema/Sema.h"
+#include "Syntax/Parser.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/SourceMgr.h"
@@ -35,6 +38,63 @@ std::vector<std::string> channelsOf(const Plan &plan, uint32_t mask) {
       out.push_back(plan.channels[c]);
   return out;
 }
+
+/// `--where`: the condition compiled for each matrix it filters.
+class WhereFilter {
+public:
+  /// Compiles \p text for every matrix of \p plans named by \p matrix;
+  /// false after reporting.
+  bool compile(Compilation &comp, llvm::StringRef text,
+               const std::vector<std::unique_ptr<Plan>> &plans,
+               llvm::StringRef matrix) {
+    if (text.empty())
+      return true;
+    DiagnosticEngine &diags = comp.getDiags();
+    llvm::SourceMgr &sm = diags.getSourceMgr();
+    unsigned id = sm.AddNewSourceBuffer(
+        llvm::MemoryBuffer::getMemBufferCopy(text, "--where"), llvm::SMLoc());
+    cond = parseCondition(diags, sm.getMemoryBuffer(id)->getBuffer());
+    if (!cond)
+      return false;
+    bool ok = true;
+    for (const auto &plan : plans)
+      for (const Matrix *m : report::selectMatrices(*plan, matrix)) {
+        std::vector<std::string> names;
+        for (const MatrixAxis &a : m->axes)
+          names.push_back(a.name);
+        const compat::Model &model = *plan->model;
+        compat::CondScope scope{[&](llvm::StringRef n) {
+                                  int i = model.axisIndex(n);
+                                  return llvm::any_of(
+                                             m->axes,
+                                             [&](const MatrixAxis &a) {
+                                               return int(a.modelAxis) == i;
+                                             })
+                                             ? i
+                                             : -1;
+                                },
+                                names, "--where"};
+        compat::CondPtr c =
+            compat::compileCondition(diags, model, *cond, scope);
+        ok &= c != nullptr;
+        compiled[m] = std::move(c);
+      }
+    filter = [this](const Plan &plan, const Matrix &m, size_t leg) {
+      const compat::Cond *c = compiled.at(&m).get();
+      std::vector<const ValueRef *> byAxis(plan.model->axes.size(), nullptr);
+      for (size_t a = 0; a < m.axes.size(); ++a)
+        byAxis[m.axes[a].modelAxis] = &m.value(leg, a).ref;
+      return compat::evaluate(*c, {byAxis, &*plan.version});
+    };
+    return ok;
+  }
+  const report::LegFilter &get() const { return filter; }
+
+private:
+  ast::ConditionPtr cond;
+  std::map<const Matrix *, compat::CondPtr> compiled;
+  report::LegFilter filter;
+};
 
 void printTable(const Plan &plan, const Matrix &m,
                 const std::vector<size_t> &legs, llvm::raw_ostream &os) {
@@ -92,7 +152,8 @@ void printTable(const Plan &plan, const Matrix &m,
 }
 
 void printJson(const Plan &plan, const std::vector<const Matrix *> &matrices,
-               const std::string &channel, JsonWriter &j) {
+               const std::string &channel, const report::LegFilter &keep,
+               JsonWriter &j) {
   j.object([&] {
     j.attribute("project", plan.project);
     j.attribute("release", plan.version->str());
@@ -101,8 +162,12 @@ void printJson(const Plan &plan, const std::vector<const Matrix *> &matrices,
     j.attributeArray("matrices", [&] {
       for (const Matrix *mp : matrices) {
         const Matrix &m = *mp;
-        std::vector<size_t> legs = report::selectLegs(plan, m, channel);
+        std::vector<size_t> legs = report::selectLegs(plan, m, channel, keep);
         DerivedValues derived(*plan.model, m, *plan.version);
+        std::optional<FieldValues> fields;
+        std::vector<std::string> fieldText;
+        if (!m.fields.empty())
+          fields.emplace(plan, m);
         // Each value's text once, not once per leg.
         std::vector<std::vector<std::string>> labels;
         for (const MatrixAxis &a : m.axes) {
@@ -137,6 +202,15 @@ void printJson(const Plan &plan, const std::vector<const Matrix *> &matrices,
                   for (auto [k, v] : derived.of(leg))
                     j.attribute(k, v);
                 });
+                // Fields that depend on the channel only with --channel.
+                if (fields &&
+                    fields->render(leg, plan.channelIndex(channel), fieldText))
+                  j.attributeObject("fields", [&] {
+                    for (size_t f = 0; f < m.fields.size(); ++f)
+                      if (m.fields[f].shown() &&
+                          (!channel.empty() || !m.fields[f].usesChannel))
+                        j.attribute(m.fields[f].name, fieldText[f]);
+                  });
               });
           });
         });
@@ -145,10 +219,64 @@ void printJson(const Plan &plan, const std::vector<const Matrix *> &matrices,
   });
 }
 
+/// `{"include": [...]}`: each selected leg's fields, in declaration order.
+void printInclude(const std::vector<std::unique_ptr<Plan>> &plans,
+                  const MatrixOptions &opts, const report::LegFilter &keep,
+                  llvm::raw_ostream &os) {
+  JsonWriter j(os, 2);
+  std::vector<std::string> text;
+  j.object([&] {
+    j.attributeArray("include", [&] {
+      for (const auto &plan : plans)
+        for (const Matrix *m : report::selectMatrices(*plan, opts.matrix)) {
+          FieldValues fields(*plan, *m);
+          int channel = plan->channelIndex(opts.channel);
+          for (size_t leg : report::selectLegs(*plan, *m, opts.channel, keep)) {
+            fields.render(leg, channel, text);
+            j.object([&] {
+              for (size_t f = 0; f < m->fields.size(); ++f)
+                if (m->fields[f].shown())
+                  j.attribute(m->fields[f].name, text[f]);
+            });
+          }
+        }
+    });
+  });
+  os << "\n";
+}
+
+/// --format=include needs fields, and a channel where they depend on it.
+bool checkIncludable(DiagnosticEngine &diags,
+                     const std::vector<std::unique_ptr<Plan>> &plans,
+                     const MatrixOptions &opts) {
+  bool ok = true;
+  for (const auto &plan : plans)
+    for (const Matrix *m : report::selectMatrices(*plan, opts.matrix)) {
+      if (m->fields.empty()) {
+        diags.report(DiagKind::UnknownName, m->range.Start,
+                     "matrix '" + m->name +
+                         "' declares no fields, and --format=include prints "
+                         "fields; declare them ('NAME = \"...\";') or choose "
+                         "it out with --matrix");
+        ok = false;
+      }
+      for (const LegField &f : m->fields)
+        if (f.usesChannel && opts.channel.empty()) {
+          diags.report(DiagKind::UnknownName, f.variants[0].range,
+                       "field '" + f.name +
+                           "' depends on the channel; choose one with "
+                           "--channel");
+          ok = false;
+          break;
+        }
+    }
+  return ok;
+}
+
 } // namespace
 
 int relc::runMatrix(const MatrixOptions &opts, const DriverEnv &env) {
-  Compilation comp(env.fs, env.err, opts.diagnostics);
+  Compilation comp(env, opts.diagnostics);
   DiagnosticEngine &diags = comp.getDiags();
   llvm::raw_ostream &out = env.out;
   std::vector<std::unique_ptr<Plan>> plans;
@@ -175,9 +303,15 @@ int relc::runMatrix(const MatrixOptions &opts, const DriverEnv &env) {
     }
     plans.push_back(std::move(plan));
   }
+  WhereFilter where;
+  if (!diags.hasErrors() &&
+      where.compile(comp, opts.where, plans, opts.matrix) &&
+      opts.format == MatrixOptions::Format::Include)
+    checkIncludable(diags, plans, opts);
   diags.flush();
   if (diags.hasErrors())
     return diags.exitCode();
+  const report::LegFilter &keep = where.get();
 
   if (!opts.explain.empty()) {
     // Without --matrix, the leg is explained in every matrix with as many
@@ -203,13 +337,14 @@ int relc::runMatrix(const MatrixOptions &opts, const DriverEnv &env) {
   case MatrixOptions::Format::Table:
     for (const auto &plan : plans)
       for (const Matrix *m : report::selectMatrices(*plan, opts.matrix))
-        printTable(*plan, *m, report::selectLegs(*plan, *m, opts.channel), out);
+        printTable(*plan, *m, report::selectLegs(*plan, *m, opts.channel, keep),
+                   out);
     break;
   case MatrixOptions::Format::Json: {
     JsonWriter j(out, 2);
     auto print = [&](const Plan &plan) {
       printJson(plan, report::selectMatrices(plan, opts.matrix), opts.channel,
-                j);
+                keep, j);
     };
     if (plans.size() == 1)
       print(*plans[0]);
@@ -222,7 +357,10 @@ int relc::runMatrix(const MatrixOptions &opts, const DriverEnv &env) {
     break;
   }
   case MatrixOptions::Format::Markdown:
-    report::printCompatTable(plans, opts.matrix, out);
+    report::printCompatTable(plans, opts.matrix, out, keep);
+    break;
+  case MatrixOptions::Format::Include:
+    printInclude(plans, opts, keep, out);
     break;
   }
   return 0;

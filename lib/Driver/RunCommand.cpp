@@ -34,7 +34,7 @@ static void checkApprovals(DiagnosticEngine &diags, const sema::Plan &plan,
 }
 
 int relc::runRun(const RunOptions &opts, const DriverEnv &env) {
-  Compilation comp(env.fs, env.err, opts.diagnostics);
+  Compilation comp(env, opts.diagnostics);
   DiagnosticEngine &diags = comp.getDiags();
   std::unique_ptr<sema::Plan> plan = comp.loadRelease(opts.file, "run");
   std::optional<Date> today;

@@ -53,9 +53,12 @@ struct Context {
 };
 
 /// The header: what generated the file, from what, and the hash of every
-/// file \p sm holds (plans, models, lock file) and relc's version.
+/// file \p sm holds (plans, models, lock file) and relc's version. A model
+/// found by name in one of \p modelDirs is listed as `<models>/NAME.yaml`,
+/// so the file is the same wherever relc and its models are installed.
 std::string header(const llvm::SourceMgr &sm, llvm::StringRef planPath,
-                   llvm::StringRef command, llvm::StringRef relcVersion);
+                   llvm::StringRef command, llvm::StringRef relcVersion,
+                   llvm::ArrayRef<std::string> modelDirs = {});
 
 /// One workflow per stage, under `.github/workflows` naming. Null after
 /// reporting (an action missing from the lock, a refused split).

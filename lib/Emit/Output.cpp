@@ -22,7 +22,8 @@ using namespace relc;
 using namespace relc::emit;
 
 std::string emit::header(const llvm::SourceMgr &sm, llvm::StringRef planPath,
-                         llvm::StringRef command, llvm::StringRef relcVersion) {
+                         llvm::StringRef command, llvm::StringRef relcVersion,
+                         llvm::ArrayRef<std::string> modelDirs) {
   // Every buffer relc read for this plan, by name, sorted: the same inputs
   // give the same hash whatever order they were read in.
   std::vector<std::pair<std::string, std::string>> inputs;
@@ -31,10 +32,17 @@ std::string emit::header(const llvm::SourceMgr &sm, llvm::StringRef planPath,
     llvm::StringRef name = b->getBufferIdentifier();
     if (name.startswith("<")) // Condition text parsed from a model.
       continue;
+    std::string shown = name.str();
+    for (const std::string &dir : modelDirs)
+      if (name.size() > dir.size() && name.startswith(dir) &&
+          name[dir.size()] == '/') {
+        shown = "<models>" + name.drop_front(dir.size()).str();
+        break;
+      }
     inputs.push_back(
-        {name.str(), llvm::toHex(llvm::SHA256::hash(llvm::arrayRefFromStringRef(
-                                     b->getBuffer())),
-                                 /*LowerCase=*/true)});
+        {shown, llvm::toHex(llvm::SHA256::hash(
+                                llvm::arrayRefFromStringRef(b->getBuffer())),
+                            /*LowerCase=*/true)});
   }
   llvm::sort(inputs);
   inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());

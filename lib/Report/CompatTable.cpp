@@ -20,11 +20,13 @@ using namespace relc::report;
 
 /// The legs of \p m built for channel \p channel (all when empty).
 std::vector<size_t> report::selectLegs(const Plan &plan, const Matrix &m,
-                                       llvm::StringRef channel) {
+                                       llvm::StringRef channel,
+                                       const LegFilter &keep) {
   std::vector<size_t> legs;
   int c = channel.empty() ? -1 : plan.channelIndex(channel);
   for (size_t leg = 0; leg < m.legCount(); ++leg)
-    if (c < 0 || (m.legChannels[leg] >> c & 1))
+    if ((c < 0 || (m.legChannels[leg] >> c & 1)) &&
+        (!keep || keep(plan, m, leg)))
       legs.push_back(leg);
   return legs;
 }
@@ -96,7 +98,7 @@ valuesOf(const Matrix &m, const std::vector<size_t> &legs,
     return out;
   for (size_t leg : legs) {
     const LegValue &v = m.value(leg, a);
-    if ((!entry.empty() && v.ref.entry->name != entry) ||
+    if (v.unlisted || (!entry.empty() && v.ref.entry->name != entry) ||
         (experimental >= 0 && v.experimental != bool(experimental)))
       continue;
     if (!llvm::any_of(out, [&](const LegValue *o) { return o->ref == v.ref; }))
@@ -128,14 +130,15 @@ std::string pinCell(const Plan &plan, const Matrix &m,
 
 } // namespace
 
-/// Renders the release compatibility table of \p plans: the values each
-/// release ships in its narrowest channel. Columns: each version axis (a
-/// range with the experimental values), each unpaired component a matrix
-/// pins (the C++ standard), then for each value that has versions
+/// Renders the compatibility table of \p plans, releases of one project:
+/// the values each release ships in its narrowest channel. Columns: each
+/// version axis (a range with the experimental values), each unpaired component
+/// a matrix pins (the C++ standard), then for each value that has versions
 /// (`cuda`) its stable and its experimental versions with pins. A column
 /// empty in every row is left out.
-void report::printCompatTable(Plans plans, llvm::StringRef matrixName,
-                              llvm::raw_ostream &os) {
+static void printProjectTable(llvm::ArrayRef<const Plan *> plans,
+                              llvm::StringRef matrixName,
+                              llvm::raw_ostream &os, const LegFilter &keep) {
   struct Column {
     std::string title, axis, entry, component;
     int experimental;
@@ -179,7 +182,7 @@ void report::printCompatTable(Plans plans, llvm::StringRef matrixName,
   std::vector<const Plan *> sorted;
   for (const auto &p : plans)
     if (!selectMatrices(*p, matrixName).empty())
-      sorted.push_back(p.get());
+      sorted.push_back(p);
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](auto *a, auto *b) { return *a->version > *b->version; });
   // Cells first, so that columns no release fills can be dropped.
@@ -188,8 +191,16 @@ void report::printCompatTable(Plans plans, llvm::StringRef matrixName,
   for (const Plan *plan : sorted) {
     // A release's first matrix is the one it ships (wheels).
     const Matrix &m = *selectMatrices(*plan, matrixName)[0];
-    std::string channel = plan->channels.empty() ? "" : plan->channels.back();
-    std::vector<size_t> legs = selectLegs(*plan, m, channel);
+    // The legs of its narrowest channel, and those of values the plan says
+    // the table lists although that channel does not ship them.
+    int narrowest = int(plan->channels.size()) - 1;
+    std::vector<size_t> legs = selectLegs(
+        *plan, m, "", [&](const Plan &p, const Matrix &mx, size_t leg) {
+          bool listed = narrowest < 0 || (mx.legChannels[leg] >> narrowest & 1);
+          for (size_t a = 0; a < mx.axes.size() && !listed; ++a)
+            listed = mx.value(leg, a).listed;
+          return listed && (!keep || keep(p, mx, leg));
+        });
     std::vector<std::string> &row = rows.emplace_back();
     row.push_back(std::to_string(plan->version->major()) + "." +
                   std::to_string(plan->version->minor()));
@@ -222,4 +233,27 @@ void report::printCompatTable(Plans plans, llvm::StringRef matrixName,
   printRow("---", [](size_t) { return "---"; });
   for (const auto &row : rows)
     printRow(row[0], [&](size_t i) { return row[i + 1]; });
+}
+
+void report::printCompatTable(Plans plans, llvm::StringRef matrixName,
+                              llvm::raw_ostream &os, const LegFilter &keep) {
+  // One table per project, in the order the projects first appear: each has
+  // its own model, so its own columns, and its name heads its table.
+  std::vector<std::vector<const Plan *>> projects;
+  for (const auto &plan : plans) {
+    auto same = llvm::find_if(projects, [&](const auto &group) {
+      return group[0]->project == plan->project;
+    });
+    if (same == projects.end())
+      projects.push_back({plan.get()});
+    else
+      same->push_back(plan.get());
+  }
+  if (projects.empty())
+    return printProjectTable({}, matrixName, os, keep);
+  for (size_t i = 0; i < projects.size(); ++i) {
+    if (i)
+      os << "\n";
+    printProjectTable(projects[i], matrixName, os, keep);
+  }
 }

@@ -17,6 +17,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,18 +27,25 @@ namespace relc::report {
 
 using Plans = llvm::ArrayRef<std::unique_ptr<sema::Plan>>;
 
-/// The legs of \p m built for channel \p channel (all when empty).
+/// Which legs a command shows, besides their channel (`--where`).
+using LegFilter =
+    std::function<bool(const sema::Plan &, const sema::Matrix &, size_t)>;
+
+/// The legs of \p m built for channel \p channel (all when empty) that
+/// \p keep keeps (all when it is empty).
 std::vector<size_t> selectLegs(const sema::Plan &plan, const sema::Matrix &m,
-                               llvm::StringRef channel);
+                               llvm::StringRef channel,
+                               const LegFilter &keep = {});
 
 /// The matrices of \p plan named \p name (all, when it is empty).
 std::vector<const sema::Matrix *> selectMatrices(const sema::Plan &plan,
                                                  llvm::StringRef name);
 
 /// The release compatibility table: one row per release, newest first, with
-/// the values each ships in its narrowest channel.
+/// the values each ships in its narrowest channel; one table per project,
+/// headed by its name, separated by a blank line.
 void printCompatTable(Plans plans, llvm::StringRef matrixName,
-                      llvm::raw_ostream &os);
+                      llvm::raw_ostream &os, const LegFilter &keep = {});
 
 /// One dated milestone of a release: a schedule entry or a planned patch.
 struct CalendarEvent {

@@ -127,13 +127,51 @@ bool listedIn(const compat::Property &prop, const std::string &item) {
   });
 }
 
+/// The entries of a release's matrix: its own, or those of the project's
+/// matrix it takes (`matrix wheels from wheels`) adjusted by its own. An
+/// axis the release lists replaces the base's in the base's place, `+=` adds
+/// values to an axis, a field the release sets replaces all the base's
+/// variants of it; pins, excludes and includes add up.
+std::vector<const ast::MatrixEntry *> entriesOf(const ast::Item &item,
+                                                const ast::Item *base) {
+  using Kind = ast::MatrixEntry::Kind;
+  std::vector<const ast::MatrixEntry *> out;
+  auto own = [&](Kind kind, const std::string &name) {
+    return llvm::find_if(item.matrix, [&](const ast::MatrixEntry &e) {
+      return e.kind == kind && !e.append && e.axis.text == name;
+    });
+  };
+  std::set<const ast::MatrixEntry *> placed;
+  if (base)
+    for (const ast::MatrixEntry &e : base->matrix) {
+      if (e.kind == Kind::Axis && !e.append) {
+        auto mine = own(Kind::Axis, e.axis.text);
+        if (mine != item.matrix.end()) {
+          out.push_back(&*mine);
+          placed.insert(&*mine);
+          continue;
+        }
+      }
+      if (e.kind == Kind::Field &&
+          own(Kind::Field, e.axis.text) != item.matrix.end())
+        continue;
+      out.push_back(&e);
+    }
+  for (const ast::MatrixEntry &e : item.matrix)
+    if (!placed.count(&e))
+      out.push_back(&e);
+  return out;
+}
+
 class MatrixBuilder {
 public:
-  /// \p channels is the project's `channels` item, if it has one.
+  /// \p channels is the project's `channels` item, if it has one; \p base
+  /// the project matrix the release's takes, if it takes one.
   MatrixBuilder(DiagnosticEngine &diags, Plan &plan, const ast::Item &item,
-                const ast::Item *channels)
+                const ast::Item *base, const ast::Item *channels)
       : diags(diags), plan(plan), model(*plan.model), item(item),
-        chItem(channels), byAxis(model.axes.size(), nullptr) {}
+        entries(entriesOf(item, base)), chItem(channels),
+        byAxis(model.axes.size(), nullptr) {}
 
   bool build();
   Matrix take() { return std::move(m); }
@@ -155,11 +193,13 @@ private:
   void checkWindows();
   void checkLifecycle();
   void checkChannels();
+  bool buildFields();
 
   DiagnosticEngine &diags;
   Plan &plan;
   const Model &model;
   const ast::Item &item;
+  std::vector<const ast::MatrixEntry *> entries;
   const ast::Item *chItem; ///< The project's `channels`, or null.
   Matrix m;
   std::vector<int> matrixAxisOf; ///< Model axis -> matrix axis, or -1.
@@ -277,6 +317,17 @@ bool MatrixBuilder::buildValue(LegValue &v, const std::vector<ast::Pin> &pins,
       v.experimental = true;
       continue;
     }
+    if ((name == "unlisted" || name == "listed") && !a.hasArgs) {
+      (name == "listed" ? v.listed : v.unlisted) = true;
+      if (v.listed && v.unlisted) {
+        diags.report(DiagKind::AttributeUnsupported, a.range,
+                     "'" + v.ref.str() +
+                         "' is either 'listed' or 'unlisted' in the "
+                         "compatibility table, not both");
+        ok = false;
+      }
+      continue;
+    }
     if (name == "only") {
       v.channels = 0;
       v.channelsRestricted = true;
@@ -304,7 +355,8 @@ bool MatrixBuilder::buildValue(LegValue &v, const std::vector<ast::Pin> &pins,
       diags.report(DiagKind::AttributeUnsupported, a.range,
                    "'" + v.ref.str() + "' takes no attribute '" + name +
                        "'; attributes are 'experimental', 'only(CHANNEL, "
-                       "...)' and lists the model gives the value");
+                       "...)', 'listed', 'unlisted' and lists the model "
+                       "gives the value");
       ok = false;
       continue;
     }
@@ -336,8 +388,9 @@ bool MatrixBuilder::buildAxes() {
   bool ok = true;
   matrixAxisOf.assign(model.axes.size(), -1);
   std::vector<std::string> axisNames = model.axisNames();
-  for (const ast::MatrixEntry &e : item.matrix) {
-    if (e.kind != ast::MatrixEntry::Kind::Axis)
+  for (const ast::MatrixEntry *ep : entries) {
+    const ast::MatrixEntry &e = *ep;
+    if (e.kind != ast::MatrixEntry::Kind::Axis || e.append)
       continue;
     int index = model.axisIndex(e.axis.text);
     if (index < 0) {
@@ -358,7 +411,15 @@ bool MatrixBuilder::buildAxes() {
     const Axis &axis = model.axes[index];
     matrixAxisOf[index] = m.axes.size();
     MatrixAxis ma{e.axis.text, unsigned(index), {}, 0, e.range};
-    for (const ast::AxisValue &av : e.values) {
+    // The axis's values, then those `+=` adds.
+    std::vector<const ast::AxisValue *> values;
+    for (const ast::MatrixEntry *add : entries)
+      if (add == ep || (add->kind == ast::MatrixEntry::Kind::Axis &&
+                        add->append && add->axis.text == e.axis.text))
+        for (const ast::AxisValue &av : add->values)
+          values.push_back(&av);
+    for (const ast::AxisValue *avp : values) {
+      const ast::AxisValue &av = *avp;
       std::vector<ValueRef> refs;
       if (av.rangeEnd) {
         auto r = compat::resolveRange(diags, model, axis, av.value,
@@ -396,6 +457,18 @@ bool MatrixBuilder::buildAxes() {
     ma.declared = ma.values.size();
     m.axes.push_back(std::move(ma));
   }
+  for (const ast::MatrixEntry *e : entries)
+    if (e->kind == ast::MatrixEntry::Kind::Axis && e->append &&
+        (model.axisIndex(e->axis.text) < 0 ||
+         matrixAxisOf[model.axisIndex(e->axis.text)] < 0)) {
+      diags.report(DiagKind::UnknownAxis, e->axis.range,
+                   "'+=' adds values to an axis the matrix has, and " +
+                       std::string(item.base ? "matrix '" + item.base->text +
+                                                   "' lists no '"
+                                             : "this matrix lists no '") +
+                       e->axis.text + "'");
+      ok = false;
+    }
   return ok;
 }
 
@@ -556,16 +629,17 @@ bool MatrixBuilder::build() {
   m.range = item.range;
   where = "matrix '" + m.name + "'";
   bool ok = buildAxes();
-  for (const ast::MatrixEntry &e : item.matrix)
-    if (e.kind == ast::MatrixEntry::Kind::Pin) {
-      if (checkMatrixPin(*e.pin))
-        m.pins[e.pin->component.text] = e.pin->version->value;
+  for (const ast::MatrixEntry *e : entries)
+    if (e->kind == ast::MatrixEntry::Kind::Pin) {
+      if (checkMatrixPin(*e->pin))
+        m.pins[e->pin->component.text] = e->pin->version->value;
       else
         ok = false;
     }
   if (!ok)
     return false;
-  for (const ast::MatrixEntry &e : item.matrix) {
+  for (const ast::MatrixEntry *ep : entries) {
+    const ast::MatrixEntry &e = *ep;
     if (e.kind != ast::MatrixEntry::Kind::Exclude)
       continue;
     compat::CondPtr c =
@@ -584,10 +658,10 @@ bool MatrixBuilder::build() {
     return false;
   expand();
   unsigned errors = diags.errorCount();
-  for (const ast::MatrixEntry &e : item.matrix)
-    if (e.kind == ast::MatrixEntry::Kind::Include) {
-      m.includes.push_back(&e);
-      include(m.includes.size() - 1, e);
+  for (const ast::MatrixEntry *e : entries)
+    if (e->kind == ast::MatrixEntry::Kind::Include) {
+      m.includes.push_back(e);
+      include(m.includes.size() - 1, *e);
     }
   if (diags.errorCount() != errors)
     return false;
@@ -601,7 +675,15 @@ bool MatrixBuilder::build() {
   checkWindows();
   checkLifecycle();
   checkChannels();
+  if (diags.errorCount() == errors)
+    buildFields();
   return diags.errorCount() == errors;
+}
+
+bool MatrixBuilder::buildFields() {
+  compat::CondScope s = scope();
+  s.channels = plan.channels;
+  return compileFields(diags, plan, m, entries, s);
 }
 
 void MatrixBuilder::checkRules() {
@@ -713,9 +795,11 @@ void MatrixBuilder::checkLifecycle() {
     const MatrixAxis &axis = m.axes[a];
     std::vector<bool> inRelease(axis.values.size(), false),
         used(axis.values.size(), false);
+    std::vector<uint32_t> shippedIn(axis.values.size(), 0);
     for (size_t leg = 0; leg < m.legCount(); ++leg) {
       uint32_t idx = m.legValues[leg * m.axes.size() + a];
       used[idx] = true;
+      shippedIn[idx] |= m.legChannels[leg];
       if (m.legChannels[leg] & releaseBit)
         inRelease[idx] = true;
     }
@@ -727,13 +811,22 @@ void MatrixBuilder::checkLifecycle() {
         if (!e)
           continue;
         // The end-of-life day itself is still supported (CPython's last
-        // release comes out on it).
-        if (release && e->endOfLife && *e->endOfLife < release->date) {
+        // release comes out on it). A value kept out of the narrowest
+        // channel ships earlier: release candidates (the channels between)
+        // from the branch cut, nightlies (the widest alone) all along the
+        // cycle, so for those the model's date is no reason to refuse it.
+        const Milestone *ships = release;
+        std::string how = "this release ships";
+        if (!inRelease[i] && plan.channels.size() > 1) {
+          bool between = shippedIn[i] & ~1u & ~releaseBit;
+          ships = between ? cut : nullptr;
+          how = "its release candidates ship from the branch cut";
+        }
+        if (ships && e->endOfLife && *e->endOfLife < ships->date) {
           diags.report(DiagKind::EndOfLife, v.range,
                        "'" + v.ref.str() + "' reaches end of life on " +
-                           e->endOfLife->str() +
-                           ", before this release ships on " +
-                           release->date.str());
+                           e->endOfLife->str() + ", before " + how + " on " +
+                           ships->date.str());
           diags.note(e->endOfLifeLoc, "end of life per the model");
         }
         // The note points at what makes it a prerelease: its status, its
@@ -867,7 +960,8 @@ static void checkChannelExceptions(DiagnosticEngine &diags, const Plan &plan) {
 }
 
 bool sema::expandMatrices(DiagnosticEngine &diags, Plan &plan,
-                          const std::vector<const ast::Item *> &matrices) {
+                          const std::vector<const ast::Item *> &matrices,
+                          const std::vector<const ast::Item *> &bases) {
   bool ok = true;
   checkChannelExceptions(diags, plan);
   // Found once: a project can have tens of thousands of items.
@@ -883,7 +977,24 @@ bool sema::expandMatrices(DiagnosticEngine &diags, Plan &plan,
       ok = false;
       continue;
     }
-    MatrixBuilder b(diags, plan, *it, channels);
+    const ast::Item *base = nullptr;
+    if (it->base) {
+      auto found = llvm::find_if(bases, [&](const ast::Item *b) {
+        return b->name.text == it->base->text;
+      });
+      if (found == bases.end()) {
+        std::vector<std::string> names;
+        for (const ast::Item *b : bases)
+          names.push_back(b->name.text);
+        diags.report(DiagKind::UnknownName, it->base->range,
+                     "the project defines no matrix '" + it->base->text + "'" +
+                         didYouMean(it->base->text, names));
+        ok = false;
+        continue;
+      }
+      base = *found;
+    }
+    MatrixBuilder b(diags, plan, *it, base, channels);
     if (b.build()) {
       plan.matrixIndex[it->name.text] = plan.matrices.size();
       plan.matrices.push_back(b.take());
@@ -981,4 +1092,19 @@ std::map<std::string, std::string> sema::derivedValues(const Model &model,
   for (auto [key, value] : table.of(leg))
     out[key.str()] = value.str();
   return out;
+}
+
+std::optional<llvm::StringRef> DerivedValues::property(size_t leg, size_t axis,
+                                                       llvm::StringRef key) {
+  auto id = keyIds.find(key);
+  if (id == keyIds.end())
+    return std::nullopt;
+  std::fill(slots.begin(), slots.end(), -1);
+  for (size_t a = 0; a < m.axes.size(); ++a)
+    byAxis[m.axes[a].modelAxis] = &m.value(leg, a).ref;
+  run(values[axis][m.legValues[leg * m.axes.size() + axis]]);
+  int text = slots[id->second];
+  if (text < 0)
+    return std::nullopt;
+  return llvm::StringRef(texts[text]);
 }

@@ -42,6 +42,11 @@ struct LegValue {
   bool experimental = false;
   uint32_t channels = ~0u;         ///< Bit i: plan channel i.
   bool channelsRestricted = false; ///< Written with `only(...)`.
+  /// Where the release compatibility table (from the project's own release
+  /// notes) and what is built disagree: `unlisted`, built but not in the
+  /// table; `listed`, in the table though not built for its narrowest
+  /// channel.
+  bool unlisted = false, listed = false;
   /// `archs(8.0, 9.0)`: a subset of a list property of the value.
   struct Subset {
     std::vector<std::string> items;
@@ -64,6 +69,41 @@ struct LegOrigin {
   int include = -1; ///< Index into Matrix::includes, or -1: the product.
 };
 
+/// A per-leg field the plan declares (`desired_cuda =
+/// "cu{accel.version|nodots}" where accel is cuda;`): text over the leg's
+/// values, their model properties, earlier fields, the channel and the release.
+/// Exactly one variant holds on each leg and channel (Sema checks it).
+struct LegField {
+  enum class Filter { Underscores, NoDots };
+  struct Piece {
+    enum class Kind {
+      Text,     ///< `text`.
+      Value,    ///< `{accel}`: `cuda 12.6`.
+      Name,     ///< `{accel.name}`: `cuda`.
+      Version,  ///< `{accel.version}`: `12.6`, empty for `cpu`.
+      Property, ///< `{accel.KEY}`: the model's property on this leg.
+      Field,    ///< `{desired_cuda}`: an earlier field.
+      Channel,  ///< `{channel}`.
+      Release   ///< `{version}`, `{major}`, `{minor}`: `text` says which.
+    };
+    Kind kind = Kind::Text;
+    std::string text;   ///< Text; Property: the key; Release: the name.
+    unsigned index = 0; ///< The matrix axis, or the field.
+    std::vector<Filter> filters;
+  };
+  struct Variant {
+    std::vector<Piece> pieces;
+    compat::CondPtr where; ///< Null: always.
+    bool usesChannel = false;
+    llvm::SMRange range;
+  };
+  std::string name;
+  std::vector<Variant> variants;
+  bool usesChannel = false; ///< Its value may differ between channels.
+  /// `_index`: a step towards other fields, not printed.
+  bool shown() const { return name.empty() || name[0] != '_'; }
+};
+
 struct Matrix {
   std::string name;
   llvm::SMRange range;
@@ -74,6 +114,7 @@ struct Matrix {
   std::vector<uint32_t> legChannels;
   std::vector<LegOrigin> legOrigins;
   std::vector<const ast::MatrixEntry *> excludes, includes;
+  std::vector<LegField> fields; ///< In declaration order.
 
   size_t legCount() const { return legChannels.size(); }
   const LegValue &value(size_t leg, size_t axis) const {
@@ -99,6 +140,11 @@ public:
   using KeyValue = std::pair<llvm::StringRef, llvm::StringRef>;
   /// The derived values of \p leg in key order; valid until the next call.
   llvm::ArrayRef<KeyValue> of(size_t leg);
+  /// What the value \p leg has on matrix axis \p axis brings for \p key on
+  /// this leg (its entries' properties and overrides, its pins); nullopt if
+  /// nothing. Valid until the next call.
+  std::optional<llvm::StringRef> property(size_t leg, size_t axis,
+                                          llvm::StringRef key);
 
 private:
   /// Keys set to texts, in order: always, or when an override holds.
@@ -121,6 +167,39 @@ private:
   compat::LegView view;
   std::vector<int> slots; ///< Per key: its text in this leg, or -1.
   std::vector<KeyValue> out;
+};
+
+struct Plan;
+
+/// Renders the fields of a matrix's legs.
+class FieldValues {
+public:
+  FieldValues(const Plan &plan, const Matrix &m);
+
+  /// Why a leg has no value for a field.
+  struct Problem {
+    enum class Kind { NoVariant, TwoVariants, NoProperty } kind;
+    size_t field = 0;
+    const LegField::Variant *variant = nullptr, *other = nullptr;
+    const LegField::Piece *piece = nullptr;
+    int channel = -1;
+  };
+  /// The fields of \p leg as built for \p channel (a plan channel index,
+  /// or -1 when none is chosen: fields that depend on it are then empty),
+  /// in declaration order; false, with each field that has no value (left
+  /// empty) in \p problems, if there is one.
+  bool render(size_t leg, int channel, std::vector<std::string> &out,
+              std::vector<Problem> *problems = nullptr);
+
+private:
+  std::optional<Problem> renderField(size_t leg, size_t field, int channel,
+                                     const compat::LegView &view,
+                                     std::vector<std::string> &out);
+
+  const Plan &plan;
+  const Matrix &m;
+  DerivedValues derived;
+  std::vector<const ValueRef *> byAxis;
 };
 
 /// A leg's derived values: pins in force and model properties, by key.

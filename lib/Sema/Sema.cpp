@@ -13,10 +13,10 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
-#include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/VirtualFileSystem.h"
 
 #include <functional>
 
@@ -72,14 +72,17 @@ std::vector<std::string> strings(llvm::ArrayRef<llvm::StringRef> list) {
 
 class Sema {
 public:
-  Sema(DiagnosticEngine &diags, const ast::File &file, const ast::File &project)
-      : diags(diags), file(file), project(project) {}
+  Sema(DiagnosticEngine &diags, const ast::File &file, const ast::File &project,
+       llvm::ArrayRef<ModelDir> modelDirs)
+      : diags(diags), file(file), project(project), modelDirs(modelDirs) {}
 
   std::unique_ptr<Plan> run();
 
 private:
   void collectItems(const ast::File &f);
   bool loadModels();
+  /// Where the model `compat "NAME";` names is, or nullopt (reported).
+  std::optional<std::string> findModel(const ast::Item &it);
   void checkRepo();
   void checkChannels();
   void checkPolicy();
@@ -118,10 +121,13 @@ private:
 
   DiagnosticEngine &diags;
   const ast::File &file, &project;
+  llvm::ArrayRef<ModelDir> modelDirs;
   std::unique_ptr<Plan> plan = std::make_unique<Plan>();
 
   std::vector<const ast::Item *> compat, repo, channels, checks, policy,
       schedule, matrices, stages, overlays;
+  /// The project's matrices: what a release's matrix may take (`from`).
+  std::vector<const ast::Item *> baseMatrices;
   std::map<std::string, const ast::ScheduleEntry *> milestoneEntries;
   std::map<std::string, std::optional<Date>> milestoneDates;
   llvm::StringSet<> evaluating;
@@ -141,7 +147,7 @@ void Sema::collectItems(const ast::File &f) {
     bool projectOnly = it.kind == K::Repo || it.kind == K::Channels ||
                        it.kind == K::Stage || it.kind == K::Overlay ||
                        it.kind == K::Policy;
-    bool releaseOnly = it.kind == K::Schedule || it.kind == K::Matrix;
+    bool releaseOnly = it.kind == K::Schedule;
     if ((projectOnly && !isProject) || (releaseOnly && isProject)) {
       diags.report(DiagKind::MisplacedItem, it.range,
                    "'" + ast::Item::keyword(it.kind) + "' belongs in " +
@@ -169,7 +175,15 @@ void Sema::collectItems(const ast::File &f) {
       schedule.push_back(&it);
       break;
     case K::Matrix:
-      matrices.push_back(&it);
+      if (!isProject) {
+        matrices.push_back(&it);
+      } else if (it.base) {
+        diags.report(DiagKind::MisplacedItem, it.base->range,
+                     "a project's matrix is what releases take; only a "
+                     "release's matrix takes one ('from')");
+      } else {
+        baseMatrices.push_back(&it);
+      }
       break;
     case K::Stage:
       stages.push_back(&it);
@@ -199,6 +213,12 @@ bool Sema::loadModels() {
   bool ok = true;
   llvm::SourceMgr &sm = diags.getSourceMgr();
   for (const ast::Item *it : compat) {
+    if (isModelName(it->path->value)) {
+      std::optional<std::string> found = findModel(*it);
+      ok &= found && compat::loadModelFile(diags, *found, it->path->getRange(),
+                                           *plan->model);
+      continue;
+    }
     // The path is relative to the file that names it.
     unsigned buf = sm.FindBufferContainingLoc(it->range.Start);
     llvm::SmallString<256> path(llvm::sys::path::parent_path(
@@ -210,6 +230,26 @@ bool Sema::loadModels() {
         compat::loadModelFile(diags, path, it->path->getRange(), *plan->model);
   }
   return ok && compat::finishModel(diags, *plan->model);
+}
+
+std::optional<std::string> Sema::findModel(const ast::Item &it) {
+  llvm::StringRef name = it.path->value;
+  llvm::vfs::FileSystem &fs = diags.getFileSystem();
+  std::string places;
+  for (const ModelDir &dir : modelDirs) {
+    llvm::SmallString<256> path(dir.path);
+    llvm::sys::path::append(path, name + ".yaml");
+    llvm::ErrorOr<llvm::vfs::Status> st = fs.status(path);
+    if (st && st->getType() == llvm::sys::fs::file_type::regular_file)
+      return std::string(path);
+    places += (places.empty() ? "" : ", ") + ("'" + dir.path + "' (") +
+              dir.origin + ")";
+  }
+  diags.report(DiagKind::ModelNotFound, it.path->getRange(),
+               "no compatibility model named '" + name + "'; looked for " +
+                   name + ".yaml in " +
+                   (places.empty() ? std::string("no directory") : places));
+  return std::nullopt;
 }
 
 void Sema::checkRepo() {
@@ -1500,7 +1540,7 @@ std::unique_ptr<Plan> Sema::run() {
                      "' needs a compatibility model; add 'compat \"PATH\";' "
                      "to the project");
   else if (loadModels() && file.kind == ast::File::Kind::Release)
-    expandMatrices(diags, *plan, matrices);
+    expandMatrices(diags, *plan, matrices, baseMatrices);
   if (diags.errorCount() != errorsBefore)
     return nullptr;
   return std::move(plan);
@@ -1508,6 +1548,12 @@ std::unique_ptr<Plan> Sema::run() {
 
 std::unique_ptr<Plan> sema::analyze(DiagnosticEngine &diags,
                                     const ast::File &file,
-                                    const ast::File &project) {
-  return Sema(diags, file, project).run();
+                                    const ast::File &project,
+                                    llvm::ArrayRef<ModelDir> modelDirs) {
+  return Sema(diags, file, project, modelDirs).run();
+}
+
+bool sema::isModelName(llvm::StringRef text) {
+  return !text.empty() && !text.contains('/') &&
+         !llvm::sys::path::has_extension(text);
 }

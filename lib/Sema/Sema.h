@@ -18,14 +18,36 @@
 
 namespace relc::sema {
 
-/// Checks \p file (a release, or a project on its own) with \p project.
-/// Returns the plan, or nullptr if there were errors (all reported).
-std::unique_ptr<Plan> analyze(DiagnosticEngine &diags, const ast::File &file,
-                              const ast::File &project);
+/// A directory where `compat "NAME";` looks for NAME.yaml, and what put it
+/// on the search path ("RELC_MODEL_PATH", "beside relc"): the diagnostic for
+/// a name found nowhere lists every place it looked.
+struct ModelDir {
+  std::string path;
+  std::string origin;
+};
 
-/// Expands the matrices of \p plan (called by analyze).
+/// Checks \p file (a release, or a project on its own) with \p project.
+/// Models named by name are searched in \p modelDirs, in order. Returns the
+/// plan, or nullptr if there were errors (all reported).
+std::unique_ptr<Plan> analyze(DiagnosticEngine &diags, const ast::File &file,
+                              const ast::File &project,
+                              llvm::ArrayRef<ModelDir> modelDirs = {});
+
+/// A `compat` string that names a bundled model rather than a file: no
+/// slash and no extension (`compat "python";`).
+bool isModelName(llvm::StringRef text);
+
+/// Expands the matrices of \p plan (called by analyze); \p bases are the
+/// project's matrices, which a release's matrix may take (`from NAME`).
 bool expandMatrices(DiagnosticEngine &diags, Plan &plan,
-                    const std::vector<const ast::Item *> &matrices);
+                    const std::vector<const ast::Item *> &matrices,
+                    const std::vector<const ast::Item *> &bases);
+
+/// Compiles the fields a matrix declares (\p entries, in order) and checks
+/// that each has exactly one value on every leg and channel (Fields.cpp).
+bool compileFields(DiagnosticEngine &diags, const Plan &plan, Matrix &m,
+                   llvm::ArrayRef<const ast::MatrixEntry *> entries,
+                   const compat::CondScope &scope);
 
 /// `relc check --emit=plan`: the checked plan, one fact per line.
 void printPlan(const Plan &plan, llvm::raw_ostream &os);

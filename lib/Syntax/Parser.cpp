@@ -94,7 +94,7 @@ std::string inPhrase(antlr4::RuleContext *ctx) {
     if (dynamic_cast<P::ScheduleItemContext *>(ctx))
       return "in the schedule";
     if (auto *m = dynamic_cast<P::MatrixItemContext *>(ctx))
-      return named("matrix", m->name());
+      return named("matrix", m->name().empty() ? nullptr : m->name(0));
     if (auto *s = dynamic_cast<P::StageItemContext *>(ctx))
       return named("stage", s->name());
     if (dynamic_cast<P::RepoItemContext *>(ctx))

@@ -222,13 +222,21 @@ Transformer::string(antlr4::tree::TerminalNode *node) {
       return nullptr;
     }
     llvm::StringRef ph = raw.slice(i + 1, close);
-    bool valid =
-        !ph.empty() && (llvm::isAlpha(ph[0]) || ph[0] == '_') &&
-        llvm::all_of(ph,
-                     [](char ch) {
-                       return llvm::isAlnum(ch) || ch == '_' || ch == '.';
-                     }) &&
-        !ph.endswith(".") && !ph.contains("..");
+    // `name.key`, then filters a field may apply: `{python|underscores}`.
+    auto word = [](llvm::StringRef w, bool dots) {
+      return !w.empty() && (llvm::isAlpha(w[0]) || w[0] == '_') &&
+             llvm::all_of(w,
+                          [&](char ch) {
+                            return llvm::isAlnum(ch) || ch == '_' ||
+                                   (dots && ch == '.');
+                          }) &&
+             !w.endswith(".") && !w.contains("..");
+    };
+    llvm::SmallVector<llvm::StringRef, 4> pieces;
+    ph.split(pieces, '|');
+    bool valid = word(pieces[0], true);
+    for (llvm::StringRef f : llvm::makeArrayRef(pieces).drop_front())
+      valid &= word(f, false);
     if (!valid) {
       error(DiagKind::InvalidPlaceholder, at(i, close - i + 1),
             ph.empty() ? llvm::Twine("empty placeholder '{}' in string")
@@ -445,6 +453,7 @@ MatrixEntry Transformer::matrixEntry(P::MatrixEntryContext *ctx) {
   if (auto *a = dynamic_cast<P::AxisEntryContext *>(ctx)) {
     m.kind = MatrixEntry::Kind::Axis;
     m.axis = name(a->name());
+    m.append = a->APPEND() != nullptr;
     for (auto *av : a->axisValue()) {
       AxisValue v;
       std::vector<P::ValueContext *> vals = av->value();
@@ -465,6 +474,12 @@ MatrixEntry Transformer::matrixEntry(P::MatrixEntryContext *ctx) {
     m.condition = condition(conds[0]);
     if (conds.size() > 1)
       m.where = condition(conds[1]);
+  } else if (auto *f = dynamic_cast<P::FieldEntryContext *>(ctx)) {
+    m.kind = MatrixEntry::Kind::Field;
+    m.axis = name(f->name());
+    m.value = expr(f->expr());
+    if (f->condition())
+      m.where = condition(f->condition());
   } else {
     auto *i = static_cast<P::IncludeEntryContext *>(ctx);
     m.kind = MatrixEntry::Kind::Include;
@@ -608,7 +623,10 @@ Item Transformer::item(P::ItemContext *ctx) {
     }
   } else if (auto *m = dynamic_cast<P::MatrixItemContext *>(ctx)) {
     it.kind = Item::Kind::Matrix;
-    it.name = name(m->name());
+    std::vector<P::NameContext *> names = m->name();
+    it.name = name(names[0]);
+    if (names.size() > 1)
+      it.base = name(names[1]);
     for (auto *e : m->matrixEntry())
       it.matrix.push_back(matrixEntry(e));
   } else if (auto *st = dynamic_cast<P::StageItemContext *>(ctx)) {

@@ -8,14 +8,14 @@
 
 _relc_options() {
   case $1 in
-  check) echo "--emit= --no-locations --parse-only --format= --diagnostics-format= --error-limit=" ;;
-  fmt) echo "--check --write --stdout --format= --diagnostics-format= --error-limit=" ;;
-  matrix) echo "--format= --channel= --matrix= --explain= --diagnostics-format= --error-limit=" ;;
-  graph) echo "--format= --stage= --rc= --diagnostics-format= --error-limit=" ;;
-  emit) echo "-o --check --lock= --no-split --format= --diagnostics-format= --error-limit=" ;;
-  run) echo "--stage= --execute --rc= --step= --repo= --remote= --state-dir= --approve= --today= --artifacts= --timeout= --format= --diagnostics-format= --error-limit=" ;;
-  calendar) echo "--format= --diagnostics-format= --error-limit=" ;;
-  docs) echo "--check --write --diagnostics-format= --error-limit=" ;;
+  check) echo "--emit= --no-locations --parse-only --format= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
+  fmt) echo "--check --write --stdout --skip-invalid --format= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
+  matrix) echo "--format= --channel= --where= --matrix= --explain= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
+  graph) echo "--format= --stage= --rc= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
+  emit) echo "-o --check --lock= --no-split --skip-invalid --format= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
+  run) echo "--stage= --execute --rc= --step= --repo= --remote= --state-dir= --approve= --today= --artifacts= --timeout= --format= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
+  calendar) echo "--format= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
+  docs) echo "--check --write --skip-invalid --diagnostics-format= --diagnostics-output= --error-limit=" ;;
   explain) echo "--all --format=" ;;
   esac
 }
@@ -70,7 +70,7 @@ _relc() {
     check:--format | fmt:--format | emit:--format | *:--diagnostics-format)
       values="text json sarif github" ;;
     explain:--format) values="text markdown" ;;
-    matrix:--format) values="table json markdown" ;;
+    matrix:--format) values="table json markdown include" ;;
     graph:--format) values="json dot mermaid" ;;
     run:--format) values="text json" ;;
     calendar:--format) values="ics markdown" ;;

@@ -1,7 +1,9 @@
 //===- DiffTest.cpp - Tests for unified diffs -----------------------------===//
 //
 // The diffs `--check` prints are read by people and by `patch`: hunks with
-// three lines of context, old lines before new, nothing for equal texts.
+// three lines of context, old lines before new, nothing for equal texts, and
+// ends of files as GNU diff writes them (Emit/check_diff_patch.test applies
+// relc's diffs with patch).
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,12 +35,37 @@ TEST(DiffTest, DistantChangesMakeTwoHunks) {
   }
   std::string d = unifiedDiff(a, b, "a", "b");
   EXPECT_NE(d.find("@@ -1,5 +1,5 @@\n"), std::string::npos) << d;
-  EXPECT_NE(d.find("@@ -15,7 +15,7 @@\n"), std::string::npos) << d;
+  // Lines 15-20: the file ends there, with no empty line after it.
+  EXPECT_NE(d.find("@@ -15,6 +15,6 @@\n"), std::string::npos) << d;
 }
 
+// The text's final newline ends its last line; it is not an empty line
+// after it, which patch would look for and not find.
 TEST(DiffTest, AddedAtEnd) {
   EXPECT_EQ(unifiedDiff("a\n", "a\nb\n", "x", "y"),
-            "--- x\n+++ y\n@@ -1,2 +1,3 @@\n a\n+b\n \n");
+            "--- x\n+++ y\n@@ -1,1 +1,2 @@\n a\n+b\n");
+}
+
+TEST(DiffTest, RemovedAtEnd) {
+  EXPECT_EQ(unifiedDiff("a\nb\n", "a\n", "x", "y"),
+            "--- x\n+++ y\n@@ -1,2 +1,1 @@\n a\n-b\n");
+}
+
+TEST(DiffTest, LastLineWithoutNewline) {
+  EXPECT_EQ(unifiedDiff("a\nb", "a\nb\n", "x", "y"),
+            "--- x\n+++ y\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end "
+            "of file\n+b\n");
+  EXPECT_EQ(unifiedDiff("a\nb\n", "a\nc", "x", "y"),
+            "--- x\n+++ y\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n\\ No newline at "
+            "end of file\n");
+}
+
+// An empty range starts at the line before it: 0 for an empty file.
+TEST(DiffTest, FromAndToEmpty) {
+  EXPECT_EQ(unifiedDiff("", "a\n", "x", "y"),
+            "--- x\n+++ y\n@@ -0,0 +1,1 @@\n+a\n");
+  EXPECT_EQ(unifiedDiff("a\n", "", "x", "y"),
+            "--- x\n+++ y\n@@ -1,1 +0,0 @@\n-a\n");
 }
 
 } // namespace

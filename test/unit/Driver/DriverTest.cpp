@@ -18,6 +18,7 @@
 
 #include "gtest/gtest.h"
 
+#include <cstdlib>
 #include <sstream>
 
 using namespace relc;
@@ -178,6 +179,38 @@ TEST_F(DriverTest, TheModelIsReadFromTheFileSystemToo) {
                        "values the model lists"),
             std::string::npos)
       << r.err;
+}
+
+// A model named by name is looked for through the driver's file system too,
+// in the directories of RELC_MODEL_PATH first.
+TEST_F(DriverTest, AModelByNameIsFoundOnTheModelPath) {
+  add("/models/python.yaml", modelWithout312());
+  std::string byName = project;
+  llvm::StringRef path = "\"../compat/python.yaml\"";
+  byName.replace(byName.find(path.str()), path.size(), "\"python\"");
+  add("named/project.relplan", byName);
+  add("named/1.0.relplan", release);
+  const char *saved = std::getenv("RELC_MODEL_PATH");
+  std::string restore = saved ? saved : "";
+  setenv("RELC_MODEL_PATH", "/nowhere:/models", 1);
+  Result r = run({"check", "named/1.0.relplan"});
+  setenv("RELC_MODEL_PATH", "/nowhere", 1);
+  Result missing = run({"check", "named/1.0.relplan"});
+  if (saved)
+    setenv("RELC_MODEL_PATH", restore.c_str(), 1);
+  else
+    unsetenv("RELC_MODEL_PATH");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("/models/python.yaml:5:3: note: the python values the "
+                       "model lists"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("no compatibility model named 'python'; looked "
+                             "for python.yaml in '/nowhere' "
+                             "(RELC_MODEL_PATH), '"),
+            std::string::npos)
+      << missing.err;
 }
 
 TEST_F(DriverTest, VersionPrintsToOutAndReturns) {

@@ -617,8 +617,13 @@ def rerun_and_finish(ctx, stage, notes, clone=1):
         notes.append("the rc run had recorded its end")
         stage = "promote"
     r = ctx.relc(stage, clone)
-    if r.code and stage == "promote" and \
-            "was started before and did not finish" in r.err:
+    # Cut off around its claim, a run leaves a claim the re-run cannot tell
+    # from another run's: the marker was there when it looked ("started
+    # before"), or a push of the killed run landed while it claimed
+    # ("claimed by another run"). Either way relc refuses, as documented.
+    if r.code and stage == "promote" and (
+            "was started before and did not finish" in r.err or
+            "was claimed by another run" in r.err):
         state = ctx.marker_state()
         check(state == "state: claimed",
               "re-run refused the once step but the marker says %r" % state)
@@ -1217,6 +1222,7 @@ WINDOWS = {}  # (remote kind, stage) -> seconds within which to kill
 STATS = {"killed": Counter(), "completed": Counter(), "leaked": Counter(),
          "in-push": Counter()}
 RESULTS = []  # (kind, status)
+FAILURES = []  # the FAIL lines, printed again after the summary
 PRINT_LOCK = threading.Lock()
 
 
@@ -1256,6 +1262,8 @@ def report(t, status, text):
     else:
         line = "FAIL %s: %s" % (name, one_line(text))
         RESULTS.append((t.kind, "failed"))
+    if line.startswith("FAIL"):
+        FAILURES.append(line)
     with PRINT_LOCK:
         print(line, flush=True)
 
@@ -1468,6 +1476,9 @@ def main():
                                           for s, n in sorted(c.items()))))
     print("time: %.0f s (%s)" % (time.monotonic() - START, ", ".join(
         "%s %.0f s" % kv for kv in times.items())))
+    # Again at the end: a log cut to its head and tail still shows them.
+    for line in FAILURES:
+        print(line)
     passed = sum(s == "passed" for k, s in RESULTS)
     failed = sum(s == "failed" for k, s in RESULTS)
     print("%d passed, %d failed" % (passed, failed), flush=True)

@@ -1,0 +1,379 @@
+//===- Fields.cpp - The per-leg fields a matrix declares -----------------===//
+//
+// A matrix may declare fields (docs/language.md, "Fields"): text per leg
+// over the leg's values, what the model says of them, earlier fields, the
+// channel and the release, with `where` variants. They hand each leg's
+// facts to CI and to the tools that consume an incumbent's matrix JSON,
+// under the names those tools use (`relc matrix --format=include`).
+//
+// Each variant is compiled once. Sema then renders every field on every leg
+// and channel, so a field with no value or two on some leg, or one naming a
+// property a leg's value lacks, is an error at the plan line, and rendering
+// for output cannot fail.
+//
+//===----------------------------------------------------------------------===//
+#include "Sema/Sema.h"
+
+#include "Basic/Suggest.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+#include <set>
+
+using namespace relc;
+using namespace relc::sema;
+using Piece = LegField::Piece;
+
+namespace {
+
+/// What a field's text may name besides axes and fields. A field may take
+/// one of these names (the incumbent's `channel`); fields below it then
+/// mean the field.
+constexpr llvm::StringLiteral reserved[] = {"channel", "version", "major",
+                                            "minor"};
+
+bool mentionsChannel(const compat::Cond &c) {
+  return c.kind == compat::Cond::Kind::Channel ||
+         llvm::any_of(c.operands, [](const compat::CondPtr &o) {
+           return mentionsChannel(*o);
+         });
+}
+
+class FieldCompiler {
+public:
+  FieldCompiler(DiagnosticEngine &diags, const Plan &plan, Matrix &m)
+      : diags(diags), plan(plan), m(m) {}
+
+  bool compile(llvm::ArrayRef<const ast::MatrixEntry *> entries,
+               const compat::CondScope &scope);
+  void check();
+
+private:
+  std::optional<Piece> placeholder(const ast::StringExpr::Part &part,
+                                   size_t field, bool &usesChannel);
+  std::string legText(size_t leg, int channel) const;
+
+  DiagnosticEngine &diags;
+  const Plan &plan;
+  Matrix &m;
+};
+
+} // namespace
+
+std::optional<Piece>
+FieldCompiler::placeholder(const ast::StringExpr::Part &part, size_t field,
+                           bool &usesChannel) {
+  llvm::SmallVector<llvm::StringRef, 4> pieces;
+  llvm::StringRef(part.text).split(pieces, '|');
+  auto [name, key] = pieces[0].split('.');
+  Piece p;
+  for (llvm::StringRef f : llvm::makeArrayRef(pieces).drop_front()) {
+    if (f == "underscores")
+      p.filters.push_back(LegField::Filter::Underscores);
+    else if (f == "nodots")
+      p.filters.push_back(LegField::Filter::NoDots);
+    else {
+      diags.report(DiagKind::UnknownPlaceholder, part.range,
+                   "unknown filter '" + f.str() + "'" +
+                       didYouMean(f.str(), {"underscores", "nodots"}) +
+                       "; 'underscores' turns dots into underscores, "
+                       "'nodots' drops them");
+      return std::nullopt;
+    }
+  }
+  auto axis = llvm::find_if(
+      m.axes, [&](const MatrixAxis &a) { return a.name == name; });
+  if (axis != m.axes.end()) {
+    p.index = axis - m.axes.begin();
+    if (key.empty())
+      p.kind = Piece::Kind::Value;
+    else if (key == "name")
+      p.kind = Piece::Kind::Name;
+    else if (key == "version")
+      p.kind = Piece::Kind::Version;
+    else {
+      p.kind = Piece::Kind::Property;
+      p.text = key.str();
+    }
+    return p;
+  }
+  for (size_t f = 0; f < m.fields.size(); ++f) {
+    if (m.fields[f].name != name ||
+        (f >= field && llvm::is_contained(reserved, name)))
+      continue;
+    if (f >= field || !key.empty()) {
+      diags.report(DiagKind::UnknownPlaceholder, part.range,
+                   f >= field ? "'{" + name.str() +
+                                    "}' is this field or one "
+                                    "declared after it; a field may name "
+                                    "only the fields above it"
+                              : "'{" + part.text +
+                                    "}': a field's value has "
+                                    "no parts to name");
+      return std::nullopt;
+    }
+    p.kind = Piece::Kind::Field;
+    p.index = f;
+    usesChannel |= m.fields[f].usesChannel;
+    return p;
+  }
+  if (key.empty() && llvm::is_contained(reserved, name)) {
+    if (name == "channel") {
+      if (plan.channels.empty()) {
+        diags.report(DiagKind::UnknownPlaceholder, part.range,
+                     "'{channel}' names the channel a leg is built for, and "
+                     "the project declares no channels");
+        return std::nullopt;
+      }
+      p.kind = Piece::Kind::Channel;
+      usesChannel = true;
+    } else {
+      p.kind = Piece::Kind::Release;
+      p.text = name.str();
+    }
+    return p;
+  }
+  std::vector<std::string> known(std::begin(reserved), std::end(reserved));
+  for (const MatrixAxis &a : m.axes)
+    known.push_back(a.name);
+  for (size_t f = 0; f < field; ++f)
+    known.push_back(m.fields[f].name);
+  diags.report(DiagKind::UnknownPlaceholder, part.range,
+               "unknown placeholder '{" + part.text + "}' in field '" +
+                   m.fields[field].name +
+                   "'; a field names the matrix's axes ('{AXIS}', "
+                   "'{AXIS.name}', '{AXIS.version}', '{AXIS.PROPERTY}'), the "
+                   "fields above it, '{channel}', '{version}', '{major}' and "
+                   "'{minor}'" +
+                   didYouMean(name.str(), known));
+  return std::nullopt;
+}
+
+bool FieldCompiler::compile(llvm::ArrayRef<const ast::MatrixEntry *> entries,
+                            const compat::CondScope &scope) {
+  bool ok = true;
+  // Every field first, so that naming one declared below says so.
+  llvm::StringMap<size_t> index;
+  for (const ast::MatrixEntry *e : entries) {
+    if (e->kind != ast::MatrixEntry::Kind::Field)
+      continue;
+    const std::string &name = e->axis.text;
+    if (llvm::any_of(m.axes,
+                     [&](const MatrixAxis &a) { return a.name == name; })) {
+      diags.report(DiagKind::DuplicateDefinition, e->axis.range,
+                   "a field cannot be called '" + name + "': '{" + name +
+                       "}' is an axis of this matrix in a field's text");
+      ok = false;
+    } else if (index.try_emplace(name, m.fields.size()).second) {
+      m.fields.emplace_back().name = name;
+    }
+  }
+  for (const ast::MatrixEntry *e : entries) {
+    auto it = index.find(e->axis.text);
+    if (e->kind != ast::MatrixEntry::Kind::Field || it == index.end())
+      continue;
+    const std::string &name = e->axis.text;
+    size_t field = it->second;
+    const auto *text = llvm::dyn_cast<ast::StringExpr>(e->value.get());
+    if (!text) {
+      diags.report(DiagKind::TypeMismatch, e->value->getRange(),
+                   "field '" + name + "' takes a string, such as \"cu{accel." +
+                       "version|nodots}\"");
+      ok = false;
+      continue;
+    }
+    LegField::Variant v;
+    v.range = e->range;
+    for (const ast::StringExpr::Part &part : text->parts) {
+      if (!part.isPlaceholder) {
+        v.pieces.push_back({Piece::Kind::Text, part.text, 0, {}});
+        continue;
+      }
+      std::optional<Piece> p = placeholder(part, field, v.usesChannel);
+      if (!p) {
+        ok = false;
+        continue;
+      }
+      v.pieces.push_back(std::move(*p));
+    }
+    if (e->where) {
+      v.where = compat::compileCondition(diags, *plan.model, *e->where, scope);
+      if (!v.where) {
+        ok = false;
+        continue;
+      }
+      v.usesChannel |= mentionsChannel(*v.where);
+    }
+    m.fields[field].usesChannel |= v.usesChannel;
+    m.fields[field].variants.push_back(std::move(v));
+  }
+  return ok;
+}
+
+std::string FieldCompiler::legText(size_t leg, int channel) const {
+  std::string s = "(";
+  for (size_t a = 0; a < m.axes.size(); ++a)
+    s += (a ? ", " : "") + m.value(leg, a).ref.str();
+  s += ")";
+  if (channel >= 0)
+    s += " on channel '" + plan.channels[channel] + "'";
+  return s;
+}
+
+void FieldCompiler::check() {
+  if (m.fields.empty())
+    return;
+  bool anyChannel =
+      llvm::any_of(m.fields, [](const LegField &f) { return f.usesChannel; });
+  FieldValues values(plan, m);
+  std::vector<std::string> out;
+  std::set<size_t> reported; ///< Fields: one diagnostic each.
+  for (size_t leg = 0; leg < m.legCount(); ++leg) {
+    // A field that depends on the channel is rendered for each channel
+    // the leg is built for; the others once.
+    std::vector<int> channels;
+    for (size_t c = 0; c < plan.channels.size(); ++c)
+      if (m.legChannels[leg] >> c & 1)
+        channels.push_back(c);
+    if (!anyChannel || channels.empty())
+      channels.assign(1, channels.empty() ? -1 : channels[0]);
+    std::vector<FieldValues::Problem> problems;
+    for (int channel : channels)
+      values.render(leg, channel, out, &problems);
+    for (const FieldValues::Problem &p : problems) {
+      if (!reported.insert(p.field).second)
+        continue;
+      const LegField &f = m.fields[p.field];
+      std::string where = legText(leg, anyChannel ? p.channel : -1);
+      switch (p.kind) {
+      case FieldValues::Problem::Kind::NoVariant:
+        diags.report(DiagKind::FieldMissing, f.variants[0].range,
+                     "field '" + f.name + "' has no value for leg " + where +
+                         ": none of its " + std::to_string(f.variants.size()) +
+                         " variants holds there; add one, or widen a 'where'");
+        break;
+      case FieldValues::Problem::Kind::TwoVariants:
+        diags.report(DiagKind::FieldConflict, p.other->range,
+                     "field '" + f.name + "' is set twice for leg " + where +
+                         ": this variant and an earlier one both hold there; "
+                         "narrow their 'where' so that one does");
+        diags.note(p.variant->range.Start, "the earlier variant");
+        break;
+      case FieldValues::Problem::Kind::NoProperty:
+        diags.report(DiagKind::FieldMissing, p.variant->range,
+                     "field '" + f.name + "' names '" + p.piece->text +
+                         "' of axis '" + m.axes[p.piece->index].name +
+                         "', and '" + m.value(leg, p.piece->index).ref.str() +
+                         "' has no such property on leg " + where);
+        break;
+      }
+    }
+  }
+}
+
+bool sema::compileFields(DiagnosticEngine &diags, const Plan &plan, Matrix &m,
+                         llvm::ArrayRef<const ast::MatrixEntry *> entries,
+                         const compat::CondScope &scope) {
+  unsigned errors = diags.errorCount();
+  FieldCompiler c(diags, plan, m);
+  if (c.compile(entries, scope))
+    c.check();
+  return diags.errorCount() == errors;
+}
+
+//===------------------------------------------------------- rendering ===//
+
+FieldValues::FieldValues(const Plan &plan, const Matrix &m)
+    : plan(plan), m(m), derived(*plan.model, m, *plan.version),
+      byAxis(plan.model->axes.size(), nullptr) {}
+
+static void applyFilters(std::string &s,
+                         llvm::ArrayRef<LegField::Filter> filters) {
+  for (LegField::Filter f : filters)
+    if (f == LegField::Filter::Underscores)
+      std::replace(s.begin(), s.end(), '.', '_');
+    else
+      llvm::erase_value(s, '.');
+}
+
+bool FieldValues::render(size_t leg, int channel, std::vector<std::string> &out,
+                         std::vector<Problem> *problems) {
+  out.assign(m.fields.size(), std::string());
+  for (size_t a = 0; a < m.axes.size(); ++a)
+    byAxis[m.axes[a].modelAxis] = &m.value(leg, a).ref;
+  compat::LegView view{byAxis, &*plan.version, channel};
+  bool ok = true;
+  for (size_t f = 0; f < m.fields.size(); ++f)
+    if (std::optional<Problem> p = renderField(leg, f, channel, view, out)) {
+      ok = false;
+      p->channel = channel;
+      if (problems)
+        problems->push_back(*p);
+    }
+  return ok;
+}
+
+std::optional<FieldValues::Problem>
+FieldValues::renderField(size_t leg, size_t f, int channel,
+                         const compat::LegView &view,
+                         std::vector<std::string> &out) {
+  {
+    const LegField &field = m.fields[f];
+    if (channel < 0 && field.usesChannel)
+      return std::nullopt; // Which channel is not known: left empty.
+    const LegField::Variant *chosen = nullptr;
+    for (const LegField::Variant &v : field.variants) {
+      if (v.where && !compat::evaluate(*v.where, view))
+        continue;
+      if (chosen)
+        return Problem{Problem::Kind::TwoVariants, f, chosen, &v, nullptr};
+      chosen = &v;
+    }
+    if (!chosen)
+      return Problem{Problem::Kind::NoVariant, f, nullptr, nullptr, nullptr};
+    std::string &text = out[f];
+    for (const Piece &p : chosen->pieces) {
+      std::string piece;
+      switch (p.kind) {
+      case Piece::Kind::Text:
+        piece = p.text;
+        break;
+      case Piece::Kind::Value:
+        piece = m.value(leg, p.index).ref.str();
+        break;
+      case Piece::Kind::Name: {
+        const compat::Entry &e = *m.value(leg, p.index).ref.entry;
+        piece = e.name.empty() ? e.label() : e.name;
+        break;
+      }
+      case Piece::Kind::Version:
+        if (const Version *v = m.value(leg, p.index).ref.version())
+          piece = v->str();
+        break;
+      case Piece::Kind::Property:
+        if (std::optional<llvm::StringRef> v =
+                derived.property(leg, p.index, p.text))
+          piece = v->str();
+        else
+          return Problem{Problem::Kind::NoProperty, f, chosen, nullptr, &p};
+        break;
+      case Piece::Kind::Field:
+        piece = out[p.index];
+        break;
+      case Piece::Kind::Channel:
+        piece = plan.channels[channel];
+        break;
+      case Piece::Kind::Release:
+        if (p.text == "version")
+          piece = plan.version->str();
+        else
+          piece = std::to_string(p.text == "major" ? plan.version->major()
+                                                   : plan.version->minor());
+        break;
+      }
+      applyFilters(piece, p.filters);
+      text += piece;
+    }
+  }
+  return std::nullopt;
+}
