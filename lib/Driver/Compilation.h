@@ -15,6 +15,7 @@
 #include "Driver/Commands.h"
 #include "Driver/PlanLoader.h"
 #include "Graph/Graph.h"
+#include "Sema/Sema.h"
 
 #include "llvm/ADT/IntrusiveRefCntPtr.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -94,6 +95,7 @@ private:
   llvm::SourceMgr sm;
   DiagnosticEngine diags;
   PlanLoader loader;
+  sema::ModelCache models; ///< Each model set read once per run.
 };
 
 } // namespace relc

@@ -13,10 +13,10 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
-#include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/VirtualFileSystem.h"
 
 #include <functional>
 
@@ -72,8 +72,9 @@ std::vector<std::string> strings(llvm::ArrayRef<llvm::StringRef> list) {
 
 class Sema {
 public:
-  Sema(DiagnosticEngine &diags, const ast::File &file, const ast::File &project)
-      : diags(diags), file(file), project(project) {}
+  Sema(DiagnosticEngine &diags, const ast::File &file, const ast::File &project,
+       ModelCache *models)
+      : diags(diags), file(file), project(project), models(models) {}
 
   std::unique_ptr<Plan> run();
 
@@ -118,6 +119,7 @@ private:
 
   DiagnosticEngine &diags;
   const ast::File &file, &project;
+  ModelCache *models;
   std::unique_ptr<Plan> plan = std::make_unique<Plan>();
 
   std::vector<const ast::Item *> compat, repo, channels, checks, policy,
@@ -195,9 +197,8 @@ static void checkSingle(DiagnosticEngine &diags,
 bool Sema::loadModels() {
   if (compat.empty())
     return true;
-  plan->model = std::make_unique<compat::Model>();
-  bool ok = true;
   llvm::SourceMgr &sm = diags.getSourceMgr();
+  std::vector<std::string> paths;
   for (const ast::Item *it : compat) {
     // The path is relative to the file that names it.
     unsigned buf = sm.FindBufferContainingLoc(it->range.Start);
@@ -206,10 +207,25 @@ bool Sema::loadModels() {
     llvm::sys::path::append(path, it->path->value);
     if (llvm::sys::path::is_absolute(it->path->value))
       path = it->path->value;
-    ok &=
-        compat::loadModelFile(diags, path, it->path->getRange(), *plan->model);
+    paths.push_back(std::string(path));
   }
-  return ok && compat::finishModel(diags, *plan->model);
+  if (models) {
+    auto found = models->byPaths.find(paths);
+    if (found != models->byPaths.end()) {
+      plan->model = found->second;
+      return true;
+    }
+  }
+  auto model = std::make_shared<compat::Model>();
+  bool ok = true;
+  for (size_t i = 0; i < compat.size(); ++i)
+    ok &= compat::loadModelFile(diags, paths[i], compat[i]->path->getRange(),
+                                *model);
+  ok = ok && compat::finishModel(diags, *model);
+  plan->model = model;
+  if (ok && models)
+    models->byPaths.emplace(std::move(paths), std::move(model));
+  return ok;
 }
 
 void Sema::checkRepo() {
@@ -1508,6 +1524,7 @@ std::unique_ptr<Plan> Sema::run() {
 
 std::unique_ptr<Plan> sema::analyze(DiagnosticEngine &diags,
                                     const ast::File &file,
-                                    const ast::File &project) {
-  return Sema(diags, file, project).run();
+                                    const ast::File &project,
+                                    ModelCache *models) {
+  return Sema(diags, file, project, models).run();
 }

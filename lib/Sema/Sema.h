@@ -16,12 +16,29 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
 namespace relc::sema {
 
+/// Compatibility models loaded and finished without errors, by the paths
+/// they were read from, in order: one run over many releases of a project
+/// (`relc check plans/*.relplan`) reads and checks its models once. A model
+/// with errors is not kept, so each plan that names it reports them, as
+/// without a cache.
+struct ModelCache {
+  std::map<std::vector<std::string>, std::shared_ptr<const compat::Model>>
+      byPaths;
+};
+
 /// Checks \p file (a release, or a project on its own) with \p project.
-/// Returns the plan, or nullptr if there were errors (all reported).
+/// Returns the plan, or nullptr if there were errors (all reported). Models
+/// come from \p models when it holds them, and are added to it.
 std::unique_ptr<Plan> analyze(DiagnosticEngine &diags, const ast::File &file,
-                              const ast::File &project);
+                              const ast::File &project,
+                              ModelCache *models = nullptr);
 
 /// Expands the matrices of \p plan (called by analyze).
 bool expandMatrices(DiagnosticEngine &diags, Plan &plan,
