@@ -20,6 +20,7 @@
 
 #include "AST/Formatter.h"
 #include "Basic/Config.h"
+#include "Basic/JsonWriter.h"
 #include "Syntax/Parser.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -171,30 +172,6 @@ private:
   enum class State { Uninitialized, Running, ShutDown };
   State state = State::Uninitialized;
 };
-
-/// Whether the JSON text \p text nests arrays and objects deeper than
-/// \p limit; a linear scan that skips strings.
-bool nestsDeeper(llvm::StringRef text, unsigned limit) {
-  unsigned depth = 0;
-  bool inString = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (inString) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        inString = false;
-    } else if (c == '"') {
-      inString = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit)
-        return true;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return false;
-}
 
 /// One header line, without its line break, into \p line. A header line
 /// longer than any real one (LSP has two short headers) is not buffered:
@@ -619,7 +596,7 @@ int Server::run() {
     // overflow the stack before it could fail. Nothing relc reads nests
     // more than a few levels.
     constexpr unsigned maxNesting = 512;
-    if (nestsDeeper(body, maxNesting)) {
+    if (jsonNestsDeeper(body, maxNesting)) {
       log << "relc lsp: bad message: nested deeper than " << maxNesting
           << " levels\n";
       error(nullptr, -32700,
