@@ -325,7 +325,7 @@ def main(argv=None):
                     help="comma-separated subset of startup,legs,size,releases,model")
     ap.add_argument("--legs", help="leg counts for the legs series (default 1e2..1e6)")
     ap.add_argument("--sizes", help="plan sizes for the size series (default 10KB..10MB)")
-    ap.add_argument("--releases", help="release counts (default 1,10,100,1000)")
+    ap.add_argument("--releases", help="release counts (default 1,10,100,1000,10000)")
     ap.add_argument("--models", help="model sizes (default 10KB..10MB)")
     ap.add_argument("--runs", type=int, help="timed runs per cell (default 10; quick 3)")
     ap.add_argument("--startup-runs", type=int, help="timed runs for start-up (default 60; quick 30)")

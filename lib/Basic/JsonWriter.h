@@ -127,6 +127,11 @@ private:
   llvm::SmallVector<Level, 16> stack;
 };
 
+/// Whether the JSON text \p text nests arrays and objects deeper than
+/// \p limit: a linear scan that skips strings. llvm::json::parse recurses
+/// once per level, so text from outside is measured with this first.
+bool jsonNestsDeeper(llvm::StringRef text, unsigned limit);
+
 } // namespace relc
 
 #endif // RELC_BASIC_JSONWRITER_H

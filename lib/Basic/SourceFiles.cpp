@@ -4,7 +4,8 @@
 // Stats and reads a file through the diagnostics engine's file system (the
 // real one, or the one a test or the language server gives), then validates
 // its bytes. The order matters: a directory or a FIFO must be refused before
-// reading, or reading would fail obscurely or block.
+// reading, or reading would fail obscurely or block. writeFileAtomic is the
+// other direction: how every command that rewrites a file replaces it.
 //
 //===----------------------------------------------------------------------===//
 #include "Basic/SourceFiles.h"
@@ -12,6 +13,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/VirtualFileSystem.h"
@@ -98,4 +100,14 @@ std::string relc::locationString(const llvm::SourceMgr &sm, llvm::SMLoc loc) {
   return (sm.getMemoryBuffer(buf)->getBufferIdentifier() + ":" +
           llvm::Twine(line) + ":" + llvm::Twine(col))
       .str();
+}
+
+llvm::Error relc::writeFileAtomic(llvm::StringRef path, llvm::StringRef text,
+                                  llvm::StringRef tag) {
+  llvm::SmallString<256> target;
+  // A path that does not exist yet is written as given.
+  if (llvm::sys::fs::real_path(path, target))
+    target = path;
+  return llvm::writeFileAtomically(
+      std::string(target) + "." + tag.str() + "-%%%%%%", target, text);
 }

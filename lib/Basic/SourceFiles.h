@@ -12,6 +12,7 @@
 #include "Basic/Diagnostics.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
 #include "llvm/Support/SMLoc.h"
 
 namespace relc {
@@ -34,6 +35,13 @@ llvm::StringRef sourceText(llvm::SourceMgr &sm, unsigned bufferId);
 
 /// `plans/pytorch/2.4.relplan:12:5`, or `?` for a location in no buffer.
 std::string locationString(const llvm::SourceMgr &sm, llvm::SMLoc loc);
+
+/// Replaces the file at \p path by \p text atomically: a temporary file
+/// (named after \p tag) beside it, then a rename. A symbolic link at \p path
+/// is followed: the file it leads to is replaced, beside itself, and the link
+/// stays a link (a rename onto the link would replace the link).
+llvm::Error writeFileAtomic(llvm::StringRef path, llvm::StringRef text,
+                            llvm::StringRef tag);
 
 } // namespace relc
 

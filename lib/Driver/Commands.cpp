@@ -14,9 +14,9 @@
 
 #include "AST/Formatter.h"
 #include "AST/Printer.h"
+#include "Basic/SourceFiles.h"
 #include "Sema/Sema.h"
 
-#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
@@ -102,8 +102,7 @@ int relc::runFmt(const FmtOptions &opts, const DriverEnv &env) {
                        path + "'");
       continue;
     }
-    if (llvm::Error e = llvm::writeFileAtomically(path + ".relc-fmt-%%%%%%",
-                                                  path, formatted))
+    if (llvm::Error e = writeFileAtomic(path, formatted, "relc-fmt"))
       diags.report(DiagKind::FileWriteFailed, llvm::SMRange(),
                    "cannot write '" + path +
                        "': " + llvm::toString(std::move(e)));

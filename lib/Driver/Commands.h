@@ -15,6 +15,7 @@
 #include "llvm/ADT/IntrusiveRefCntPtr.h"
 #include "llvm/Support/VirtualFileSystem.h"
 
+#include <cstdint>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -123,10 +124,14 @@ struct RunOptions {
 };
 int runRun(const RunOptions &opts, const DriverEnv &env);
 
+struct LspOptions {
+  /// The largest message body read; a larger one is skipped unread.
+  uint64_t maxMessageSize = 64 << 20;
+};
 /// A language server reading requests from \c env.in and answering on
 /// \c env.out (JSON-RPC, LSP 3.17 subset); \c env.err gets what is not for
 /// the client.
-int runLsp(const DriverEnv &env);
+int runLsp(const LspOptions &opts, const DriverEnv &env);
 
 struct CalendarOptions {
   enum class Format { ICS, Markdown };

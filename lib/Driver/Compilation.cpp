@@ -14,6 +14,8 @@
 
 #include "llvm/Support/Path.h"
 
+#include <map>
+
 using namespace relc;
 
 Compilation::Compilation(llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fs,
@@ -77,7 +79,7 @@ const ast::File *Compilation::parseOnly(llvm::StringRef path) {
 
 std::unique_ptr<sema::Plan> Compilation::analyze(const LoadedPlan &plan) {
   QuietInputs quiet(diags, skipInvalid);
-  return sema::analyze(diags, *plan.file, *plan.project, modelDirs);
+  return sema::analyze(diags, *plan.file, *plan.project, modelDirs, &models);
 }
 
 bool Compilation::checkModel(llvm::StringRef path) {
@@ -123,14 +125,18 @@ std::vector<std::unique_ptr<sema::Plan>>
 Compilation::loadReleases(llvm::ArrayRef<std::string> paths,
                           llvm::StringRef command) {
   std::vector<std::unique_ptr<sema::Plan>> plans;
+  // The first plan of each project and version, by index: a search through
+  // the plans for each one would be quadratic in the files named.
+  // Versions compare as PEP 440 says (1.0 is 1.0.0).
+  std::map<std::pair<std::string, Version>, size_t> seen;
   for (const std::string &path : paths) {
     std::unique_ptr<sema::Plan> plan = loadRelease(path, command);
     if (!plan)
       continue;
-    auto same = llvm::find_if(plans, [&](const auto &p) {
-      return p->project == plan->project && *p->version == *plan->version;
-    });
-    if (same == plans.end()) {
+    auto [at, fresh] = seen.emplace(
+        std::make_pair(plan->project, *plan->version), plans.size());
+    auto same = plans.begin() + at->second;
+    if (fresh) {
       plans.push_back(std::move(plan));
     } else if ((*same)->file != plan->file) {
       diags.report(DiagKind::DuplicateDefinition, plan->file->unitRange.Start,

@@ -97,6 +97,7 @@ private:
   PlanLoader loader;
   std::vector<sema::ModelDir> modelDirs;
   bool skipInvalid = false; ///< Inputs with errors are skipped unreported.
+  sema::ModelCache models;  ///< Each model set read once per run.
 };
 
 } // namespace relc

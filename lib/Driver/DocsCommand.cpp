@@ -8,7 +8,10 @@
 //   <!-- relc:end -->
 //
 // `relc:calendar FILES` holds the cadence table (relc calendar
-// --format=markdown). Paths and globs are relative to the Markdown file.
+// --format=markdown). Paths and globs are relative to the Markdown file and
+// confined to its repository (the git work tree holding it, else its own
+// directory): a document comes from anyone who can open a pull request, and
+// its markers must not read `/etc` or `/dev/stderr`.
 // Markers inside fenced code blocks are text, so documents can show them.
 // With --check nothing is written: a stale region is an error, with a
 // unified diff. Otherwise the file is rewritten atomically, and only when
@@ -24,7 +27,6 @@
 #include "Report/Report.h"
 
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -126,6 +128,28 @@ std::vector<std::string> expandPath(llvm::vfs::FileSystem &fs,
   });
   llvm::sort(paths);
   return paths;
+}
+
+/// The directory a document's regions may read: the git work tree holding
+/// the directory \p docDir (absolute, without dots) names the document in (a
+/// directory with `.git`, a directory or a worktree's file), else \p docDir.
+std::string confinementRoot(llvm::vfs::FileSystem &fs, llvm::StringRef docDir) {
+  for (llvm::StringRef d = docDir; !d.empty();
+       d = llvm::sys::path::parent_path(d)) {
+    llvm::SmallString<256> git(d);
+    llvm::sys::path::append(git, ".git");
+    if (fs.exists(git))
+      return d.str();
+  }
+  return docDir.str();
+}
+
+/// True if the absolute, dot-free \p path is \p root or inside it.
+bool isWithin(llvm::StringRef root, llvm::StringRef path) {
+  if (!path.consume_front(root))
+    return false;
+  return path.empty() || llvm::sys::path::is_separator(path[0]) ||
+         llvm::sys::path::is_separator(root.back());
 }
 
 /// Reads a marker from \p line: nullopt when the line is no marker, an
@@ -268,7 +292,16 @@ std::optional<std::string> generate(Compilation &comp, const Region &region,
         "'relc:" + m.kind + "' needs release files, relative to this file");
     return std::nullopt;
   }
+  llvm::vfs::FileSystem &fs = comp.getFileSystem();
   llvm::StringRef base = llvm::sys::path::parent_path(docPath);
+  // Paths are relative to the document as named (a link's directory, for a
+  // linked document), and checked twice: as written, before anything is
+  // listed, and by real path once found, so a link cannot lead out either.
+  llvm::SmallString<256> docDir(base);
+  fs.makeAbsolute(docDir);
+  llvm::sys::path::remove_dots(docDir, /*remove_dot_dot=*/true);
+  std::string root = confinementRoot(fs, docDir);
+  std::string realRoot = realPathOf(fs, root);
   std::vector<std::string> paths;
   bool ok = true;
   for (llvm::StringRef arg : m.args) {
@@ -279,15 +312,50 @@ std::optional<std::string> generate(Compilation &comp, const Region &region,
       ok = false;
       continue;
     }
-    std::vector<std::string> found =
-        expandPath(comp.getFileSystem(), base, arg);
+    // Refused before anything is read or listed.
+    if (llvm::sys::path::is_absolute(arg)) {
+      diags.report(DiagKind::DocsPath, at,
+                   "'" + arg +
+                       "' is an absolute path; files are relative to this "
+                       "document, inside " +
+                       root);
+      ok = false;
+      continue;
+    }
+    llvm::SmallString<256> full(docDir);
+    llvm::sys::path::append(full, arg);
+    llvm::sys::path::remove_dots(full, /*remove_dot_dot=*/true);
+    if (!isWithin(root, full)) {
+      diags.report(DiagKind::DocsPath, at,
+                   "'" + arg + "' leads out of " + root +
+                       ", the repository of this document");
+      ok = false;
+      continue;
+    }
+    std::vector<std::string> found = expandPath(fs, base, arg);
     if (found.empty()) {
-      diags.report(DiagKind::DocsRegion, at,
-                   isGlob(arg) ? "'" + arg + "' matches no file"
-                               : "no file '" + arg + "'");
+      // A glob passes over what is not a regular file; a path names it.
+      if (!isGlob(arg) && fs.exists(full))
+        diags.report(DiagKind::DocsPath, at,
+                     "'" + arg + "' is not a regular file");
+      else
+        diags.report(DiagKind::DocsRegion, at,
+                     isGlob(arg) ? "'" + arg + "' matches no file"
+                                 : "no file '" + arg + "'");
       ok = false;
     }
-    llvm::append_range(paths, found);
+    // A link in the tree may still lead out of it.
+    for (const std::string &f : found) {
+      std::string real = realPathOf(fs, f);
+      if (isWithin(realRoot, real)) {
+        paths.push_back(f);
+        continue;
+      }
+      diags.report(DiagKind::DocsPath, at,
+                   "'" + f + "' (from '" + arg + "') is a link to " + real +
+                       ", outside " + root);
+      ok = false;
+    }
   }
   if (!ok)
     return std::nullopt;
@@ -366,8 +434,7 @@ int updateDocument(Compilation &comp, const DocsOptions &opts,
     out << unifiedDiff(text, updated, path, path + " (updated)");
     return 1;
   }
-  if (llvm::Error e = llvm::writeFileAtomically(path + ".relc-docs-%%%%%%",
-                                                path, updated)) {
+  if (llvm::Error e = writeFileAtomic(path, updated, "relc-docs")) {
     diags.report(DiagKind::FileWriteFailed, llvm::SMRange(),
                  "cannot write '" + path +
                      "': " + llvm::toString(std::move(e)));

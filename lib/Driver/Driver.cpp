@@ -283,6 +283,12 @@ static Opt<std::string>
 static cl::SubCommand
     lspCmd("lsp", "Serve the Language Server Protocol on stdin and stdout (for "
                   "editors)");
+static Opt<unsigned> lspMaxMessageSize(
+    "max-message-size",
+    cl::desc("The largest message body read, in bytes; a larger one is "
+             "skipped and answered with an error"),
+    cl::value_desc("bytes"), cl::init(LspOptions().maxMessageSize),
+    cl::sub(lspCmd), cl::cat(relcCategory));
 
 static cl::SubCommand
     calendarCmd("calendar",
@@ -635,8 +641,11 @@ static int runCommand(DriverEnv &env) {
     opts.diagnostics = diagnosticOptions();
     return runRun(opts, env);
   }
-  if (lspCmd)
-    return runLsp(env);
+  if (lspCmd) {
+    LspOptions opts;
+    opts.maxMessageSize = lspMaxMessageSize;
+    return runLsp(opts, env);
+  }
   if (explainCmd) {
     if (explainAll == !explainKind.empty()) {
       err << "relc explain: usage: relc explain KIND, or relc explain --all\n";

@@ -20,6 +20,7 @@
 
 #include "AST/Formatter.h"
 #include "Basic/Config.h"
+#include "Basic/JsonWriter.h"
 #include "Syntax/Parser.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -127,13 +128,19 @@ size_t offsetOf(llvm::StringRef text, int64_t line, int64_t character) {
 
 class Server {
 public:
-  explicit Server(const DriverEnv &env)
+  Server(const LspOptions &opts, const DriverEnv &env)
       : in(env.in), out(env.out), log(env.err), base(env.fs),
-        modelDirs(env.modelDirs) {}
+        modelDirs(env.modelDirs), maxMessageSize(opts.maxMessageSize) {}
   int run();
 
 private:
-  bool read(std::string &body);
+  /// What reading one message gave: a body; one over the size limit,
+  /// skipped; the end of the input between messages; or input that cannot
+  /// be framed (a bad header, the end inside a message), which ends the
+  /// session.
+  enum class Frame { Message, TooLarge, End, Broken };
+  Frame read(std::string &body);
+  Frame truncated(uint64_t length, uint64_t got);
   void send(json::Value message);
   void reply(const json::Value &id, json::Value result);
   void error(const json::Value &id, int code, llvm::StringRef message);
@@ -161,26 +168,106 @@ private:
   llvm::StringMap<llvm::StringSet<>> published;
   /// Files (real paths) each open document's last check read.
   llvm::StringMap<llvm::StringSet<>> inputs;
-  bool shutdown = false;
+  uint64_t maxMessageSize;
+  /// The lifecycle of the LSP specification: `initialize` first, nothing
+  /// but `exit` after `shutdown`.
+  enum class State { Uninitialized, Running, ShutDown };
+  State state = State::Uninitialized;
 };
 
-bool Server::read(std::string &body) {
-  size_t length = 0;
-  bool sawLength = false;
+/// One header line, without its line break, into \p line. A header line
+/// longer than any real one (LSP has two short headers) is not buffered:
+/// false, with \p tooLong set.
+static bool readHeaderLine(std::istream &in, std::string &line, bool &tooLong) {
+  constexpr size_t maxHeaderLine = 4096;
+  line.clear();
+  std::streambuf &buf = *in.rdbuf();
+  for (;;) {
+    int c = buf.sbumpc();
+    if (c == std::char_traits<char>::eof())
+      return !line.empty();
+    if (c == '\n')
+      return true;
+    if (line.size() == maxHeaderLine) {
+      tooLong = true;
+      return false;
+    }
+    line += char(c);
+  }
+}
+
+Server::Frame Server::read(std::string &body) {
+  body.clear();
+  std::optional<uint64_t> length;
+  bool headers = false, tooLong = false, badLength = false;
   std::string line;
-  while (std::getline(in, line)) {
+  while (readHeaderLine(in, line, tooLong)) {
     llvm::StringRef l = llvm::StringRef(line).rtrim("\r");
     if (l.empty()) {
-      if (!sawLength)
-        continue;
-      body.assign(length, '\0');
-      in.read(body.data(), std::streamsize(length));
-      return size_t(in.gcount()) == length;
+      if (!headers)
+        continue; // Blank lines between messages.
+      break;
     }
-    if (l.consume_front_insensitive("Content-Length:"))
-      sawLength = !l.trim().getAsInteger(10, length);
+    headers = true;
+    if (l.consume_front_insensitive("Content-Length:")) {
+      uint64_t n = 0;
+      // Digits only: no sign, no exponent; a value past 2^64 fails too.
+      l = l.trim();
+      if (l.empty() || !llvm::all_of(l, llvm::isDigit) || l.getAsInteger(10, n))
+        badLength = true;
+      else
+        length = n;
+    }
   }
-  return false;
+  if (tooLong) {
+    log << "relc lsp: error: a message header line is longer than 4096 "
+           "bytes\n";
+    return Frame::Broken;
+  }
+  if (!headers)
+    return Frame::End;
+  // Without a length the end of this message, and so the start of the next,
+  // is unknown: there is no way to stay in step with the client.
+  if (badLength || !length) {
+    log << "relc lsp: error: a message header has no valid Content-Length "
+           "(a decimal number of bytes)\n";
+    return Frame::Broken;
+  }
+  if (*length > maxMessageSize) {
+    // The declared bytes are read and dropped, not stored: the stream stays
+    // in step and memory does not follow what a header claims. The client
+    // gets an error (id null: the request's id is in the dropped body) and
+    // the session goes on, as after a body that is not JSON.
+    log << "relc lsp: error: a message of " << *length
+        << " bytes is larger than --max-message-size=" << maxMessageSize
+        << "; skipped\n";
+    for (uint64_t left = *length; left > 0;) {
+      std::streamsize step = std::streamsize(std::min<uint64_t>(left, 1 << 20));
+      in.ignore(step);
+      if (in.gcount() != step)
+        return truncated(*length, *length - left + uint64_t(in.gcount()));
+      left -= uint64_t(step);
+    }
+    return Frame::TooLarge;
+  }
+  // Read as it arrives, so memory follows the bytes received, not the
+  // length a header declares.
+  char chunk[1 << 16];
+  while (body.size() < *length) {
+    std::streamsize want = std::streamsize(
+        std::min<uint64_t>(sizeof chunk, *length - body.size()));
+    in.read(chunk, want);
+    body.append(chunk, size_t(in.gcount()));
+    if (in.gcount() != want)
+      return truncated(*length, body.size());
+  }
+  return Frame::Message;
+}
+
+Server::Frame Server::truncated(uint64_t length, uint64_t got) {
+  log << "relc lsp: error: the input ended inside a message (" << got << " of "
+      << length << " bytes)\n";
+  return Frame::Broken;
 }
 
 void Server::send(json::Value message) {
@@ -396,6 +483,25 @@ void Server::handle(const json::Object &msg) {
   const json::Value *id = msg.get("id");
   const json::Value &rid = id ? *id : none;
   const json::Object *params = msg.getObject("params");
+  if (!msg.get("method"))
+    return; // A response: relc sends no requests.
+  // The lifecycle (LSP 3.17, "Server lifecycle"): requests out of order are
+  // answered with an error, notifications out of order are dropped.
+  if (state == State::ShutDown) {
+    if (id)
+      error(rid, -32600, "the server is shut down: only exit is expected");
+    return;
+  }
+  if (method == "initialize" && state == State::Running) {
+    if (id)
+      error(rid, -32600, "initialize was already received");
+    return;
+  }
+  if (method != "initialize" && state == State::Uninitialized) {
+    if (id)
+      error(rid, -32002, "the server is not initialized: initialize first");
+    return;
+  }
   if (method.startswith("textDocument/") &&
       (!params || !params->getObject("textDocument"))) {
     if (id)
@@ -411,6 +517,7 @@ void Server::handle(const json::Object &msg) {
                : "";
   };
   if (method == "initialize") {
+    state = State::Running;
     reply(rid, json::Object{
                    {"capabilities",
                     json::Object{{"textDocumentSync", 1}, // Full documents.
@@ -463,7 +570,7 @@ void Server::handle(const json::Object &msg) {
                        pos ? pos->getInteger("character").getValueOr(0) : 0));
     }
   } else if (method == "shutdown") {
-    shutdown = true;
+    state = State::ShutDown;
     reply(rid, nullptr);
   } else if (id) {
     error(rid, -32601, "relc lsp does not handle " + method.str());
@@ -473,29 +580,52 @@ void Server::handle(const json::Object &msg) {
 
 int Server::run() {
   std::string body;
-  while (read(body)) {
+  for (;;) {
+    switch (read(body)) {
+    case Frame::End:
+      return state == State::ShutDown ? 0 : 1; // The client went away.
+    case Frame::Broken:
+      return 1;
+    case Frame::TooLarge:
+      error(nullptr, -32600,
+            "message larger than --max-message-size=" +
+                std::to_string(maxMessageSize) + " bytes");
+      continue;
+    case Frame::Message:
+      break;
+    }
+    // llvm::json::parse recurses once per level: a deep enough body would
+    // overflow the stack before it could fail. Nothing relc reads nests
+    // more than a few levels.
+    constexpr unsigned maxNesting = 512;
+    if (jsonNestsDeeper(body, maxNesting)) {
+      log << "relc lsp: bad message: nested deeper than " << maxNesting
+          << " levels\n";
+      error(nullptr, -32700,
+            "parse error: nested deeper than " + std::to_string(maxNesting) +
+                " levels");
+      continue;
+    }
     llvm::Expected<json::Value> v = json::parse(body);
     if (!v) {
       log << "relc lsp: bad message: " << llvm::toString(v.takeError()) << "\n";
-      send(json::Object{{"jsonrpc", "2.0"},
-                        {"id", nullptr},
-                        {"error", json::Object{{"code", -32700},
-                                               {"message", "parse error"}}}});
+      error(nullptr, -32700, "parse error");
       continue;
     }
     const json::Object *msg = v->getAsObject();
-    if (!msg)
+    if (!msg) {
+      error(nullptr, -32600, "a message must be a JSON object");
       continue;
+    }
     if (msg->getString("method") == llvm::StringRef("exit"))
-      return shutdown ? 0 : 1;
+      return state == State::ShutDown ? 0 : 1;
     handle(*msg);
   }
-  return shutdown ? 0 : 1; // The client went away without `exit`.
 }
 
 } // namespace
 
-int relc::runLsp(const DriverEnv &env) {
-  Server server(env);
+int relc::runLsp(const LspOptions &opts, const DriverEnv &env) {
+  Server server(opts, env);
   return server.run();
 }

@@ -7,6 +7,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/xxhash.h"
 
 using namespace relc;
 using namespace relc::emit;
@@ -18,6 +19,15 @@ std::string emit::jobId(llvm::StringRef text) {
     out += llvm::isAlnum(c) || c == '_' || c == '-' ? c : '-';
   if (out.empty() || !(llvm::isAlpha(out[0]) || out[0] == '_'))
     out = "job-" + out;
+  // GitHub refuses a job id of 100 characters or more. A long one keeps its
+  // first 90 and ends in `-` and 8 hex digits of a hash of the whole text:
+  // the same plan gives the same id, and ids sharing a long prefix differ.
+  if (out.size() > maxJobIdLength) {
+    std::string hash = llvm::utohexstr(uint32_t(llvm::xxHash64(text)),
+                                       /*LowerCase=*/true, /*Width=*/8);
+    out.resize(maxJobIdLength - hash.size() - 1);
+    out += "-" + hash;
+  }
   return out;
 }
 
@@ -67,7 +77,7 @@ std::vector<Job> emit::stageJobs(const graph::Graph &g, llvm::StringRef stage,
   auto open = [&](std::string base, bool matrix) -> Job & {
     std::string id = jobId(base);
     for (unsigned n = 2; !used.insert(id).second; ++n)
-      id = jobId(base) + "-" + std::to_string(n);
+      id = jobId(base + "-" + std::to_string(n));
     Job &j = jobs.emplace_back();
     j.id = id;
     j.matrix = matrix;

@@ -47,7 +47,15 @@ bool checkSplits(DiagnosticEngine &diags, const std::vector<Job> &jobs,
                  llvm::StringRef stage, size_t limit, llvm::StringRef limitName,
                  bool split);
 
-/// `rc/tag-rc_tag` -> `tag-rc_tag`: a job id both backends accept.
+/// The longest job id GitHub accepts: its workflow parser refuses 100
+/// characters or more (@actions/workflow-parser, IdBuilder.tryAddKnownId).
+constexpr size_t maxJobIdLength = 99;
+
+/// `tag-rc_tag` as is: a job id both backends accept, from any text. It
+/// starts with a letter or `_` (else `job-` goes first), holds only letters,
+/// digits, `-` and `_` (anything else becomes `-`), and has at most
+/// maxJobIdLength characters (a longer one is cut and ends in a hash of
+/// \p text).
 std::string jobId(llvm::StringRef text);
 
 /// The command a CI step runs for a node: a constant script, whatever the

@@ -1,6 +1,8 @@
 //===- Journal.cpp - Append-only, fsync'ed run records --------------------===//
 #include "Exec/Journal.h"
 
+#include "Basic/JsonWriter.h"
+
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -26,29 +28,6 @@ std::string exec::timestamp() {
 static llvm::Error ioError(const llvm::Twine &what) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                  what + ": " + std::strerror(errno));
-}
-
-/// Whether \p line opens more than a few brackets at once, strings aside.
-static bool nestedTooDeep(llvm::StringRef line) {
-  int depth = 0;
-  bool inString = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (inString) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        inString = false;
-    } else if (c == '"') {
-      inString = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > 8)
-        return true;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return false;
 }
 
 llvm::Error exec::refuseLinks(llvm::StringRef root, llvm::StringRef path) {
@@ -82,7 +61,7 @@ llvm::Expected<std::unique_ptr<Journal>> Journal::open(llvm::StringRef path,
         continue;
       // relc's entries are flat; a deeply nested line is not one of them,
       // and would take the parser's recursion past the stack.
-      if (nestedTooDeep(line)) {
+      if (jsonNestsDeeper(line, 8)) {
         ++j->torn;
         continue;
       }

@@ -420,7 +420,8 @@ struct Plan {
   std::optional<Version> version; ///< Release files.
   std::optional<Version> nextMinor;
   const ast::File *file = nullptr, *projectFile = nullptr;
-  std::unique_ptr<compat::Model> model;
+  /// Shared by the plans of one run that load the same models (ModelCache).
+  std::shared_ptr<const compat::Model> model;
   std::map<std::string, std::string> repo; ///< Settings as written.
   Repository repository;
   /// Patch policy settings: `categories` -> its names; a number as text.

@@ -73,8 +73,9 @@ std::vector<std::string> strings(llvm::ArrayRef<llvm::StringRef> list) {
 class Sema {
 public:
   Sema(DiagnosticEngine &diags, const ast::File &file, const ast::File &project,
-       llvm::ArrayRef<ModelDir> modelDirs)
-      : diags(diags), file(file), project(project), modelDirs(modelDirs) {}
+       llvm::ArrayRef<ModelDir> modelDirs, ModelCache *models)
+      : diags(diags), file(file), project(project), modelDirs(modelDirs),
+        models(models) {}
 
   std::unique_ptr<Plan> run();
 
@@ -122,6 +123,7 @@ private:
   DiagnosticEngine &diags;
   const ast::File &file, &project;
   llvm::ArrayRef<ModelDir> modelDirs;
+  ModelCache *models;
   std::unique_ptr<Plan> plan = std::make_unique<Plan>();
 
   std::vector<const ast::Item *> compat, repo, channels, checks, policy,
@@ -209,14 +211,14 @@ static void checkSingle(DiagnosticEngine &diags,
 bool Sema::loadModels() {
   if (compat.empty())
     return true;
-  plan->model = std::make_unique<compat::Model>();
-  bool ok = true;
   llvm::SourceMgr &sm = diags.getSourceMgr();
+  std::vector<std::string> paths;
+  bool found = true;
   for (const ast::Item *it : compat) {
     if (isModelName(it->path->value)) {
-      std::optional<std::string> found = findModel(*it);
-      ok &= found && compat::loadModelFile(diags, *found, it->path->getRange(),
-                                           *plan->model);
+      std::optional<std::string> path = findModel(*it);
+      found &= path.has_value();
+      paths.push_back(path ? *path : std::string());
       continue;
     }
     // The path is relative to the file that names it.
@@ -226,10 +228,27 @@ bool Sema::loadModels() {
     llvm::sys::path::append(path, it->path->value);
     if (llvm::sys::path::is_absolute(it->path->value))
       path = it->path->value;
-    ok &=
-        compat::loadModelFile(diags, path, it->path->getRange(), *plan->model);
+    paths.push_back(std::string(path));
   }
-  return ok && compat::finishModel(diags, *plan->model);
+  if (!found)
+    return false;
+  if (models) {
+    auto cached = models->byPaths.find(paths);
+    if (cached != models->byPaths.end()) {
+      plan->model = cached->second;
+      return true;
+    }
+  }
+  auto model = std::make_shared<compat::Model>();
+  bool ok = true;
+  for (size_t i = 0; i < compat.size(); ++i)
+    ok &= compat::loadModelFile(diags, paths[i], compat[i]->path->getRange(),
+                                *model);
+  ok = ok && compat::finishModel(diags, *model);
+  plan->model = model;
+  if (ok && models)
+    models->byPaths.emplace(std::move(paths), std::move(model));
+  return ok;
 }
 
 std::optional<std::string> Sema::findModel(const ast::Item &it) {
@@ -1549,8 +1568,9 @@ std::unique_ptr<Plan> Sema::run() {
 std::unique_ptr<Plan> sema::analyze(DiagnosticEngine &diags,
                                     const ast::File &file,
                                     const ast::File &project,
-                                    llvm::ArrayRef<ModelDir> modelDirs) {
-  return Sema(diags, file, project, modelDirs).run();
+                                    llvm::ArrayRef<ModelDir> modelDirs,
+                                    ModelCache *models) {
+  return Sema(diags, file, project, modelDirs, models).run();
 }
 
 bool sema::isModelName(llvm::StringRef text) {

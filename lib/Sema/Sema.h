@@ -16,6 +16,11 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
 namespace relc::sema {
 
 /// A directory where `compat "NAME";` looks for NAME.yaml, and what put it
@@ -26,12 +31,24 @@ struct ModelDir {
   std::string origin;
 };
 
+/// Compatibility models loaded and finished without errors, by the paths
+/// they were read from, in order: one run over many releases of a project
+/// (`relc check plans/*.relplan`) reads and checks its models once. A model
+/// with errors is not kept, so each plan that names it reports them, as
+/// without a cache.
+struct ModelCache {
+  std::map<std::vector<std::string>, std::shared_ptr<const compat::Model>>
+      byPaths;
+};
+
 /// Checks \p file (a release, or a project on its own) with \p project.
-/// Models named by name are searched in \p modelDirs, in order. Returns the
-/// plan, or nullptr if there were errors (all reported).
+/// Models named by name are searched in \p modelDirs, in order. Models
+/// come from \p models when it holds them, and are added to it. Returns
+/// the plan, or nullptr if there were errors (all reported).
 std::unique_ptr<Plan> analyze(DiagnosticEngine &diags, const ast::File &file,
                               const ast::File &project,
-                              llvm::ArrayRef<ModelDir> modelDirs = {});
+                              llvm::ArrayRef<ModelDir> modelDirs = {},
+                              ModelCache *models = nullptr);
 
 /// A `compat` string that names a bundled model rather than a file: no
 /// slash and no extension (`compat "python";`).

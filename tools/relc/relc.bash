@@ -16,6 +16,7 @@ _relc_options() {
   run) echo "--stage= --execute --rc= --step= --repo= --remote= --state-dir= --approve= --today= --artifacts= --timeout= --format= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
   calendar) echo "--format= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
   docs) echo "--check --write --skip-invalid --diagnostics-format= --diagnostics-output= --error-limit=" ;;
+  lsp) echo "--max-message-size=" ;;
   explain) echo "--all --format=" ;;
   esac
 }

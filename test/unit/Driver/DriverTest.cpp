@@ -329,6 +329,26 @@ TEST_F(DriverTest, ASecondRunInTheProcessIsLikeTheFirst) {
   EXPECT_EQ(run({"check", "tinylib/bad.relplan"}), first);
 }
 
+// ------------------------------------------------------------------ docs
+
+TEST_F(DriverTest, DocsRegionsOutsideARepositoryReadOnlyBelowTheDocument) {
+  // No `.git` anywhere under /src: the document's directory is the limit.
+  add("tinylib/docs/inside.md", "<!-- relc:matrix ../1.0.relplan -->\n"
+                                "<!-- relc:end -->\n");
+  Result r = run({"docs", "update", "--check", "tinylib/docs/inside.md"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("'../1.0.relplan' leads out of /src/tinylib/docs, the "
+                       "repository of this document [docs-path]"),
+            std::string::npos)
+      << r.err;
+  // With a repository around it, the plan beside the docs is in reach.
+  add("tinylib/.git/HEAD", "ref: refs/heads/main\n");
+  r = run({"docs", "update", "--check", "tinylib/docs/inside.md"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("is stale"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("docs-path"), std::string::npos) << r.err;
+}
+
 // ------------------------------------------------------------------- lsp
 
 class LspTest : public DriverTest {

@@ -19,6 +19,8 @@
 
 #include "PlanFixture.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 #include "gtest/gtest.h"
 
 using namespace relc;
@@ -244,6 +246,26 @@ TEST_F(JobsTest, EveryOverlayMatchedReportsNothing) {
   EXPECT_TRUE(overlays.apply(fixture.diags, "rc", job));
   overlays.reportUnmatched(fixture.diags, {"rc"});
   EXPECT_EQ(fixture.kinds(), Ids()) << fixture.printed();
+}
+
+TEST(JobIdTest, IdsAreWhatGitHubAccepts) {
+  EXPECT_EQ(jobId("tag-rc_tag"), "tag-rc_tag");
+  EXPECT_EQ(jobId("run-release/promote.sh"), "run-release-promote-sh");
+  EXPECT_EQ(jobId("1st"), "job-1st");
+  EXPECT_EQ(jobId(""), "job-");
+  EXPECT_EQ(jobId(std::string(99, 'a')), std::string(99, 'a'));
+  // Longer: cut, and told apart by a hash of the whole text.
+  std::string a = jobId("run-" + std::string(200, 'x') + "-a");
+  std::string b = jobId("run-" + std::string(200, 'x') + "-b");
+  EXPECT_EQ(a.size(), maxJobIdLength);
+  EXPECT_EQ(b.size(), maxJobIdLength);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.substr(0, 90), "run-" + std::string(86, 'x'));
+  EXPECT_EQ(a[90], '-');
+  EXPECT_EQ(a, jobId("run-" + std::string(200, 'x') + "-a")); // Stable.
+  for (const std::string &id : {a, b})
+    for (char c : id)
+      EXPECT_TRUE(llvm::isAlnum(c) || c == '-' || c == '_') << id;
 }
 
 } // namespace
