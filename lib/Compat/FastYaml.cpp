@@ -413,7 +413,9 @@ bool Reader::flowPlain(size_t p, size_t &after, const NodeData *&out) {
          !StringRef(" ,[]{}:#\"'").contains(t[e]))
     ++e;
   StringRef s = t.slice(p, e);
-  if (s.empty() || isNullWord(s))
+  // yaml-cpp's flow scanner reads indicators inside a plain scalar as
+  // tokens of their own (`b?0` is an error there): such text is its call.
+  if (s.empty() || isNullWord(s) || s.find_first_of("?&*!|>%@`") != s.npos)
     return false;
   NodeData &n = make(YAML::NodeType::Scalar, p);
   n.scalar = s.str();

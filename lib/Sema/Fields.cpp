@@ -19,6 +19,7 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <set>
+#include <tuple>
 
 using namespace relc;
 using namespace relc::sema;
@@ -65,7 +66,9 @@ FieldCompiler::placeholder(const ast::StringExpr::Part &part, size_t field,
                            bool &usesChannel) {
   llvm::SmallVector<llvm::StringRef, 4> pieces;
   llvm::StringRef(part.text).split(pieces, '|');
-  auto [name, key] = pieces[0].split('.');
+  // Not a structured binding: lambdas below capture these (C++17).
+  llvm::StringRef name, key;
+  std::tie(name, key) = pieces[0].split('.');
   Piece p;
   for (llvm::StringRef f : llvm::makeArrayRef(pieces).drop_front()) {
     if (f == "underscores")

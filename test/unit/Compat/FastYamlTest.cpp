@@ -180,6 +180,8 @@ TEST(FastYamlTest, GivesUpOutsideTheSubset) {
       "a: 1\n b: 2\n",      // bad indentation
       "a: [1,\n2]\n",       // a flow line not indented past its key
       "a: >\n  x",          // no final line break in a block scalar
+      "a: [{b: c?0}]\n",    // an indicator inside a flow scalar (fuzzed)
+      "a: [b&c, d]\n",      //
   };
   for (const char *t : texts)
     EXPECT_FALSE(fastyaml::parse(t)) << t;
