@@ -65,6 +65,13 @@ if relc_version is None:
                          "or --param relc_build_dir=BUILD (with " + config_h + ")")
 config.substitutions.append(("%relc_version", relc_version))
 config.substitutions.append(("%plans", os.path.join(repo_root, "plans")))
+# An address-space limit for the tests that show memory follows the input,
+# not what it announces. AddressSanitizer reserves terabytes of address
+# space up front, so a sanitized build (CTest gives it ASAN_OPTIONS) runs
+# them without the limit; ASan reports any blow-up there itself.
+config.substitutions.append(
+    ("%ulimit_vm", "true" if "ASAN_OPTIONS" in os.environ
+     else "ulimit -v 262144"))
 # Independent checkers for the CI files relc emits (test/validators).
 validators = os.path.join(repo_root, "test", "validators")
 config.substitutions.append(
