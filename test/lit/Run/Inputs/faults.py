@@ -369,7 +369,7 @@ def remove_tree(path):
 
 class Ctx:
     """A release under slot directory DIR: a bare remote.git and clones
-    work, work2, work3, work4, each with its own counter file countN and
+    clone, clone2, clone3, clone4, each with its own counter file countN and
     identity. Snapshots of it before each stage are built in place and
     copied back for every trial, so the paths in the journals hold."""
 
@@ -389,8 +389,8 @@ class Ctx:
         return self.remote if kind == "path" else DAEMON.url(self.dir)
 
     def work(self, clone=1):
-        return os.path.join(self.dir, "work" if clone == 1 else
-                            "work%d" % clone)
+        return os.path.join(self.dir, "clone" if clone == 1 else
+                            "clone%d" % clone)
 
     def state(self, clone=1):
         return os.path.join(self.work(clone), STATE)
@@ -576,7 +576,7 @@ def check_release(ctx, rc_tags=1, marker="state: done", acted_clones=(1,)):
         acted = Counter(e.get("key") for e in ctx.journal(c)
                         if e.get("event") == "step" and e.get("acted") is True)
         twice = sorted(k for k, n in acted.items() if n > 1)
-        check(not twice, "the journal of work%s says these acted twice: %s" %
+        check(not twice, "the journal of clone%s says these acted twice: %s" %
               ("" if c == 1 else c, twice))
 
 
@@ -763,7 +763,7 @@ def race_trial(ctx, remote, stage, clones, idents, k):
             check(again.code == 0, "re-run after a lost race: " + again.why())
             m = re.search(r"stage rc (rc\d+)", again.out)
             if m:
-                rerun_rcs.append("work%s %s" % ("" if c == 1 else c,
+                rerun_rcs.append("clone%s %s" % ("" if c == 1 else c,
                                                 m.group(1)))
     won = sum(r.code == 0 for r in results)
     notes.append("%d of %d won" % (won, k))
@@ -802,7 +802,7 @@ def race_trial(ctx, remote, stage, clones, idents, k):
         twice = sorted(cmd for cmd, n in counts.items()
                        if n > 1 and cmd not in ONCE)
         check(not twice, "commands ran more than once with one journal "
-              "(work%s): %s" % (c, {cmd: counts[cmd] for cmd in twice}))
+              "(clone%s): %s" % (c, {cmd: counts[cmd] for cmd in twice}))
     return notes
 
 

@@ -9,7 +9,7 @@
 #   not picked: unpropagated; a revert of PR 103 (never on the release
 #   branch): nothing to propagate.
 set -e
-cd "$1/work"
+cd "$1/clone"
 export GIT_AUTHOR_DATE="2026-11-05T12:00:00Z" GIT_COMMITTER_DATE="2026-11-05T12:00:00Z"
 git fetch -q origin
 git checkout -q -B main origin/main

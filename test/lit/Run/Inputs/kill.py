@@ -47,7 +47,7 @@ cases += [("rc", "after-step", n) for n in (2, 12, 13)]
 for stage, point, n in cases:
     d = os.path.join(base, "%s-%s-%d" % (stage, point, n))
     subprocess.run([os.path.join(here, "mkrepo.sh"), d], check=True)
-    work, remote = os.path.join(d, "work"), os.path.join(d, "remote.git")
+    work, remote = os.path.join(d, "clone"), os.path.join(d, "remote.git")
     cut = git(remote, "rev-parse", "main")
     if stage == "rc":
         assert run(work, "cut").returncode == 0

@@ -1,6 +1,6 @@
 #!/bin/sh
 # mkpytorch.sh DIR: a repository shaped like PyTorch's for the bundled 2.4
-# plan: a bare remote DIR/remote.git and a work clone DIR/work whose main
+# plan: a bare remote DIR/remote.git and a work clone DIR/clone whose main
 # and viable/strict hold version.txt 2.4.0a0, with release/promote.sh
 # appending its TARGET to $PROMOTE_LOG (outside the repository) and the
 # bundled plans and models under plans/. Dates are fixed for reproducible
@@ -8,14 +8,8 @@
 set -e
 d=$1
 root=$2
-rm -rf "$d"
-mkdir -p "$d"
-export GIT_AUTHOR_DATE="2024-06-01T12:00:00Z" GIT_COMMITTER_DATE="2024-06-01T12:00:00Z"
-git init -q --bare -b main "$d/remote.git"
-git init -q -b main "$d/work"
-cd "$d/work"
-git config user.name "Release Manager"
-git config user.email rm@example.com
+. "$(dirname "$0")/initrepo.sh"
+init_repo "$d" 2024-06-01T12:00:00Z "Release Manager" rm@example.com
 echo 2.4.0a0 > version.txt
 mkdir -p release
 printf '#!/bin/sh\necho "$TARGET" >> "$PROMOTE_LOG"\n' > release/promote.sh
