@@ -55,7 +55,12 @@ arg
 
 channelsBody
   : ';'
-  | '{' channelException* '}'
+  | '{' (channelException | channelTarget)* '}'
+  ;
+
+// `test { index "https://..."; upload "s3://bucket/whl/test/"; role "arn:..."; }`
+channelTarget
+  : name '{' setting* '}'
   ;
 
 // `allow accel rocm 7.1 in release "kept for users of 2.13";`
@@ -79,6 +84,14 @@ matrixEntry
   | name APPEND? axisValue (',' axisValue)* ';'       # axisEntry
   // `build_name = "manywheel-py{python|underscores}-{accel.tag}" where ...;`
   | name ASSIGN expr (K_WHERE condition)? ';'         # fieldEntry
+  // `recipe build where platform is macos-arm64 { runner "macos-14"; ... }`,
+  // `recipe test none where platform is macos-arm64;`
+  | K_RECIPE name name? (K_WHERE condition)? recipeBody  # recipeEntry
+  ;
+
+recipeBody
+  : ';'
+  | '{' setting* '}'
   ;
 
 // `3.8 .. 3.12`, `cuda 12.4 (cudnn 9.1.0.70) experimental`, `linux-x86_64`
@@ -220,7 +233,7 @@ name
   | K_RELEASE | K_PROJECT | K_PATCH | K_POLICY | K_SCHEDULE | K_REPO
   | K_CHANNEL | K_CHANNELS | K_COMPAT | K_MATRIX | K_CHECK | K_STAGE
   | K_FROM | K_IN | K_ON | K_AFTER | K_UNTIL | K_BUILD | K_RUN | K_WAIT
-  | K_APPROVE | K_REQUIRE | K_OVERLAY | K_ALLOW | K_IMPORT
+  | K_APPROVE | K_REQUIRE | K_OVERLAY | K_ALLOW | K_IMPORT | K_RECIPE
   ;
 
 // ---------------------------------------------------------------- lexer ----
@@ -263,6 +276,7 @@ K_WAIT     : 'wait';
 K_GIT_BRANCH : 'git.branch';
 K_GIT_TAG    : 'git.tag';
 K_GIT_COMMIT : 'git.commit';
+K_RECIPE   : 'recipe';
 
 RANGE  : '..';
 ASSIGN : '=';

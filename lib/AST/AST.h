@@ -322,7 +322,7 @@ struct Binding {
 };
 
 struct MatrixEntry {
-  enum class Kind { Axis, Pin, Exclude, Include, Field };
+  enum class Kind { Axis, Pin, Exclude, Include, Field, Recipe };
   Kind kind;
   SMRange range;
   // Axis: `python 3.10 .. 3.14;`, or `python += 3.15;` (append: adds to the
@@ -338,6 +338,12 @@ struct MatrixEntry {
   ConditionPtr condition;        ///< Exclude: what to drop.
   ConditionPtr where;            ///< Exclude and include: where it applies.
   std::vector<Binding> bindings; ///< Include: the leg's values.
+  // Recipe: `recipe test none where COND;` or `recipe build where COND {
+  // runner "..."; ... }`: the phase in `axis`, `none` in `variant`, the
+  // condition in `where`, the body in `settings`.
+  std::optional<Name> variant;
+  std::vector<Setting> settings;
+  bool hasBody = false;
 };
 
 //===-------------------------------------------------------------- stages ===//
@@ -382,6 +388,14 @@ struct ScheduleEntry {
   SMRange range;
 };
 
+/// `test { index "..."; upload "s3://..."; role "..."; }` in `channels`:
+/// where the channel's packages go and who may put them there.
+struct ChannelTarget {
+  Name channel;
+  std::vector<Setting> settings;
+  SMRange range;
+};
+
 struct ChannelException {
   Name axis;
   Value value;
@@ -423,6 +437,7 @@ struct Item {
   std::vector<Name> channels;
   bool channelsHaveBody = false;
   std::vector<ChannelException> exceptions;
+  std::vector<ChannelTarget> targets;
   // Check
   Name function;
   std::vector<Arg> args;

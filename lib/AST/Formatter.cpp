@@ -350,10 +350,14 @@ void FileFormatter::block(SMRange range, const std::string &header, SMLoc close,
   trailingComments(close.getPointer(), file.closeBrace.getPointer() + 1);
 }
 
+/// A block's range ends with its '}'.
+static SMLoc closeOf(SMRange r) {
+  return SMLoc::getFromPointer(r.End.getPointer() - 1);
+}
+
 void FileFormatter::item(const Item &it) {
   SMRange r = it.range;
-  // A block item's range ends with its '}'.
-  SMLoc close = SMLoc::getFromPointer(r.End.getPointer() - 1);
+  SMLoc close = closeOf(r);
   switch (it.kind) {
   case Item::Kind::Compat:
     statement(r, "compat " + toSource(*it.path) + ";");
@@ -375,11 +379,27 @@ void FileFormatter::item(const Item &it) {
       return;
     }
     block(r, order, close, [&] {
-      for (const ChannelException &e : it.exceptions)
+      // Exceptions and targets in the order written.
+      size_t t = 0;
+      auto targetsBefore = [&](const char *limit) {
+        for (; t < it.targets.size() &&
+               it.targets[t].range.Start.getPointer() < limit;
+             ++t) {
+          const ChannelTarget &target = it.targets[t];
+          block(target.range, target.channel.text, closeOf(target.range), [&] {
+            for (const Setting &s : target.settings)
+              statement(s.range, settingSource(s));
+          });
+        }
+      };
+      for (const ChannelException &e : it.exceptions) {
+        targetsBefore(e.range.Start.getPointer());
         statement(e.range, "allow " + e.axis.text + " " + toSource(e.value) +
                                " in " + e.channel.text +
                                (e.reason ? " " + toSource(*e.reason) : "") +
                                ";");
+      }
+      targetsBefore(close.getPointer());
     });
     return;
   }
@@ -432,6 +452,19 @@ void FileFormatter::item(const Item &it) {
                 text = e.axis.text + " = " + toSource(*e.value);
                 if (e.where)
                   text += " where " + toSource(*e.where);
+                break;
+              case MatrixEntry::Kind::Recipe:
+                text = "recipe " + e.axis.text +
+                       (e.variant ? " " + e.variant->text : std::string());
+                if (e.where)
+                  text += " where " + toSource(*e.where);
+                if (e.hasBody) {
+                  block(e.range, text, closeOf(e.range), [&] {
+                    for (const Setting &s : e.settings)
+                      statement(s.range, settingSource(s));
+                  });
+                  continue;
+                }
                 break;
               }
               statement(e.range, text + ";");

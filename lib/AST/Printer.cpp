@@ -59,6 +59,14 @@ private:
     node(kind, n.text, n.range);
   }
   void pins(const std::vector<Pin> &ps);
+  void settings(const std::vector<Setting> &ss) {
+    for (const Setting &s : ss) {
+      node("Setting", s.key.text, s.range);
+      Nest m(*this);
+      for (const ExprPtr &x : s.values)
+        expr(*x);
+    }
+  }
   void attributes(const std::vector<Attribute> &as);
   void item(const Item &it);
   void step(const Step &s);
@@ -230,12 +238,7 @@ void Printer::item(const Item &it) {
   case Item::Kind::Policy: {
     node(it.kind == Item::Kind::Repo ? "Repo" : "PatchPolicy", "", it.range);
     Nest n(*this);
-    for (const Setting &s : it.settings) {
-      node("Setting", s.key.text, s.range);
-      Nest m(*this);
-      for (const ExprPtr &x : s.values)
-        expr(*x);
-    }
+    settings(it.settings);
     return;
   }
   case Item::Kind::Channels: {
@@ -251,6 +254,11 @@ void Printer::item(const Item &it) {
       Nest m(*this);
       if (e.reason)
         expr(*e.reason);
+    }
+    for (const ChannelTarget &t : it.targets) {
+      node("Target", t.channel.text, t.range);
+      Nest m(*this);
+      settings(t.settings);
     }
     return;
   }
@@ -312,6 +320,15 @@ void Printer::item(const Item &it) {
         Nest m(*this);
         expr(*e.value);
         where(e.where);
+        break;
+      }
+      case MatrixEntry::Kind::Recipe: {
+        node("Recipe",
+             e.axis.text + (e.variant ? " " + e.variant->text : std::string()),
+             e.range);
+        Nest m(*this);
+        where(e.where);
+        settings(e.settings);
         break;
       }
       case MatrixEntry::Kind::Include: {

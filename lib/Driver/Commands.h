@@ -112,6 +112,7 @@ int runEmit(const EmitOptions &opts, const DriverEnv &env);
 enum class RunFormat { Text, Json };
 struct RunOptions {
   std::string file, stage, step;
+  std::string leg, legArtifacts; ///< exec::RunOptions says what they mean.
   std::optional<unsigned> rc;
   std::string repo = ".", remote, stateDir, artifacts = ".";
   bool execute = false;

@@ -234,6 +234,16 @@ static Opt<unsigned> runRc(
 static Opt<std::string>
     runStep("step", cl::desc("Run only this step (as a CI job does)"),
             cl::value_desc("id"), cl::sub(runCmd), cl::cat(relcCategory));
+static Opt<std::string> runLeg(
+    "leg",
+    cl::desc("Build, test and upload only this leg of the stage's builds, "
+             "named by its values (\"3.12, linux-x86_64, cpu\") or its name"),
+    cl::value_desc("leg"), cl::sub(runCmd), cl::cat(relcCategory));
+static Opt<std::string> runLegArtifacts(
+    "leg-artifacts",
+    cl::desc("Where a test or upload step finds its leg's artifacts when the "
+             "build ran elsewhere (a CI job; default: the state directory)"),
+    cl::value_desc("dir"), cl::sub(runCmd), cl::cat(relcCategory));
 static Opt<std::string>
     runRepo("repo", cl::desc("The repository (default: the current directory)"),
             cl::value_desc("path"), cl::init("."), cl::sub(runCmd),
@@ -628,6 +638,8 @@ static int runCommand(DriverEnv &env) {
     if (runRc.getNumOccurrences())
       opts.rc = runRc;
     opts.step = runStep;
+    opts.leg = runLeg;
+    opts.legArtifacts = runLegArtifacts;
     opts.repo = runRepo;
     opts.remote = runRemote;
     opts.execute = runExecute;

@@ -61,6 +61,8 @@ int relc::runRun(const RunOptions &opts, const DriverEnv &env) {
   ro.stage = opts.stage;
   ro.rc = opts.rc;
   ro.step = opts.step;
+  ro.leg = opts.leg;
+  ro.legArtifacts = opts.legArtifacts;
   ro.repo = opts.repo;
   ro.remote = opts.remote;
   ro.stateDir = opts.stateDir;

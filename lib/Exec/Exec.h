@@ -36,6 +36,12 @@ struct RunOptions {
   std::string stage;
   std::optional<unsigned> rc; ///< Unset: from the environment or the remote.
   std::string step;           ///< Only this step (how CI jobs run).
+  /// Only the build, test and upload steps of this leg: its values as
+  /// `3.12, linux-x86_64, cpu`, or its name.
+  std::string leg;
+  /// Where a leg's artifacts are when its build ran elsewhere; empty: the
+  /// state directory's `artifacts/MATRIX/NAME`, where a build puts them.
+  std::string legArtifacts;
   std::string repo = ".";
   std::string remote;   ///< Name or URL; empty: the plan's `repo.remote`.
   std::string stateDir; ///< Empty: `.git/relc/<project>-<version>`.

@@ -6,6 +6,7 @@
 #include "Basic/Version.h"
 #include "Exec/Checks.h"
 #include "Exec/Journal.h"
+#include "Exec/Upload.h"
 #include "Git/Git.h"
 #include "Graph/Graph.h"
 #include "Sema/Plan.h"
@@ -13,6 +14,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
@@ -161,6 +163,19 @@ private:
   bool afterStagesComplete();
   std::string clearMarker(llvm::StringRef marker) const;
   Outcome runCommand(const Node &n, int &exitCode);
+  /// Runs \p command in a clean checkout (after \p prepare has seen it),
+  /// in \p subdir, with \p env added to relc's own.
+  Outcome runCommand(
+      const Node &n, const std::string &command,
+      const std::map<std::string, std::string> &env, const std::string &subdir,
+      std::optional<Duration> timeout, int &exitCode,
+      llvm::function_ref<llvm::Error(llvm::StringRef)> prepare =
+          [](llvm::StringRef) { return llvm::Error::success(); });
+  Outcome leg(const Node &n);
+  Outcome legCommand(const Node &n);
+  Outcome legUpload(const Node &n);
+  std::string legStore(const graph::BuildNode &b) const;
+  bool legSelected(const Node &n) const;
 
   std::optional<Outcome> pushed(const Node &n, const std::string &full,
                                 const Oid &expected, const std::string &what);
@@ -822,9 +837,17 @@ Outcome Executor::approval(const Node &n) {
 /// Runs a shell step's command in the repository's work tree with its env,
 /// a timeout, and its output in the journal directory.
 Outcome Executor::runCommand(const Node &n, int &exitCode) {
-  exitCode = notStarted;
   const graph::ShellNode &sh = n.as<graph::ShellNode>();
-  const std::string &command = sh.command;
+  return runCommand(n, sh.command, sh.env, sh.cwd, sh.timeout, exitCode);
+}
+
+Outcome
+Executor::runCommand(const Node &n, const std::string &command,
+                     const std::map<std::string, std::string> &stepEnv,
+                     const std::string &subdir,
+                     std::optional<Duration> stepTimeout, int &exitCode,
+                     llvm::function_ref<llvm::Error(llvm::StringRef)> prepare) {
+  exitCode = notStarted;
   std::string log = logPath(n);
   std::string logDir = llvm::sys::path::parent_path(log).str();
   if (llvm::Error e = refuseLinks(stateRoot(), log))
@@ -837,12 +860,12 @@ Outcome Executor::runCommand(const Node &n, int &exitCode) {
   if (llvm::Error e = refuseLinks(stateRoot(), log))
     return failed(n, DiagKind::StepFailed, llvm::toString(std::move(e)));
   unsigned timeout = opts.shellTimeout;
-  if (sh.timeout)
-    timeout = unsigned(sh.timeout->inSeconds());
+  if (stepTimeout)
+    timeout = unsigned(stepTimeout->inSeconds());
   std::vector<std::string> env;
   for (char **e = environ; *e; ++e)
     env.emplace_back(*e);
-  for (const auto &[k, v] : sh.env)
+  for (const auto &[k, v] : stepEnv)
     env.push_back(k + "=" + v);
   env.push_back("RELC_PROJECT=" + g.project);
   env.push_back("RELC_VERSION=" + g.version);
@@ -856,9 +879,11 @@ Outcome Executor::runCommand(const Node &n, int &exitCode) {
     return failed(n, DiagKind::StepFailed,
                   "cannot check out the release to run '" + command +
                       "': " + llvm::toString(checkoutDir.takeError()));
+  if (llvm::Error e = prepare(*checkoutDir))
+    return failed(n, DiagKind::StepFailed, llvm::toString(std::move(e)));
   std::string cwd = *checkoutDir;
-  if (!sh.cwd.empty())
-    cwd += "/" + sh.cwd;
+  if (!subdir.empty())
+    cwd += "/" + subdir;
   // cd and the command as positional parameters: nothing to quote.
   llvm::StringRef args[] = {
       "/bin/sh", "-c", "cd -- \"$1\" || exit 127; eval \"$2\"",
@@ -886,6 +911,229 @@ Outcome Executor::runCommand(const Node &n, int &exitCode) {
   return {Status::Done,
           "ran '" + command + "' in a clean checkout of " + checkoutName() +
               "; output in " + log,
+          {},
+          true};
+}
+
+/// `3.12, linux-x86_64, cpu`: how people name a leg.
+static std::string legValues(const graph::BuildNode &b) {
+  std::vector<std::string> values;
+  for (const auto &[axis, value] : b.leg)
+    values.push_back(value);
+  return llvm::join(values, ", ");
+}
+
+bool Executor::legSelected(const Node &n) const {
+  const auto *b = std::get_if<graph::BuildNode>(&n.payload);
+  if (!b)
+    return false;
+  if (!opts.step.empty())
+    return n.id == opts.step;
+  return !opts.leg.empty() &&
+         (legValues(*b) == opts.leg || b->name == opts.leg);
+}
+
+/// Where a build keeps its leg's artifacts for the test and the upload.
+std::string Executor::legStore(const graph::BuildNode &b) const {
+  if (!opts.legArtifacts.empty())
+    return opts.legArtifacts;
+  return stateDir() + "/artifacts/" + graph::slug(b.matrix) + "/" + b.name;
+}
+
+Outcome Executor::leg(const Node &n) {
+  const graph::BuildNode &b = n.as<graph::BuildNode>();
+  if (!b.recipe || !legSelected(n)) {
+    std::vector<std::string> values;
+    for (const auto &[axis, value] : b.leg)
+      values.push_back(axis + "=" + value);
+    return {Status::Ci, "leg " + llvm::join(values, " ") +
+                            (b.recipe ? ": run by the CI job relc emit "
+                                        "generates, or here with --leg"
+                                      : ": built by the CI job relc emit "
+                                        "generates")};
+  }
+  if (b.phase == graph::BuildNode::Phase::Upload)
+    return legUpload(n);
+  return legCommand(n);
+}
+
+/// The files under \p root (not .git) whose paths relative to it match one
+/// of \p globs, relative.
+static llvm::Expected<std::vector<std::string>>
+matching(llvm::StringRef root, llvm::ArrayRef<std::string> globs) {
+  std::vector<llvm::GlobPattern> patterns;
+  for (const std::string &g : globs) {
+    llvm::Expected<llvm::GlobPattern> p = llvm::GlobPattern::create(g);
+    if (!p)
+      return p.takeError();
+    patterns.push_back(std::move(*p));
+  }
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (llvm::sys::fs::recursive_directory_iterator it(root, ec), end;
+       it != end && !ec; it.increment(ec)) {
+    llvm::StringRef path = it->path();
+    llvm::StringRef rel = path.drop_front(root.size()).ltrim('/');
+    if (rel == ".git" || rel.startswith(".git/")) {
+      it.no_push();
+      continue;
+    }
+    if (it->type() != llvm::sys::fs::file_type::regular_file)
+      continue;
+    if (llvm::any_of(patterns,
+                     [&](const llvm::GlobPattern &p) { return p.match(rel); }))
+      out.push_back(rel.str());
+  }
+  if (ec)
+    return llvm::createStringError(ec, "cannot list %s: %s", root.str().c_str(),
+                                   ec.message().c_str());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// Copies \p files (relative) from \p from to \p to, making directories.
+static llvm::Error copyFiles(llvm::StringRef from, llvm::StringRef to,
+                             llvm::ArrayRef<std::string> files) {
+  for (const std::string &f : files) {
+    std::string dest = (to + "/" + f).str();
+    if (std::error_code ec = llvm::sys::fs::create_directories(
+            llvm::sys::path::parent_path(dest)))
+      return llvm::createStringError(ec, "cannot create the directory of %s",
+                                     dest.c_str());
+    if (std::error_code ec = llvm::sys::fs::copy_file(from + "/" + f, dest))
+      return llvm::createStringError(ec, "cannot copy %s: %s", f.c_str(),
+                                     ec.message().c_str());
+  }
+  return llvm::Error::success();
+}
+
+/// A leg's build or test: its recipe's command in a clean checkout of what
+/// the stage tagged, with the recipe's env. A build keeps the artifacts its
+/// recipe names (atomically: all or none); a test gets them first.
+Outcome Executor::legCommand(const Node &n) {
+  const graph::BuildNode &b = n.as<graph::BuildNode>();
+  bool test = b.phase == graph::BuildNode::Phase::Test;
+  if (const llvm::json::Object *e = journalFind("step", n.key, "done"))
+    return {Status::Skipped,
+            "ran at " + field(*e, "time").str() + " (journal)"};
+  std::string store = legStore(b);
+  if (!opts.execute)
+    return {Status::Would,
+            "would run '" + b.command + "'" +
+                (test ? " on the artifacts in " + store
+                      : " and keep " + llvm::join(b.artifacts, " ") + " in " +
+                            store)};
+  std::map<std::string, std::string> env = b.env;
+  env["RELC_LEG"] = legValues(b);
+  env["RELC_LEG_NAME"] = b.name;
+  auto prepare = [&](llvm::StringRef dir) -> llvm::Error {
+    if (!test)
+      return llvm::Error::success();
+    llvm::Expected<std::vector<std::string>> files = matching(store, {"*"});
+    if (!files)
+      return files.takeError();
+    if (files->empty())
+      return llvm::createStringError(std::errc::no_such_file_or_directory,
+                                     "no artifacts of leg %s in %s; build it "
+                                     "first",
+                                     b.name.c_str(), store.c_str());
+    return copyFiles(store, dir, *files);
+  };
+  int code = 0;
+  Outcome o = runCommand(n, b.command, env, "", b.timeout, code, prepare);
+  if (test || o.status != Status::Done)
+    return o;
+  llvm::Expected<std::vector<std::string>> files =
+      matching(checkout, b.artifacts);
+  if (!files)
+    return failed(n, DiagKind::StepFailed, llvm::toString(files.takeError()));
+  if (files->empty())
+    return failed(n, DiagKind::StepFailed,
+                  "'" + b.command + "' made no file matching " +
+                      llvm::join(b.artifacts, " ") + " in the checkout");
+  std::string tmp = store + ".tmp-" + runId;
+  llvm::sys::fs::remove_directories(tmp);
+  if (llvm::Error e = copyFiles(checkout, tmp, *files))
+    return failed(n, DiagKind::StepFailed, llvm::toString(std::move(e)));
+  llvm::sys::fs::remove_directories(store);
+  if (std::error_code ec = llvm::sys::fs::rename(tmp, store))
+    return failed(n, DiagKind::StepFailed,
+                  "cannot keep the artifacts in " + store + ": " +
+                      ec.message());
+  o.detail += "; kept " + llvm::join(*files, " ") + " in " + store;
+  return o;
+}
+
+/// Each artifact of the leg at the channel's target: probed first, so that
+/// a rerun uploads nothing and a different file under the same name is a
+/// contradiction, never an overwrite.
+Outcome Executor::legUpload(const Node &n) {
+  const graph::BuildNode &b = n.as<graph::BuildNode>();
+  std::string store = legStore(b);
+  llvm::Expected<std::vector<std::string>> files =
+      llvm::sys::fs::is_directory(store)
+          ? matching(store, {"*"})
+          : llvm::Expected<std::vector<std::string>>(
+                std::vector<std::string>());
+  if (!files)
+    return failed(n, DiagKind::StepFailed, llvm::toString(files.takeError()));
+  if (files->empty()) {
+    if (!opts.execute)
+      return {Status::Would, "would upload the artifacts of leg " + b.name +
+                                 " to " + b.upload + " once it is built"};
+    return failed(n, DiagKind::StepFailed,
+                  "no artifacts of leg " + b.name + " in " + store +
+                      "; build it first");
+  }
+  std::vector<std::string> same, missing;
+  std::map<std::string, std::string> digests;
+  for (const std::string &f : *files) {
+    llvm::Expected<std::string> d = sha256File(store + "/" + f);
+    if (!d)
+      return failed(n, DiagKind::StepFailed, llvm::toString(d.takeError()));
+    std::string name = llvm::sys::path::filename(f).str();
+    std::string url = uploadUrl(b.upload, name);
+    llvm::Expected<std::optional<std::string>> there = probeUpload(url);
+    if (!there)
+      return failed(n, DiagKind::StepFailed, llvm::toString(there.takeError()));
+    if (!*there) {
+      missing.push_back(f);
+    } else if (**there != *d) {
+      return conflict(n, url + " exists with sha256 " + **there +
+                             ", and this build's " + name + " has " + *d +
+                             ": a channel never gets two files under one "
+                             "name; find out which is right before going on");
+    } else {
+      same.push_back(name);
+    }
+    digests[f] = *d;
+  }
+  if (missing.empty())
+    return {Status::Skipped, "already at " + b.upload +
+                                 " with the same "
+                                 "sha256: " +
+                                 llvm::join(same, " ")};
+  if (!opts.execute)
+    return {Status::Would,
+            "would upload " + llvm::join(missing, " ") + " to " + b.upload};
+  std::vector<std::string> put;
+  for (const std::string &f : missing) {
+    std::string url = uploadUrl(b.upload, llvm::sys::path::filename(f));
+    if (llvm::Error e = putUpload(store + "/" + f, url, digests[f]))
+      return failed(n, DiagKind::StepFailed, llvm::toString(std::move(e)));
+    maybeKill("after-act");
+    llvm::Expected<std::optional<std::string>> there = probeUpload(url);
+    if (!there)
+      return failed(n, DiagKind::StepFailed, llvm::toString(there.takeError()));
+    if (!*there || **there != digests[f])
+      return failed(n, DiagKind::StepFailed,
+                    "uploaded " + f + " but " + url +
+                        " does not show its sha256");
+    put.push_back(llvm::sys::path::filename(f).str());
+  }
+  return {Status::Done,
+          "uploaded " + llvm::join(put, " ") + " to " + b.upload +
+              (same.empty() ? "" : "; already there: " + llvm::join(same, " ")),
           {},
           true};
 }
@@ -1169,13 +1417,8 @@ Outcome Executor::step(const Node &n) {
   }
   case Node::Kind::Commit:
     return commit(n);
-  case Node::Kind::Build: {
-    std::vector<std::string> values;
-    for (const auto &[axis, value] : n.as<graph::BuildNode>().leg)
-      values.push_back(axis + "=" + value);
-    return {Status::Ci, "leg " + llvm::join(values, " ") +
-                            ": built by the CI job relc emit generates"};
-  }
+  case Node::Kind::Build:
+    return leg(n);
   case Node::Kind::Check:
     return check(n);
   case Node::Kind::Approval:
@@ -1241,8 +1484,30 @@ RunSummary Executor::run() {
     g = graph::bindRc(unbound, *rc);
   std::vector<const Node *> todo;
   for (const Node &n : g.nodes)
-    if (n.stage == opts.stage && (opts.step.empty() || n.id == opts.step))
+    if (n.stage == opts.stage && (opts.step.empty() || n.id == opts.step) &&
+        (opts.leg.empty() || legSelected(n)))
       todo.push_back(&n);
+  if (!opts.leg.empty() && todo.empty()) {
+    std::vector<std::string> legs;
+    for (const Node &n : g.nodes)
+      if (const auto *b = std::get_if<graph::BuildNode>(&n.payload);
+          b && n.stage == opts.stage &&
+          b->phase == graph::BuildNode::Phase::Build)
+        legs.push_back(legValues(*b));
+    diags.report(DiagKind::RunInvalid, llvm::SMRange(),
+                 "stage " + opts.stage + " builds no leg '" + opts.leg + "'" +
+                     didYouMean(opts.leg, legs));
+    return {};
+  }
+  // A leg is built from what the stage tagged, when it has been tagged.
+  if (!subject)
+    for (const Node *n : todo)
+      if (n->kind() == Node::Kind::Build)
+        for (const Node &t : g.nodes)
+          if (const auto *tag = std::get_if<graph::TagNode>(&t.payload);
+              tag && t.stage == opts.stage && !subject &&
+              ref("refs/tags/" + tag->name))
+            subject = resolve(tag->name);
   if (!opts.step.empty() && todo.empty()) {
     std::vector<std::string> ids;
     for (const Node &n : g.nodes)

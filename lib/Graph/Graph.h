@@ -48,15 +48,31 @@ struct TagNode {
 struct CommitNode {
   std::string file, content, branch, remote, message;
 };
-/// One leg of a matrix.
+/// One leg of a matrix, in one phase: built, tested or uploaded, as its
+/// matrix's recipes say (docs/language.md, "Recipes"). A matrix without
+/// recipes has build nodes only, which CI lists and nothing builds.
 struct BuildNode {
+  using Phase = sema::Recipe::Phase;
   std::string matrix, channel;
+  Phase phase = Phase::Build;
   bool experimental = false;
   std::optional<Duration> timeout;
   std::optional<sema::SplitPolicy> split; ///< As the plan writes it.
   /// The leg's value per axis, in the matrix's axis order.
   std::vector<std::pair<std::string, std::string>> leg;
   std::map<std::string, std::string> derived; ///< Derived values.
+  /// From the recipe; `recipe` false without one.
+  bool recipe = false;
+  /// The leg's name in ids and artifact names: its `build_name` field
+  /// where that names each leg once, else its values.
+  std::string name;
+  std::string runner, image, command;
+  std::map<std::string, std::string> env;
+  std::vector<std::string> artifacts; ///< Globs, in the checkout.
+  bool accelerator = false, submodules = false;
+  /// Uploads: the channel's target (`s3://...`, `file:///...`), the role
+  /// the upload assumes, and where users install from.
+  std::string upload, role, index;
 };
 /// A check argument with the RC number bound.
 struct CheckArgValue {

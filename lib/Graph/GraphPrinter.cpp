@@ -56,6 +56,20 @@ std::vector<std::pair<std::string, std::string>> graph::fields(const Node &n) {
          {"experimental", b.experimental ? "true" : "false"},
          {"timeout", duration(b.timeout)},
          {"split", b.split ? splitName(*b.split) : ""}};
+    if (!b.recipe)
+      break;
+    // Empty texts are left out: a plan without recipes prints as before.
+    f.insert(f.end(), {{"phase", sema::Recipe::phaseName(b.phase).str()},
+                       {"name", b.name},
+                       {"runner", b.runner},
+                       {"image", b.image},
+                       {"command", b.command},
+                       {"artifacts", llvm::join(b.artifacts, " ")},
+                       {"accelerator", b.accelerator ? "true" : ""},
+                       {"submodules", b.submodules ? "true" : ""},
+                       {"upload", b.upload},
+                       {"role", b.role},
+                       {"index", b.index}});
     break;
   }
   case Node::Kind::Check: {
@@ -148,6 +162,8 @@ void graph::printJson(const Graph &g, llvm::raw_ostream &os) {
                   j.attribute(axis, value);
               });
             stringMap("derived", b->derived);
+            if (!b->env.empty())
+              stringMap("env", b->env);
           }
           j.attribute("location", n.location);
         });

@@ -114,6 +114,8 @@ private:
 
   Node &add(std::string idTail, llvm::SMLoc loc, Node::Payload payload);
   void lowerStep(const sema::Step &s, std::vector<std::string> &added);
+  void lowerBuild(const sema::BuildStep &b, const sema::Matrix &m,
+                  llvm::SMLoc loc, std::vector<std::string> &added);
   void lowerStage(const sema::Stage &st);
 };
 
@@ -177,31 +179,8 @@ void Lowerer::lowerStep(const sema::Step &s, std::vector<std::string> &added) {
     n.reversible = false; // Pushed history stays.
     finish(n);
   } else if (auto *b = s.as<sema::BuildStep>()) {
-    const sema::Matrix *m = plan.matrix(b->matrix);
-    if (!m)
-      return;
-    int c = b->channel.empty() ? -1 : plan.channelIndex(b->channel);
-    sema::DerivedValues derived(*plan.model, *m, *plan.version);
-    for (size_t leg = 0; leg < m->legCount(); ++leg) {
-      if (c >= 0 && !(m->legChannels[leg] >> c & 1))
-        continue;
-      BuildNode p{m->name,    b->channel, m->experimental(leg),
-                  b->timeout, b->split,   {},
-                  {}};
-      std::vector<std::string> values;
-      for (size_t a = 0; a < m->axes.size(); ++a) {
-        values.push_back(m->value(leg, a).ref.str());
-        p.leg.push_back({m->axes[a].name, values.back()});
-      }
-      for (auto [key, value] : derived.of(leg))
-        p.derived.emplace(key, value);
-      Node &n = add("build-" + m->name + "/" + slug(llvm::join(values, "-")),
-                    loc, std::move(p));
-      n.key = "build " + plan.project + " " + plan.version->str() + " " +
-              m->name + " " + llvm::join(values, "/") +
-              (b->channel.empty() ? "" : " for " + b->channel) + instance();
-      finish(n);
-    }
+    if (const sema::Matrix *m = plan.matrix(b->matrix))
+      lowerBuild(*b, *m, loc, added);
   } else if (auto *r = s.as<sema::RequireStep>()) {
     for (const std::string &name : r->checks) {
       const sema::Check *check = plan.check(name);
@@ -239,6 +218,120 @@ void Lowerer::lowerStep(const sema::Step &s, std::vector<std::string> &added) {
     n.key = "wait " + when;
     finish(n);
   }
+}
+
+/// Each leg's build node, then its test node (if a test recipe holds and is
+/// not `none`), then its upload node (if the build ships to a channel): a
+/// chain per leg; the step after the build waits for every chain's end.
+void Lowerer::lowerBuild(const sema::BuildStep &b, const sema::Matrix &m,
+                         llvm::SMLoc loc, std::vector<std::string> &added) {
+  using Phase = BuildNode::Phase;
+  int c = b.channel.empty() ? -1 : plan.channelIndex(b.channel);
+  sema::DerivedValues derived(*plan.model, m, *plan.version);
+  sema::FieldValues values(plan, m);
+  std::vector<std::string> fields;
+  auto it = llvm::find_if(
+      m.fields, [](const sema::LegField &f) { return f.name == "build_name"; });
+  size_t nameField =
+      it == m.fields.end() ? m.fields.size() : it - m.fields.begin();
+  std::vector<size_t> legs;
+  for (size_t leg = 0; leg < m.legCount(); ++leg)
+    if (c < 0 || (m.legChannels[leg] >> c & 1))
+      legs.push_back(leg);
+  // Names from `build_name` only if no two legs share one.
+  std::vector<std::string> names;
+  llvm::StringSet<> seen;
+  bool unique = nameField < m.fields.size() && !m.recipes.empty();
+  for (size_t leg : legs) {
+    std::vector<std::string> vals;
+    for (size_t a = 0; a < m.axes.size(); ++a)
+      vals.push_back(m.value(leg, a).ref.str());
+    names.push_back(slug(llvm::join(vals, "-")));
+    if (unique) {
+      values.render(leg, c, fields);
+      unique = seen.insert(slug(fields[nameField])).second;
+    }
+  }
+  if (unique)
+    for (size_t k = 0; k < legs.size(); ++k) {
+      values.render(legs[k], c, fields);
+      names[k] = slug(fields[nameField]);
+    }
+  auto render = [&](size_t leg, const sema::LegText &t) {
+    std::string out;
+    values.text(leg, c, t, fields, out);
+    return out;
+  };
+  std::vector<std::string> before = previous;
+  for (size_t k = 0; k < legs.size(); ++k) {
+    size_t leg = legs[k];
+    BuildNode p{m.name,    b.channel, Phase::Build, m.experimental(leg),
+                b.timeout, b.split};
+    std::vector<std::string> vals;
+    for (size_t a = 0; a < m.axes.size(); ++a) {
+      vals.push_back(m.value(leg, a).ref.str());
+      p.leg.push_back({m.axes[a].name, vals.back()});
+    }
+    for (auto [key, value] : derived.of(leg))
+      p.derived.emplace(key, value);
+    p.name = names[k];
+    std::string key = m.name + " " + llvm::join(vals, "/") +
+                      (b.channel.empty() ? "" : " for " + b.channel) +
+                      instance();
+    std::string release = plan.project + " " + plan.version->str() + " ";
+    std::vector<const sema::Recipe *> build, test;
+    if (!m.recipes.empty()) {
+      values.render(leg, c, fields);
+      build = values.recipes(leg, c, Phase::Build);
+      test = values.recipes(leg, c, Phase::Test);
+    }
+    auto phase = [&](Phase ph, const sema::Recipe *r) -> Node & {
+      BuildNode q = p;
+      q.phase = ph;
+      if (r) {
+        q.recipe = true;
+        q.runner = render(leg, r->runner);
+        q.image = render(leg, r->image);
+        q.command = render(leg, r->command);
+        for (const auto &[k, t] : r->env)
+          q.env[k] = render(leg, t);
+        q.accelerator = r->accelerator;
+        q.submodules = r->submodules;
+      }
+      // Every phase has the build's artifacts: the test and the upload
+      // take them from it.
+      if (!build.empty())
+        for (const sema::LegText &t : build[0]->artifacts)
+          q.artifacts.push_back(render(leg, t));
+      std::string name = sema::Recipe::phaseName(ph).str();
+      Node &n = add(name + "-" + m.name + "/" + p.name, loc, std::move(q));
+      n.key = name + " " + release + key;
+      return n;
+    };
+    previous = before;
+    Node &built = phase(Phase::Build, build.empty() ? nullptr : build[0]);
+    std::string last = built.id;
+    if (!test.empty() && !test[0]->none) {
+      previous = {last};
+      last = phase(Phase::Test, test[0]).id;
+    }
+    auto target = c < 0 ? m.targets.end() : m.targets.find(c);
+    if (!build.empty() && target != m.targets.end() &&
+        !target->second.upload.empty()) {
+      previous = {last};
+      Node &up = phase(Phase::Upload, nullptr);
+      BuildNode &u = std::get<BuildNode>(up.payload);
+      u.recipe = true;
+      u.upload = render(leg, target->second.upload);
+      u.role = target->second.role;
+      u.index = target->second.index;
+      // Publishing is outward and final for a version: never taken back.
+      up.reversible = false;
+      last = up.id;
+    }
+    added.push_back(last);
+  }
+  previous = before;
 }
 
 void Lowerer::lowerStage(const sema::Stage &st) {

@@ -48,10 +48,14 @@ public:
   bool compile(llvm::ArrayRef<const ast::MatrixEntry *> entries,
                const compat::CondScope &scope);
   void check();
+  void compileRecipe(const ast::MatrixEntry &e, const compat::CondScope &scope);
+  void compileTarget(const ast::ChannelTarget &t, int channel);
+  void checkRecipes();
 
 private:
   std::optional<Piece> placeholder(const ast::StringExpr::Part &part,
                                    size_t field, bool &usesChannel);
+  std::optional<LegText> compileText(const ast::Expr &e, llvm::StringRef what);
   std::string legText(size_t leg, int channel) const;
 
   DiagnosticEngine &diags;
@@ -142,9 +146,11 @@ FieldCompiler::placeholder(const ast::StringExpr::Part &part, size_t field,
   for (size_t f = 0; f < field; ++f)
     known.push_back(m.fields[f].name);
   diags.report(DiagKind::UnknownPlaceholder, part.range,
-               "unknown placeholder '{" + part.text + "}' in field '" +
-                   m.fields[field].name +
-                   "'; a field names the matrix's axes ('{AXIS}', "
+               "unknown placeholder '{" + part.text + "}' in " +
+                   (field < m.fields.size()
+                        ? "field '" + m.fields[field].name + "'"
+                        : std::string("this text")) +
+                   "; a field names the matrix's axes ('{AXIS}', "
                    "'{AXIS.name}', '{AXIS.version}', '{AXIS.PROPERTY}'), the "
                    "fields above it, '{channel}', '{version}', '{major}' and "
                    "'{minor}'" +
@@ -223,6 +229,296 @@ std::string FieldCompiler::legText(size_t leg, int channel) const {
   return s;
 }
 
+//===--------------------------------------------------------- recipes ===//
+
+llvm::StringRef Recipe::phaseName(Phase p) {
+  switch (p) {
+  case Phase::Build:
+    return "build";
+  case Phase::Test:
+    return "test";
+  case Phase::Upload:
+    return "upload";
+  }
+  return "?";
+}
+
+std::optional<LegText> FieldCompiler::compileText(const ast::Expr &e,
+                                                  llvm::StringRef what) {
+  const auto *text = llvm::dyn_cast<ast::StringExpr>(&e);
+  if (!text) {
+    diags.report(DiagKind::TypeMismatch, e.getRange(),
+                 what.str() + " takes a string");
+    return std::nullopt;
+  }
+  // Recipe texts reach CI's matrix, where GitHub would evaluate an
+  // expression.
+  for (const ast::StringExpr::Part &part : text->parts)
+    if (!part.isPlaceholder && llvm::StringRef(part.text).contains("${{")) {
+      diags.report(DiagKind::ExpressionInData, part.range,
+                   "'${{' in plan text: GitHub Actions would evaluate it as "
+                   "an expression where relc writes this text");
+      return std::nullopt;
+    }
+  LegText t;
+  t.range = e.getRange();
+  bool ok = true, usesChannel = false;
+  for (const ast::StringExpr::Part &part : text->parts) {
+    if (!part.isPlaceholder) {
+      t.pieces.push_back({Piece::Kind::Text, part.text, 0, {}});
+      continue;
+    }
+    // Every field is above a recipe.
+    std::optional<Piece> p = placeholder(part, m.fields.size(), usesChannel);
+    if (!p)
+      ok = false;
+    else
+      t.pieces.push_back(std::move(*p));
+  }
+  return ok ? std::optional<LegText>(std::move(t)) : std::nullopt;
+}
+
+void FieldCompiler::compileRecipe(const ast::MatrixEntry &e,
+                                  const compat::CondScope &scope) {
+  Recipe r;
+  r.range = e.range;
+  const std::string &phase = e.axis.text;
+  if (phase == "build")
+    r.phase = Recipe::Phase::Build;
+  else if (phase == "test")
+    r.phase = Recipe::Phase::Test;
+  else {
+    diags.report(DiagKind::UnknownName, e.axis.range,
+                 "a recipe says how legs are 'build' or 'test'; not '" + phase +
+                     "'" + didYouMean(phase, {"build", "test"}) +
+                     " (uploads go to the channel's 'upload' target)");
+    return;
+  }
+  if (e.variant) {
+    if (e.variant->text != "none" || r.phase != Recipe::Phase::Test) {
+      diags.report(DiagKind::UnknownName, e.variant->range,
+                   "'recipe " + phase + " " + e.variant->text +
+                       "': only 'recipe test none' takes a word after the "
+                       "phase (the legs are not tested)");
+      return;
+    }
+    r.none = true;
+    if (!e.settings.empty()) {
+      diags.report(DiagKind::UnknownName, e.settings[0].range,
+                   "'recipe test none' runs nothing: it takes no settings");
+      return;
+    }
+  }
+  if (e.where) {
+    r.where = compat::compileCondition(diags, *plan.model, *e.where, scope);
+    if (!r.where)
+      return;
+  }
+  bool ok = true;
+  auto one = [&](const ast::Setting &s) -> const ast::Expr * {
+    if (s.values.size() == 1)
+      return s.values[0].get();
+    diags.report(DiagKind::TypeMismatch, s.range,
+                 "'" + s.key.text + "' takes one value");
+    ok = false;
+    return nullptr;
+  };
+  auto text = [&](const ast::Setting &s, LegText &into) {
+    if (const ast::Expr *x = one(s)) {
+      if (std::optional<LegText> t = compileText(*x, "'" + s.key.text + "'"))
+        into = std::move(*t);
+      else
+        ok = false;
+    }
+  };
+  auto flag = [&](const ast::Setting &s, bool &into) {
+    if (!s.values.empty()) {
+      diags.report(DiagKind::TypeMismatch, s.range,
+                   "'" + s.key.text + "' is a flag: write '" + s.key.text +
+                       ";'");
+      ok = false;
+    }
+    into = true;
+  };
+  for (const ast::Setting &s : e.settings) {
+    const std::string &key = s.key.text;
+    if (key == "runner")
+      text(s, r.runner);
+    else if (key == "image")
+      text(s, r.image);
+    else if (key == "command")
+      text(s, r.command);
+    else if (key == "accelerator")
+      flag(s, r.accelerator);
+    else if (key == "submodules")
+      flag(s, r.submodules);
+    else if (key == "artifacts") {
+      for (const ast::ExprPtr &x : s.values)
+        if (std::optional<LegText> t = compileText(*x, "'artifacts'"))
+          r.artifacts.push_back(std::move(*t));
+        else
+          ok = false;
+    } else if (key == "env") {
+      const auto *o = s.values.size() == 1
+                          ? llvm::dyn_cast<ast::ObjectExpr>(s.values[0].get())
+                          : nullptr;
+      if (!o) {
+        diags.report(DiagKind::TypeMismatch, s.range,
+                     "'env' takes names and texts: env { DESIRED_CUDA: "
+                     "\"{desired_cuda}\" }");
+        ok = false;
+        continue;
+      }
+      for (const ast::ObjectExpr::Field &f : o->fields)
+        if (std::optional<LegText> t =
+                compileText(*f.value, "env '" + f.key.text + "'"))
+          r.env.emplace_back(f.key.text, std::move(*t));
+        else
+          ok = false;
+    } else {
+      diags.report(
+          DiagKind::UnknownName, s.key.range,
+          "unknown recipe setting '" + key + "'" +
+              didYouMean(key, {"runner", "image", "command", "env", "artifacts",
+                               "accelerator", "submodules"}));
+      ok = false;
+    }
+  }
+  if (!r.none && !ok)
+    return;
+  if (!r.none && (r.runner.empty() || r.command.empty())) {
+    diags.report(DiagKind::TypeMismatch, e.range,
+                 "a " + phase + " recipe needs a 'runner' and a 'command'");
+    return;
+  }
+  m.recipes.push_back(std::move(r));
+}
+
+void FieldCompiler::compileTarget(const ast::ChannelTarget &t, int channel) {
+  ChannelTarget target;
+  target.range = t.range;
+  for (const ast::Setting &s : t.settings) {
+    const std::string &key = s.key.text;
+    const auto *text = s.values.size() == 1
+                           ? llvm::dyn_cast<ast::StringExpr>(s.values[0].get())
+                           : nullptr;
+    if (key != "upload" && key != "index" && key != "role") {
+      diags.report(DiagKind::UnknownName, s.key.range,
+                   "unknown channel setting '" + key + "'" +
+                       didYouMean(key, {"upload", "index", "role"}));
+      continue;
+    }
+    if (!text) {
+      diags.report(DiagKind::TypeMismatch, s.range,
+                   "'" + key + "' takes one string");
+      continue;
+    }
+    if (key == "upload") {
+      if (std::optional<LegText> u = compileText(*text, "'upload'"))
+        target.upload = std::move(*u);
+      llvm::StringRef v = text->value;
+      if (!v.startswith("s3://") && !v.startswith("file:///"))
+        diags.report(DiagKind::TypeMismatch, s.range,
+                     "an upload target is 's3://BUCKET/PREFIX/' or "
+                     "'file:///DIRECTORY/', not '" +
+                         v.str() + "'");
+    } else if (text->hasPlaceholders()) {
+      diags.report(DiagKind::TypeMismatch, s.range,
+                   "'" + key + "' is the same for every leg: no placeholders");
+    } else {
+      (key == "index" ? target.index : target.role) = text->value;
+    }
+  }
+  m.targets[channel] = std::move(target);
+}
+
+/// A leg runs on an accelerator when one of its values says so in the
+/// model (`device: gpu`, docs/compat-model.md).
+static bool hasAccelerator(const Matrix &m, size_t leg, DerivedValues &d) {
+  for (size_t a = 0; a < m.axes.size(); ++a)
+    if (std::optional<llvm::StringRef> dev = d.property(leg, a, "device"))
+      if (*dev != "cpu")
+        return true;
+  return false;
+}
+
+void FieldCompiler::checkRecipes() {
+  if (m.recipes.empty())
+    return;
+  FieldValues values(plan, m);
+  DerivedValues derived(*plan.model, m, *plan.version);
+  std::vector<std::string> fields, texts;
+  std::set<const Recipe *> reported;
+  bool missingReported = false, untestedReported = false;
+  for (size_t leg = 0; leg < m.legCount(); ++leg) {
+    std::vector<int> channels;
+    for (size_t c = 0; c < plan.channels.size(); ++c)
+      if (m.legChannels[leg] >> c & 1)
+        channels.push_back(c);
+    if (channels.empty())
+      channels.push_back(-1);
+    for (int channel : channels) {
+      values.render(leg, channel, fields);
+      std::vector<const Recipe *> build =
+          values.recipes(leg, channel, Recipe::Phase::Build);
+      std::vector<const Recipe *> test =
+          values.recipes(leg, channel, Recipe::Phase::Test);
+      if (build.empty() && !missingReported) {
+        missingReported = true;
+        diags.report(DiagKind::RecipeMissing, m.recipes.front().range,
+                     "no build recipe of matrix '" + m.name +
+                         "' holds for leg " + legText(leg, channel) +
+                         "; add one, or widen a 'where'");
+      }
+      for (const std::vector<const Recipe *> *rs : {&build, &test})
+        if (rs->size() > 1 && reported.insert((*rs)[1]).second) {
+          diags.report(DiagKind::RecipeConflict, (*rs)[1]->range,
+                       "two " + Recipe::phaseName((*rs)[1]->phase).str() +
+                           " recipes hold for leg " + legText(leg, channel) +
+                           ": this one and an earlier one; narrow their "
+                           "'where' so that one does");
+          diags.note((*rs)[0]->range.Start, "the earlier recipe");
+        }
+      if (!untestedReported && hasAccelerator(m, leg, derived) &&
+          (test.empty() || (!test[0]->none && !test[0]->accelerator))) {
+        untestedReported = true;
+        diags.report(DiagKind::UntestedAccelerator,
+                     test.empty() ? m.recipes.front().range : test[0]->range,
+                     "leg " + legText(leg, channel) +
+                         " is built for an accelerator, and " +
+                         (test.empty() ? std::string("no test recipe holds "
+                                                     "for it")
+                                       : "its test recipe's runner does not "
+                                         "say 'accelerator;'") +
+                         ": test it on a runner with that accelerator, or "
+                         "say 'recipe test none where ...;'");
+      }
+      // Every text renders: a property a leg lacks is an error here.
+      for (const Recipe *r : {build.empty() ? nullptr : build[0],
+                              test.empty() ? nullptr : test[0]}) {
+        if (!r)
+          continue;
+        std::vector<const LegText *> all = {&r->runner, &r->image, &r->command};
+        for (const auto &[k, t] : r->env)
+          all.push_back(&t);
+        for (const LegText &t : r->artifacts)
+          all.push_back(&t);
+        for (const LegText *t : all) {
+          std::string out;
+          if (const Piece *p = values.text(leg, channel, *t, fields, out);
+              p && reported.insert(r).second)
+            diags.report(DiagKind::FieldMissing, t->range,
+                         "this names '" + p->text + "' of axis '" +
+                             m.axes[p->index].name + "', and '" +
+                             m.value(leg, p->index).ref.str() +
+                             "' has no such property on leg " +
+                             legText(leg, channel));
+        }
+      }
+    }
+  }
+}
+
 void FieldCompiler::check() {
   if (m.fields.empty())
     return;
@@ -276,11 +572,23 @@ void FieldCompiler::check() {
 
 bool sema::compileFields(DiagnosticEngine &diags, const Plan &plan, Matrix &m,
                          llvm::ArrayRef<const ast::MatrixEntry *> entries,
-                         const compat::CondScope &scope) {
+                         const compat::CondScope &scope,
+                         const ast::Item *channels) {
   unsigned errors = diags.errorCount();
   FieldCompiler c(diags, plan, m);
   if (c.compile(entries, scope))
     c.check();
+  if (diags.errorCount() != errors)
+    return false;
+  for (const ast::MatrixEntry *e : entries)
+    if (e->kind == ast::MatrixEntry::Kind::Recipe)
+      c.compileRecipe(*e, scope);
+  if (channels)
+    for (const ast::ChannelTarget &t : channels->targets)
+      if (int channel = plan.channelIndex(t.channel.text); channel >= 0)
+        c.compileTarget(t, channel);
+  if (diags.errorCount() == errors)
+    c.checkRecipes();
   return diags.errorCount() == errors;
 }
 
@@ -299,15 +607,20 @@ static void applyFilters(std::string &s,
       llvm::erase_value(s, '.');
 }
 
+const compat::LegView &FieldValues::view(size_t leg, int channel) {
+  for (size_t a = 0; a < m.axes.size(); ++a)
+    byAxis[m.axes[a].modelAxis] = &m.value(leg, a).ref;
+  legView = compat::LegView{byAxis, &*plan.version, channel};
+  return legView;
+}
+
 bool FieldValues::render(size_t leg, int channel, std::vector<std::string> &out,
                          std::vector<Problem> *problems) {
   out.assign(m.fields.size(), std::string());
-  for (size_t a = 0; a < m.axes.size(); ++a)
-    byAxis[m.axes[a].modelAxis] = &m.value(leg, a).ref;
-  compat::LegView view{byAxis, &*plan.version, channel};
+  const compat::LegView &v = view(leg, channel);
   bool ok = true;
   for (size_t f = 0; f < m.fields.size(); ++f)
-    if (std::optional<Problem> p = renderField(leg, f, channel, view, out)) {
+    if (std::optional<Problem> p = renderField(leg, f, channel, v, out)) {
       ok = false;
       p->channel = channel;
       if (problems)
@@ -320,63 +633,87 @@ std::optional<FieldValues::Problem>
 FieldValues::renderField(size_t leg, size_t f, int channel,
                          const compat::LegView &view,
                          std::vector<std::string> &out) {
-  {
-    const LegField &field = m.fields[f];
-    if (channel < 0 && field.usesChannel)
-      return std::nullopt; // Which channel is not known: left empty.
-    const LegField::Variant *chosen = nullptr;
-    for (const LegField::Variant &v : field.variants) {
-      if (v.where && !compat::evaluate(*v.where, view))
-        continue;
-      if (chosen)
-        return Problem{Problem::Kind::TwoVariants, f, chosen, &v, nullptr};
-      chosen = &v;
-    }
-    if (!chosen)
-      return Problem{Problem::Kind::NoVariant, f, nullptr, nullptr, nullptr};
-    std::string &text = out[f];
-    for (const Piece &p : chosen->pieces) {
-      std::string piece;
-      switch (p.kind) {
-      case Piece::Kind::Text:
-        piece = p.text;
-        break;
-      case Piece::Kind::Value:
-        piece = m.value(leg, p.index).ref.str();
-        break;
-      case Piece::Kind::Name: {
-        const compat::Entry &e = *m.value(leg, p.index).ref.entry;
-        piece = e.name.empty() ? e.label() : e.name;
-        break;
-      }
-      case Piece::Kind::Version:
-        if (const Version *v = m.value(leg, p.index).ref.version())
-          piece = v->str();
-        break;
-      case Piece::Kind::Property:
-        if (std::optional<llvm::StringRef> v =
-                derived.property(leg, p.index, p.text))
-          piece = v->str();
-        else
-          return Problem{Problem::Kind::NoProperty, f, chosen, nullptr, &p};
-        break;
-      case Piece::Kind::Field:
-        piece = out[p.index];
-        break;
-      case Piece::Kind::Channel:
-        piece = plan.channels[channel];
-        break;
-      case Piece::Kind::Release:
-        if (p.text == "version")
-          piece = plan.version->str();
-        else
-          piece = std::to_string(p.text == "major" ? plan.version->major()
-                                                   : plan.version->minor());
-        break;
-      }
-      applyFilters(piece, p.filters);
-      text += piece;
-    }
+  const LegField &field = m.fields[f];
+  if (channel < 0 && field.usesChannel)
+    return std::nullopt; // Which channel is not known: left empty.
+  const LegField::Variant *chosen = nullptr;
+  for (const LegField::Variant &v : field.variants) {
+    if (v.where && !compat::evaluate(*v.where, view))
+      continue;
+    if (chosen)
+      return Problem{Problem::Kind::TwoVariants, f, chosen, &v, nullptr};
+    chosen = &v;
   }
+  if (!chosen)
+    return Problem{Problem::Kind::NoVariant, f, nullptr, nullptr, nullptr};
+  if (const Piece *missing = pieces(leg, channel, chosen->pieces, out, out[f]))
+    return Problem{Problem::Kind::NoProperty, f, chosen, nullptr, missing};
   return std::nullopt;
+}
+
+const Piece *FieldValues::text(size_t leg, int channel, const LegText &t,
+                               llvm::ArrayRef<std::string> fields,
+                               std::string &out) {
+  out.clear();
+  return pieces(leg, channel, t.pieces, fields, out);
+}
+
+std::vector<const Recipe *> FieldValues::recipes(size_t leg, int channel,
+                                                 Recipe::Phase phase) {
+  std::vector<const Recipe *> out;
+  const compat::LegView &v = view(leg, channel);
+  for (const Recipe &r : m.recipes)
+    if (r.phase == phase && (!r.where || compat::evaluate(*r.where, v)))
+      out.push_back(&r);
+  return out;
+}
+
+const Piece *FieldValues::pieces(size_t leg, int channel,
+                                 llvm::ArrayRef<Piece> ps,
+                                 llvm::ArrayRef<std::string> fields,
+                                 std::string &text) {
+  for (const Piece &p : ps) {
+    std::string piece;
+    switch (p.kind) {
+    case Piece::Kind::Text:
+      piece = p.text;
+      break;
+    case Piece::Kind::Value:
+      piece = m.value(leg, p.index).ref.str();
+      break;
+    case Piece::Kind::Name: {
+      const compat::Entry &e = *m.value(leg, p.index).ref.entry;
+      piece = e.name.empty() ? e.label() : e.name;
+      break;
+    }
+    case Piece::Kind::Version:
+      if (const Version *v = m.value(leg, p.index).ref.version())
+        piece = v->str();
+      break;
+    case Piece::Kind::Property:
+      if (std::optional<llvm::StringRef> v =
+              derived.property(leg, p.index, p.text))
+        piece = v->str();
+      else
+        return &p;
+      break;
+    case Piece::Kind::Field:
+      piece = fields[p.index];
+      break;
+    case Piece::Kind::Channel:
+      if (channel >= 0)
+        piece = plan.channels[channel];
+      break;
+    case Piece::Kind::Release:
+      if (p.text == "version")
+        piece = plan.version->str();
+      else
+        piece = std::to_string(p.text == "major" ? plan.version->major()
+                                                 : plan.version->minor());
+      break;
+    }
+    applyFilters(piece, p.filters);
+    text += piece;
+  }
+  return nullptr;
 }

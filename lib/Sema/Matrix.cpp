@@ -683,7 +683,7 @@ bool MatrixBuilder::build() {
 bool MatrixBuilder::buildFields() {
   compat::CondScope s = scope();
   s.channels = plan.channels;
-  return compileFields(diags, plan, m, entries, s);
+  return compileFields(diags, plan, m, entries, s, chItem);
 }
 
 void MatrixBuilder::checkRules() {

@@ -104,6 +104,40 @@ struct LegField {
   bool shown() const { return name.empty() || name[0] != '_'; }
 };
 
+/// Text per leg in a recipe or a channel target: pieces as a field's, over
+/// the leg's values, their properties, every field, the channel and the
+/// release.
+struct LegText {
+  std::vector<LegField::Piece> pieces;
+  llvm::SMRange range;
+  bool empty() const { return pieces.empty(); }
+};
+
+/// How the legs of a matrix are built, tested or published
+/// (docs/language.md, "Recipes"): `recipe build where COND { ... }`. Exactly
+/// one build recipe holds on each leg, at most one test recipe.
+struct Recipe {
+  enum class Phase { Build, Test, Upload };
+  Phase phase = Phase::Build;
+  bool none = false;     ///< `recipe test none`: the legs are not tested.
+  compat::CondPtr where; ///< Null: every leg.
+  LegText runner, image, command;
+  std::vector<std::pair<std::string, LegText>> env;
+  std::vector<LegText> artifacts;
+  bool accelerator = false; ///< The runner has the leg's accelerator.
+  bool submodules = false;  ///< The checkout has the repository's submodules.
+  llvm::SMRange range;
+  static llvm::StringRef phaseName(Phase p);
+};
+
+/// Where one channel's packages go (`channels ... { test { upload "..."; } }`).
+struct ChannelTarget {
+  LegText upload; ///< `s3://bucket/whl/test/{desired_cuda}/`, `file:///srv/`.
+  std::string index; ///< Where users install from.
+  std::string role;  ///< The cloud role the upload assumes (CI's OIDC).
+  llvm::SMRange range;
+};
+
 struct Matrix {
   std::string name;
   llvm::SMRange range;
@@ -115,6 +149,10 @@ struct Matrix {
   std::vector<LegOrigin> legOrigins;
   std::vector<const ast::MatrixEntry *> excludes, includes;
   std::vector<LegField> fields; ///< In declaration order.
+  std::vector<Recipe> recipes;  ///< In declaration order.
+  /// The upload targets of the channels, by plan channel index; the upload
+  /// text is per matrix since it may name the matrix's fields.
+  std::map<int, ChannelTarget> targets;
 
   size_t legCount() const { return legChannels.size(); }
   const LegValue &value(size_t leg, size_t axis) const {
@@ -190,8 +228,23 @@ public:
   /// empty) in \p problems, if there is one.
   bool render(size_t leg, int channel, std::vector<std::string> &out,
               std::vector<Problem> *problems = nullptr);
+  /// \p t on \p leg, given the leg's \p fields from render(); the piece
+  /// naming a property the leg lacks, if one does (Sema reports it, so
+  /// after Sema this cannot happen).
+  const LegField::Piece *text(size_t leg, int channel, const LegText &t,
+                              llvm::ArrayRef<std::string> fields,
+                              std::string &out);
+  /// The recipes of \p phase that hold on \p leg for \p channel.
+  std::vector<const Recipe *> recipes(size_t leg, int channel,
+                                      Recipe::Phase phase);
 
 private:
+  const compat::LegView &view(size_t leg, int channel);
+  const LegField::Piece *pieces(size_t leg, int channel,
+                                llvm::ArrayRef<LegField::Piece> ps,
+                                llvm::ArrayRef<std::string> fields,
+                                std::string &out);
+
   std::optional<Problem> renderField(size_t leg, size_t field, int channel,
                                      const compat::LegView &view,
                                      std::vector<std::string> &out);
@@ -200,6 +253,7 @@ private:
   const Matrix &m;
   DerivedValues derived;
   std::vector<const ValueRef *> byAxis;
+  compat::LegView legView;
 };
 
 /// A leg's derived values: pins in force and model properties, by key.

@@ -92,6 +92,7 @@ private:
   std::optional<Date> milestoneDate(const ast::ScheduleEntry &e);
   void checkChecks();
   void checkStages();
+  void checkBuilds();
   void orderStages();
   void checkPlaceholders(const Expr &e, llvm::ArrayRef<std::string> params);
   bool isPlaceholder(llvm::StringRef name,
@@ -1255,6 +1256,36 @@ void Sema::checkOverlays() {
 
 //===------------------------------------------------------------ stages ===//
 
+/// A build step needs its matrix's recipes (else CI builds nothing), and a
+/// channel it ships to needs somewhere to upload.
+void Sema::checkBuilds() {
+  for (const Stage &st : plan->stages)
+    for (const Step &s : st.steps) {
+      const auto *b = s.as<BuildStep>();
+      const Matrix *m = b ? plan->matrix(b->matrix) : nullptr;
+      if (!m)
+        continue;
+      if (m->recipes.empty()) {
+        diags.report(DiagKind::NoRecipe, s.range,
+                     "matrix '" + m->name +
+                         "' has no recipes: its legs are listed for CI, but "
+                         "nothing says how to build them (add 'recipe build "
+                         "{ runner \"...\"; command \"...\"; }' to the "
+                         "matrix)");
+        continue;
+      }
+      if (b->channel.empty())
+        continue;
+      auto t = m->targets.find(plan->channelIndex(b->channel));
+      if (t == m->targets.end() || t->second.upload.empty())
+        diags.report(DiagKind::NoUploadTarget, s.range,
+                     "this build ships to channel '" + b->channel +
+                         "', which has no upload target; add '" + b->channel +
+                         " { upload \"s3://BUCKET/PREFIX/\"; }' to the "
+                         "project's 'channels'");
+    }
+}
+
 void Sema::checkStages() {
   llvm::StringSet<> names;
   // Each as a list for suggestions and a set for lookups.
@@ -1558,8 +1589,9 @@ std::unique_ptr<Plan> Sema::run() {
                  "matrix '" + matrices[0]->name.text +
                      "' needs a compatibility model; add 'compat \"PATH\";' "
                      "to the project");
-  else if (loadModels() && file.kind == ast::File::Kind::Release)
-    expandMatrices(diags, *plan, matrices, baseMatrices);
+  else if (loadModels() && file.kind == ast::File::Kind::Release &&
+           expandMatrices(diags, *plan, matrices, baseMatrices))
+    checkBuilds();
   if (diags.errorCount() != errorsBefore)
     return nullptr;
   return std::move(plan);

@@ -62,9 +62,13 @@ bool expandMatrices(DiagnosticEngine &diags, Plan &plan,
 
 /// Compiles the fields a matrix declares (\p entries, in order) and checks
 /// that each has exactly one value on every leg and channel (Fields.cpp).
+/// Then compiles its recipes and, from the project's \p channels item (if
+/// any), the channels' upload targets, and checks that exactly one build
+/// recipe and at most one test recipe hold on each leg.
 bool compileFields(DiagnosticEngine &diags, const Plan &plan, Matrix &m,
                    llvm::ArrayRef<const ast::MatrixEntry *> entries,
-                   const compat::CondScope &scope);
+                   const compat::CondScope &scope,
+                   const ast::Item *channels = nullptr);
 
 /// `relc check --emit=plan`: the checked plan, one fact per line.
 void printPlan(const Plan &plan, llvm::raw_ostream &os);

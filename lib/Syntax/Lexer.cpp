@@ -278,6 +278,7 @@ const Literal keywords[] = {{"import", L::K_IMPORT},
                             {"git.branch", L::K_GIT_BRANCH},
                             {"git.tag", L::K_GIT_TAG},
                             {"git.commit", L::K_GIT_COMMIT},
+                            {"recipe", L::K_RECIPE},
                             {"..", L::RANGE},
                             {"=", L::ASSIGN},
                             {"+=", L::APPEND}};

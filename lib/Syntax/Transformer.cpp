@@ -480,6 +480,17 @@ MatrixEntry Transformer::matrixEntry(P::MatrixEntryContext *ctx) {
     m.value = expr(f->expr());
     if (f->condition())
       m.where = condition(f->condition());
+  } else if (auto *r = dynamic_cast<P::RecipeEntryContext *>(ctx)) {
+    m.kind = MatrixEntry::Kind::Recipe;
+    std::vector<Name> ns = names(r->name());
+    m.axis = ns[0];
+    if (ns.size() > 1)
+      m.variant = ns[1];
+    if (r->condition())
+      m.where = condition(r->condition());
+    m.hasBody = r->recipeBody()->LBRACE() != nullptr;
+    for (auto *s : r->recipeBody()->setting())
+      m.settings.push_back(setting(s));
   } else {
     auto *i = static_cast<P::IncludeEntryContext *>(ctx);
     m.kind = MatrixEntry::Kind::Include;
@@ -593,6 +604,12 @@ Item Transformer::item(P::ItemContext *ctx) {
       if (e->STRING())
         ex.reason = string(e->STRING());
       it.exceptions.push_back(std::move(ex));
+    }
+    for (auto *t : body->channelTarget()) {
+      ChannelTarget target{name(t->name()), {}, range(t)};
+      for (auto *s : t->setting())
+        target.settings.push_back(setting(s));
+      it.targets.push_back(std::move(target));
     }
   } else if (auto *chk = dynamic_cast<P::CheckItemContext *>(ctx)) {
     it.kind = Item::Kind::Check;
