@@ -240,7 +240,7 @@ static Opt<std::string> runLeg(
              "named by its values (\"3.12, linux-x86_64, cpu\") or its name"),
     cl::value_desc("leg"), cl::sub(runCmd), cl::cat(relcCategory));
 static Opt<std::string> runLegArtifacts(
-    "leg-artifacts",
+    "built",
     cl::desc("Where a test or upload step finds its leg's artifacts when the "
              "build ran elsewhere (a CI job; default: the state directory)"),
     cl::value_desc("dir"), cl::sub(runCmd), cl::cat(relcCategory));

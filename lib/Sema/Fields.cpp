@@ -479,7 +479,8 @@ void FieldCompiler::checkRecipes() {
                            "'where' so that one does");
           diags.note((*rs)[0]->range.Start, "the earlier recipe");
         }
-      if (!untestedReported && hasAccelerator(m, leg, derived) &&
+      if (!untestedReported && !build.empty() &&
+          hasAccelerator(m, leg, derived) &&
           (test.empty() || (!test[0]->none && !test[0]->accelerator))) {
         untestedReported = true;
         diags.report(DiagKind::UntestedAccelerator,

@@ -141,6 +141,7 @@ bool isNameToken(size_t type) {
   case P::K_OVERLAY:
   case P::K_ALLOW:
   case P::K_IMPORT:
+  case P::K_RECIPE:
     return true;
   default:
     return false;
