@@ -584,7 +584,8 @@ bool sema::compileFields(DiagnosticEngine &diags, const Plan &plan, Matrix &m,
   for (const ast::MatrixEntry *e : entries)
     if (e->kind == ast::MatrixEntry::Kind::Recipe)
       c.compileRecipe(*e, scope);
-  if (channels)
+  // A matrix without recipes uploads nothing: its legs are built elsewhere.
+  if (channels && !m.recipes.empty())
     for (const ast::ChannelTarget &t : channels->targets)
       if (int channel = plan.channelIndex(t.channel.text); channel >= 0)
         c.compileTarget(t, channel);
