@@ -32,6 +32,26 @@ static std::string findLock(llvm::vfs::FileSystem &fs, llvm::StringRef plan) {
   }
 }
 
+/// \p file relative to the root of the git work tree that holds it (the
+/// nearest directory above it with a `.git`), or as given outside one.
+static std::string repoRelative(llvm::vfs::FileSystem &fs,
+                                llvm::StringRef file) {
+  llvm::SmallString<256> abs(file);
+  if (fs.makeAbsolute(abs))
+    return file.str();
+  llvm::sys::path::remove_dots(abs, /*remove_dot_dot=*/true);
+  for (llvm::StringRef dir = llvm::sys::path::parent_path(abs); !dir.empty();
+       dir = llvm::sys::path::parent_path(dir)) {
+    if (fs.exists(dir + "/.git")) {
+      llvm::StringRef rel = llvm::StringRef(abs).drop_front(dir.size());
+      return rel.ltrim('/').str();
+    }
+    if (dir == llvm::sys::path::parent_path(dir))
+      break;
+  }
+  return file.str();
+}
+
 int relc::runEmit(const EmitOptions &opts, const DriverEnv &env) {
   Compilation comp(env, opts.diagnostics);
   llvm::SourceMgr &sm = comp.getSourceMgr();
@@ -56,17 +76,19 @@ int relc::runEmit(const EmitOptions &opts, const DriverEnv &env) {
     return diags.hasErrors() ? diags.exitCode() : 1;
 
   graph::Graph g = comp.lower(*plan, {}, opts.file);
+  // CI runs in a checkout of the repository: the plan's path from its root,
+  // whatever path emit was given.
+  g.file = repoRelative(comp.getFileSystem(), opts.file);
   // Not the output path: the same plan gives the same bytes wherever the
   // files are written.
-  std::string command = "relc emit " + opts.backend + " " + opts.file +
+  std::string command = "relc emit " + opts.backend + " " + g.file +
                         (github ? " -o <this directory>" : " -o <this file>");
   std::vector<std::string> modelDirs;
   for (const sema::ModelDir &d : env.modelDirs)
     modelDirs.push_back(d.path);
-  emit::Context ctx{
-      plan->overlays, g,
-      emit::header(sm, opts.file, command, RELC_VERSION, modelDirs),
-      opts.split};
+  emit::Context ctx{plan->overlays, g,
+                    emit::header(sm, g.file, command, RELC_VERSION, modelDirs),
+                    opts.split};
   std::vector<emit::Output> outputs;
   std::string dir = opts.output;
   std::function<bool(llvm::StringRef)> owned;

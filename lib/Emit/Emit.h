@@ -24,10 +24,18 @@ struct PinnedAction {
   std::string version, sha;
 };
 
-/// The actions generated workflows may use, by name (`actions/checkout`).
+/// The relc package CI jobs install before they run relc: a released .deb
+/// by URL, checked against its SHA-256.
+struct PinnedRelc {
+  std::string version, url, sha256;
+};
+
+/// The actions generated workflows may use, by name (`actions/checkout`),
+/// and the relc package their jobs install.
 struct ActionsLock {
   std::string path; ///< The lock file, as named (for messages).
   std::map<std::string, PinnedAction> actions;
+  std::optional<PinnedRelc> relc;
   const PinnedAction *find(llvm::StringRef name) const {
     auto it = actions.find(name.str());
     return it == actions.end() ? nullptr : &it->second;

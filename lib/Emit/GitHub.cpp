@@ -13,7 +13,10 @@
 #include "Emit/Yaml.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Path.h"
+
 #include "llvm/Support/raw_ostream.h"
+#include <set>
 
 using namespace relc;
 using namespace relc::emit;
@@ -107,6 +110,196 @@ static YNode afterJob(const graph::Graph &g, const graph::StageInfo &s) {
   return out;
 }
 
+/// The step that installs relc from the lock's package before a job runs
+/// it: download, check the SHA-256, unpack into the runner's temporary
+/// directory (no root needed) and put it on PATH. Without a package in the
+/// lock, relc must already be on the runner's PATH (emit warns).
+static std::optional<YNode> installRelc(const ActionsLock &lock) {
+  if (!lock.relc)
+    return std::nullopt;
+  YNode st;
+  st.set("name", YNode::str("Install relc " + lock.relc->version));
+  st.set("shell", YNode::word("bash"));
+  YNode &env = st["env"];
+  env.set("RELC_DEB_URL", YNode::str(lock.relc->url));
+  env.set("RELC_DEB_SHA256", YNode::str(lock.relc->sha256));
+  st.set(
+      "run",
+      YNode::word("curl -fsSL --retry 3 -o \"$RUNNER_TEMP/relc.deb\" "
+                  "\"$RELC_DEB_URL\"\n"
+                  "echo \"$RELC_DEB_SHA256  $RUNNER_TEMP/relc.deb\" | "
+                  "sha256sum -c -\n"
+                  "dpkg-deb -x \"$RUNNER_TEMP/relc.deb\" "
+                  "\"$RUNNER_TEMP/relc\"\n"
+                  "echo \"$RUNNER_TEMP/relc/usr/bin\" >> \"$GITHUB_PATH\"\n"));
+  return st;
+}
+
+/// The checkout step: credentials never kept; at \p ref if given (the
+/// commit the stage's tag names), with submodules if a leg needs them.
+static YNode checkoutStep(const YNode &uses, std::optional<YNode> ref,
+                          bool submodules) {
+  YNode co;
+  co.set("name", YNode::word("Check out"));
+  co.set("uses", uses);
+  co["with"].set("persist-credentials", YNode::boolean(false));
+  co["with"].set("fetch-depth", YNode::number(0));
+  if (ref)
+    co["with"].set("ref", std::move(*ref));
+  if (submodules)
+    co["with"].set("submodules", YNode::word("recursive"));
+  return co;
+}
+
+/// `wheelhouse/*.whl` -> `wheelhouse`: where a leg's artifacts are put back
+/// for its test (upload-artifact stores paths below the longest common
+/// directory).
+static std::string artifactDir(llvm::ArrayRef<std::string> globs) {
+  if (globs.empty())
+    return ".";
+  llvm::StringRef dir = llvm::sys::path::parent_path(globs.front());
+  return dir.empty() ? "." : dir.str();
+}
+
+/// A matrix job of legs with recipes (Jobs.cpp groups them): a build runs
+/// the recipe's command on the leg's runner, in its image, and keeps its
+/// artifacts under the leg's name; a test takes them back and runs its
+/// command; an upload installs relc and has it probe and upload them with
+/// the channel's role, the only job with `id-token: write`.
+static std::optional<YNode>
+recipeJob(DiagnosticEngine &diags, const Context &ctx, const ActionsLock &lock,
+          const graph::StageInfo &s, const Job &j, llvm::StringRef tagJob) {
+  using Phase = graph::BuildNode::Phase;
+  const graph::BuildNode &first = j.nodes.front()->as<graph::BuildNode>();
+  std::string phase = sema::Recipe::phaseName(j.phase).str();
+  YNode out;
+  out.set("name", YNode::expression(phase + " " + first.matrix +
+                                    " (${{ matrix.leg }})"));
+  bool upload = j.phase == Phase::Upload;
+  out.set("runs-on", upload ? YNode::word("ubuntu-latest")
+                            : YNode::expression("${{ matrix.runner }}"));
+  if (!j.needs.empty() || !tagJob.empty()) {
+    YNode &needs = out["needs"];
+    for (const std::string &n : j.needs)
+      needs.push(YNode::str(n));
+    if (!tagJob.empty() && !llvm::is_contained(j.needs, tagJob.str()))
+      needs.push(YNode::str(tagJob.str()));
+  }
+  if (j.container && !upload)
+    out["container"].set("image", YNode::expression("${{ matrix.image }}"));
+  YNode &perms = out["permissions"];
+  perms.set("contents", YNode::word("read"));
+  if (upload)
+    perms.set("id-token", YNode::word("write"));
+  if (first.timeout && !upload)
+    out.set("timeout-minutes",
+            YNode::number((first.timeout->inSeconds() + 59) / 60));
+  YNode &strategy = out["strategy"];
+  strategy.set("fail-fast", YNode::boolean(false));
+  YNode &include = strategy["matrix"]["include"];
+  std::set<std::string> envKeys;
+  bool submodules = false;
+  for (const GNode *n : j.nodes) {
+    const graph::BuildNode &b = n->as<graph::BuildNode>();
+    YNode leg;
+    leg.set("step", YNode::str(n->id));
+    std::vector<std::string> values;
+    for (const auto &[axis, value] : b.leg)
+      values.push_back(value);
+    leg.set("leg", YNode::str(llvm::join(values, ", ")));
+    leg.set("name", YNode::str(b.name));
+    if (!upload) {
+      leg.set("runner", YNode::str(b.runner));
+      if (j.container)
+        leg.set("image", YNode::str(b.image));
+      leg.set("command", YNode::str(b.command));
+      YNode &env = leg["env"];
+      env = YNode::mapping();
+      for (const auto &[k, v] : b.env) {
+        env.set(k, YNode::str(v));
+        envKeys.insert(k);
+      }
+    }
+    leg.set("artifacts", YNode::str(llvm::join(b.artifacts, "\n")));
+    leg.set("artifact-dir", YNode::str(artifactDir(b.artifacts)));
+    if (upload)
+      leg.set("role", YNode::str(b.role));
+    submodules |= b.submodules;
+    include.push(std::move(leg));
+  }
+  YNode &steps = out["steps"];
+  std::optional<YNode> checkout = pinned(diags, lock, "actions/checkout");
+  if (!checkout)
+    return std::nullopt;
+  std::optional<YNode> ref;
+  if (!tagJob.empty())
+    ref = YNode::expression("${{ needs." + tagJob.str() + ".outputs.commit }}");
+  steps.push(checkoutStep(*checkout, ref, submodules && !upload));
+  auto action = [&](llvm::StringRef name) { return pinned(diags, lock, name); };
+  if (j.phase != Phase::Build) {
+    std::optional<YNode> download = action("actions/download-artifact");
+    if (!download)
+      return std::nullopt;
+    YNode st;
+    st.set("name", YNode::word("Take the build's artifacts"));
+    st.set("uses", *download);
+    st["with"].set("name", YNode::expression("${{ matrix.name }}"));
+    st["with"].set("path",
+                   upload ? YNode::expression("relc-artifacts")
+                          : YNode::expression("${{ matrix.artifact-dir }}"));
+    steps.push(std::move(st));
+  }
+  if (upload) {
+    if (std::optional<YNode> install = installRelc(lock))
+      steps.push(std::move(*install));
+    std::optional<YNode> aws = action("aws-actions/configure-aws-credentials");
+    if (!aws)
+      return std::nullopt;
+    YNode creds;
+    creds.set("name", YNode::word("Assume the channel's upload role"));
+    creds.set("if", YNode::expression("${{ matrix.role != '' }}"));
+    creds.set("uses", *aws);
+    creds["with"].set("role-to-assume",
+                      YNode::expression("${{ matrix.role }}"));
+    creds["with"].set("aws-region", YNode::word("us-east-1"));
+    steps.push(std::move(creds));
+    YNode st;
+    st.set("name", YNode::word("Upload unless already there"));
+    st.set("shell", YNode::word("bash"));
+    st["env"].set("RELC_STEP", YNode::expression("${{ matrix.step }}"));
+    st.set("run", YNode::word("relc run \"$RELC_PLAN\" --stage " + s.name +
+                              " --step \"$RELC_STEP\" --built relc-artifacts "
+                              "--execute\n"));
+    steps.push(std::move(st));
+    return out;
+  }
+  // The recipe's command and env reach the script through `env:` only.
+  YNode st;
+  st.set("name", YNode::str(phase));
+  st.set("shell", YNode::word("bash"));
+  YNode &env = st["env"];
+  env.set("RELC_COMMAND", YNode::expression("${{ matrix.command }}"));
+  env.set("RELC_LEG", YNode::expression("${{ matrix.leg }}"));
+  env.set("RELC_LEG_NAME", YNode::expression("${{ matrix.name }}"));
+  for (const std::string &k : envKeys)
+    env.set(k, YNode::expression("${{ matrix.env." + k + " }}"));
+  st.set("run", YNode::word("eval \"$RELC_COMMAND\"\n"));
+  steps.push(std::move(st));
+  if (j.phase == Phase::Build) {
+    std::optional<YNode> uploadArtifact = action("actions/upload-artifact");
+    if (!uploadArtifact)
+      return std::nullopt;
+    YNode up;
+    up.set("name", YNode::word("Keep the artifacts"));
+    up.set("uses", *uploadArtifact);
+    up["with"].set("name", YNode::expression("${{ matrix.name }}"));
+    up["with"].set("path", YNode::expression("${{ matrix.artifacts }}"));
+    up["with"].set("if-no-files-found", YNode::word("error"));
+    steps.push(std::move(up));
+  }
+  return out;
+}
+
 static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
                                 const ActionsLock &lock, Overlays &overlays,
                                 const graph::StageInfo &s, const Job &j,
@@ -179,18 +372,24 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
   std::optional<YNode> checkout = pinned(diags, lock, "actions/checkout");
   if (!checkout)
     return std::nullopt;
-  YNode co;
-  co.set("name", YNode::word("Check out"));
-  co.set("uses", *checkout);
-  co["with"].set("persist-credentials", YNode::boolean(false));
-  co["with"].set("fetch-depth", YNode::number(0));
-  steps.push(std::move(co));
+  steps.push(checkoutStep(*checkout, std::nullopt, false));
+  if (std::optional<YNode> install = installRelc(lock))
+    steps.push(std::move(*install));
+  bool tagged = false;
   auto step = [&](const std::string &name, YNode stepId, const GNode *n) {
     bool git = n && (n->kind() == GNode::Kind::Branch ||
                      n->kind() == GNode::Kind::Tag ||
                      n->kind() == GNode::Kind::Commit);
     YNode st;
     st.set("name", YNode::str(name));
+    // The first tag's commit is what the stage's builds check out: relc
+    // run writes it to the step's outputs.
+    if (n && n->kind() == GNode::Kind::Tag && !tagged) {
+      tagged = true;
+      st.set("id", YNode::word("tag"));
+      out["outputs"].set("commit",
+                         YNode::expression("${{ steps.tag.outputs.commit }}"));
+    }
     YNode &env = st["env"];
     env.set("RELC_STEP", std::move(stepId));
     if (n && n->kind() == GNode::Kind::Approval)
@@ -249,7 +448,26 @@ std::optional<std::vector<Output>> emit::github(DiagnosticEngine &diags,
       jobIds.push_back(after);
       jobsNode.set(after, std::move(a));
     }
+    // The job that tags the stage's commit, whose output the builds check
+    // out.
+    std::string tagJob;
+    for (const Job &j : jobs)
+      if (tagJob.empty() && !j.matrix)
+        for (const GNode *n : j.nodes)
+          if (n->kind() == GNode::Kind::Tag)
+            tagJob = j.id;
     for (size_t k = 0; k < jobs.size(); ++k) {
+      if (jobs[k].recipe) {
+        std::optional<YNode> j =
+            recipeJob(diags, ctx, lock, s, jobs[k], tagJob);
+        if (!j)
+          return std::nullopt;
+        if (!overlays.apply(diags, jobs[k].id, *j))
+          ok = false;
+        jobIds.push_back(jobs[k].id);
+        jobsNode.set(jobs[k].id, std::move(*j));
+        continue;
+      }
       std::optional<YNode> j = job(diags, ctx, lock, overlays, s, jobs[k],
                                    jobs[k].needs.empty(), after, ok);
       if (!j)

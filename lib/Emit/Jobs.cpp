@@ -9,6 +9,9 @@
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/xxhash.h"
 
+#include <map>
+#include <tuple>
+
 using namespace relc;
 using namespace relc::emit;
 using graph::Node;
@@ -69,6 +72,59 @@ std::string emit::runCommand(llvm::StringRef stage, const graph::Node *node) {
          (approve ? " --approve \"$RELC_APPROVE\"" : "") + " --execute";
 }
 
+/// The platform group of a leg: its value of the axis `platform` (or
+/// `os`), so a job's legs run on one kind of runner.
+static std::string platformGroup(const graph::BuildNode &b) {
+  for (const auto &[axis, value] : b.leg)
+    if (axis == "platform" || axis == "os")
+      return value;
+  return "";
+}
+
+/// The jobs of one build step with recipes, from nodes[i] on: one matrix job
+/// per phase, platform group and container or none, in parts of at most
+/// \p limit. Returns the index after the step's nodes.
+template <typename Open>
+static size_t recipeJobs(const std::vector<const Node *> &nodes, size_t i,
+                         size_t limit, Open &&open) {
+  const Node &first = *nodes[i];
+  const std::string &matrix = first.as<graph::BuildNode>().matrix;
+  size_t e = i;
+  while (e < nodes.size() && nodes[e]->kind() == Node::Kind::Build &&
+         nodes[e]->loc == first.loc &&
+         nodes[e]->as<graph::BuildNode>().matrix == matrix)
+    ++e;
+  using Key = std::tuple<int, std::string, bool>;
+  std::map<Key, std::vector<const Node *>> groups;
+  for (size_t k = i; k < e; ++k) {
+    const graph::BuildNode &b = nodes[k]->as<graph::BuildNode>();
+    groups[{int(b.phase), platformGroup(b), !b.image.empty()}].push_back(
+        nodes[k]);
+  }
+  for (auto &[key, legs] : groups) {
+    auto [phase, platform, container] = key;
+    // One container group or none per platform: named by the platform.
+    bool both = groups.count({phase, platform, !container});
+    std::string base =
+        sema::Recipe::phaseName(graph::BuildNode::Phase(phase)).str() + "-" +
+        matrix + (platform.empty() ? "" : "-" + platform) +
+        (both ? (container ? "-container" : "-host") : "");
+    size_t parts = (legs.size() + limit - 1) / limit;
+    for (size_t p = 0; p < parts; ++p) {
+      Job &j =
+          open(base + (parts > 1 ? "-" + std::to_string(p + 1) : ""), true);
+      j.part = parts > 1 ? p + 1 : 0;
+      j.recipe = true;
+      j.phase = graph::BuildNode::Phase(phase);
+      j.container = container;
+      for (size_t k = p * limit; k < std::min(legs.size(), (p + 1) * limit);
+           ++k)
+        j.nodes.push_back(legs[k]);
+    }
+  }
+  return e;
+}
+
 std::vector<Job> emit::stageJobs(const graph::Graph &g, llvm::StringRef stage,
                                  size_t limit) {
   std::vector<Job> jobs;
@@ -90,6 +146,10 @@ std::vector<Job> emit::stageJobs(const graph::Graph &g, llvm::StringRef stage,
   for (size_t i = 0; i < nodes.size();) {
     const Node &n = *nodes[i];
     llvm::StringRef tail = llvm::StringRef(n.id).drop_front(stage.size() + 1);
+    if (n.kind() == Node::Kind::Build && n.as<graph::BuildNode>().recipe) {
+      i = recipeJobs(nodes, i, limit, open);
+      continue;
+    }
     if (n.kind() == Node::Kind::Build) {
       // One plan step's legs share their needs: take them all, in parts.
       const std::string &matrix = n.as<graph::BuildNode>().matrix;

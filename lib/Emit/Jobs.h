@@ -34,6 +34,12 @@ struct Job {
   bool writesGit = false; ///< Branch, tag or commit steps.
   bool publishes = false; ///< A `once` step: irreversible, outward.
   bool irreversible = false;
+  /// A matrix job of legs with recipes: all of one phase, one platform
+  /// group, and with or without a container, so that `runs-on` and
+  /// `container` come from the legs (Jobs.cpp).
+  bool recipe = false;
+  graph::BuildNode::Phase phase = graph::BuildNode::Phase::Build;
+  bool container = false;
 };
 
 /// The jobs of \p stage, build matrices cut into parts of at most \p limit.

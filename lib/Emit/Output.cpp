@@ -150,6 +150,27 @@ std::optional<ActionsLock> emit::loadActionsLock(DiagnosticEngine &diags,
       }
       lock.actions[name] = a;
     }
+    if (YAML::Node relc = root["relc"]) {
+      PinnedRelc r;
+      if (relc.IsMap() && relc["version"].IsScalar() &&
+          relc["url"].IsScalar() && relc["sha256"].IsScalar()) {
+        r.version = relc["version"].as<std::string>();
+        r.url = relc["url"].as<std::string>();
+        r.sha256 = relc["sha256"].as<std::string>();
+      }
+      bool hex = r.sha256.size() == 64 && llvm::all_of(r.sha256, [](char c) {
+                   return llvm::isDigit(c) || (c >= 'a' && c <= 'f');
+                 });
+      if (!hex || !isVersionName(r.version) ||
+          !llvm::StringRef(r.url).startswith("https://")) {
+        diags.report(DiagKind::ActionsLock, at(relc.Mark()),
+                     "'relc' needs 'version', 'url' (https://, a relc .deb) "
+                     "and 'sha256' (64 lower-case hex digits)");
+        ok = false;
+      } else {
+        lock.relc = r;
+      }
+    }
     if (!ok)
       return std::nullopt;
   } catch (const YAML::Exception &e) {

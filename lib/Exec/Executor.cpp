@@ -1413,6 +1413,15 @@ Outcome Executor::step(const Node &n) {
     // What the stage tags is what its commands work on.
     if (!stops(o.status))
       subject = resolve(n.as<graph::TagNode>().name);
+    // A CI job hands the commit to the jobs that build it (relc emit
+    // github: `needs.JOB.outputs.commit`).
+    if (subject && opts.execute)
+      if (const char *file = getenv("GITHUB_OUTPUT"); file && *file) {
+        std::error_code ec;
+        llvm::raw_fd_ostream os(file, ec, llvm::sys::fs::OF_Append);
+        if (!ec)
+          os << "commit=" << subject->hex << "\n";
+      }
     return o;
   }
   case Node::Kind::Commit:
