@@ -368,6 +368,11 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
       include.push(std::move(leg));
     }
   }
+  if (llvm::any_of(j.nodes, [](const GNode *n) {
+        return n->kind() == GNode::Kind::Tag;
+      }))
+    out["outputs"].set("commit",
+                       YNode::expression("${{ steps.tag.outputs.commit }}"));
   YNode &steps = out["steps"];
   std::optional<YNode> checkout = pinned(diags, lock, "actions/checkout");
   if (!checkout)
@@ -387,8 +392,6 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
     if (n && n->kind() == GNode::Kind::Tag && !tagged) {
       tagged = true;
       st.set("id", YNode::word("tag"));
-      out["outputs"].set("commit",
-                         YNode::expression("${{ steps.tag.outputs.commit }}"));
     }
     YNode &env = st["env"];
     env.set("RELC_STEP", std::move(stepId));
