@@ -13,6 +13,7 @@ packages=(
   cmake ninja-build g++ python3 git
   python3-jsonschema python3-yaml graphviz
   python3-icalendar pre-commit
+  awscli # uploads to S3 targets, tested against s3rver (test/validators)
   dpkg-dev file groff-base lintian # the Debian package (test/lit/Install/deb.test)
   clang-14 libclang-rt-14-dev # the fuzz targets (fuzz/): libFuzzer, ASan, UBSan
 )
