@@ -23,12 +23,16 @@ text (the script keeps its own copy of every document, edits applied);
 Prints one line per result for FileCheck: completion items as
 `label | detail`, hover text lines with `hover:` first, edits as
 `FILE L:C-L:C -> TEXT`, errors as `error CODE MESSAGE`, diagnostics as
-`publish FILE N` and `  CODE L:C message`, log messages as `log: TEXT`.
+`publish FILE N` and `  CODE L:C message`, log messages as `log: TEXT`;
+then the server's standard error, `stderr: ` a line, and its exit code.
 """
 import json
 import os
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import frames  # noqa: E402 (beside this file)
 
 relc, script, root = sys.argv[1:4]
 texts = {}
@@ -154,12 +158,8 @@ for line in open(script):
                      "params": params})
 messages += [{"id": next_id, "method": "shutdown"}, {"method": "exit"}]
 
-stdin = b""
-for m in messages:
-    body = json.dumps(dict(jsonrpc="2.0", **m)).encode()
-    stdin += b"Content-Length: %d\r\n\r\n" % len(body) + body
+stdin = b"".join(frames.message(**m) for m in messages)
 p = subprocess.run([relc, "lsp"], input=stdin, capture_output=True, timeout=120)
-out = p.stdout
 
 
 def where(r):
@@ -174,11 +174,7 @@ def edits(changes):
                                      e["newText"]))
 
 
-while out:
-    head, _, rest = out.partition(b"\r\n\r\n")
-    length = int(head.split(b":")[1])
-    m = json.loads(rest[:length])
-    out = rest[length:]
+for m in frames.unframe(p.stdout):
     if m.get("method") == "textDocument/publishDiagnostics":
         ds = m["params"]["diagnostics"]
         print("publish %s %d" % (os.path.basename(m["params"]["uri"]), len(ds)))
@@ -220,4 +216,6 @@ while out:
             print("  (none)")
     elif op == "definition":
         print("  %s %s" % (os.path.basename(result["uri"]), where(result["range"])))
+for l in p.stderr.decode().splitlines():
+    print("stderr: " + l.replace(root + "/", ""))
 print("exit", p.returncode)
