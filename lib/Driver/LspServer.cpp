@@ -99,11 +99,23 @@ json::Object range(const llvm::SourceMgr &sm, llvm::SMRange r) {
                       {"end", position(sm, end)}};
 }
 
-/// A name a check or a stage can have: what the lexer reads as one
-/// identifier (keywords are names too, but a rename to one helps no one).
-bool isIdentifier(llvm::StringRef s) {
-  return !s.empty() && (llvm::isAlpha(s[0]) || s[0] == '_') &&
-         llvm::all_of(s, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+/// A name a check or a stage can have: one the grammar takes there. Asked
+/// of the parser, so the keywords it refuses as names (`pin`, `once`) are
+/// refused here without a list of them.
+bool isStageName(llvm::StringRef s) {
+  if (s.empty() || !llvm::all_of(s, [](char c) {
+        return llvm::isAlnum(c) || c == '_';
+      }))
+    return false;
+  llvm::SourceMgr sm;
+  DiagnosticEngine diags(sm, llvm::nulls());
+  unsigned id = sm.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(
+          ("project p { stage " + s + " { } }").str(), "name"),
+      llvm::SMLoc());
+  std::unique_ptr<ast::File> file = parseBuffer(diags, id);
+  return file && !diags.hasErrors() && file->items.size() == 1 &&
+         file->items[0].name.text == s;
 }
 
 /// Where, in \p d's range or on its line, the word its suggestion would
@@ -610,7 +622,7 @@ bool Server::applyChanges(const std::string &path, const json::Array &changes) {
 std::optional<Server::Occurrences>
 Server::occurrences(const std::string &path, size_t offset, std::string &why) {
   lsp::Word word = lsp::wordAt(docs[path], offset);
-  if (!isIdentifier(word.text)) {
+  if (!isStageName(word.text)) {
     why = "no check or stage name at this position";
     return std::nullopt;
   }
@@ -813,12 +825,14 @@ void Server::handle(const json::Object &msg) {
   } else if (method == "textDocument/didClose") {
     std::string path = docPath();
     docs.erase(path);
-    for (const auto &f : published[path])
+    for (const auto &f : published[path]) {
       send(json::Object{
           {"jsonrpc", "2.0"},
           {"method", "textDocument/publishDiagnostics"},
           {"params", json::Object{{"uri", pathToUri(*base, f.getKey())},
                                   {"diagnostics", json::Array()}}}});
+      fixes.erase(f.getKey()); // No diagnostic left to fix.
+    }
     published.erase(path);
     inputs.erase(path);
     facts.erase(path);
@@ -866,8 +880,9 @@ void Server::handle(const json::Object &msg) {
     } else if (method == "textDocument/rename") {
       std::string to = params->getString("newName").getValueOr("").str();
       std::optional<Occurrences> occ = occurrences(path, offset, why);
-      if (occ && !isIdentifier(to))
-        why = "'" + to + "' is not a name (letters, digits and '_')";
+      if (occ && !isStageName(to))
+        why = "'" + to + "' is not a name (letters, digits and '_', not a "
+                         "keyword)";
       else if (occ && to != occ->name && llvm::is_contained(occ->taken, to))
         why = "the project already has a check or stage '" + to + "'";
       if (!why.empty()) {
