@@ -42,9 +42,25 @@ llvm::vfs::FileSystem &DiagnosticEngine::getFileSystem() const {
   return files ? *files : *llvm::vfs::getRealFileSystem();
 }
 
+Suggestion &relc::pendingSuggestion() {
+  thread_local Suggestion pending;
+  return pending;
+}
+
 Diagnostic &DiagnosticEngine::report(DiagKind kind, llvm::SMRange range,
                                      const llvm::Twine &message) {
   flush();
+  // The match didYouMean left is this diagnostic's only if its message
+  // offers it: one computed for a message that was never reported (or for
+  // a note) must not reach a later diagnostic.
+  std::optional<Suggestion> suggestion;
+  Suggestion &pending = pendingSuggestion();
+  std::string text = message.str();
+  if (!pending.replacement.empty() &&
+      llvm::StringRef(text).contains("did you mean '" + pending.replacement +
+                                     "'"))
+    suggestion = std::move(pending);
+  pending = {};
   const DiagKindInfo &info = getDiagKindInfo(kind);
   lastDiscarded = quiet;
   if (quiet) {
@@ -52,7 +68,7 @@ Diagnostic &DiagnosticEngine::report(DiagKind kind, llvm::SMRange range,
       ++errors;
       ++quietErrors;
     }
-    discarded = {kind, info.severity, range, message.str(), {}, {}, {}};
+    discarded = {kind, info.severity, range, text, {}, {}, {}, {}};
     return discarded;
   }
   if (info.severity == Severity::Error)
@@ -64,10 +80,11 @@ Diagnostic &DiagnosticEngine::report(DiagKind kind, llvm::SMRange range,
   all.push_back({kind,
                  info.severity,
                  range,
-                 message.str(),
+                 std::move(text),
                  {},
                  range.Start.isValid() ? std::string() : subject,
-                 context});
+                 context,
+                 std::move(suggestion)});
   return all.back();
 }
 
@@ -113,6 +130,7 @@ void DiagnosticEngine::print(const Diagnostic &d) {
                   std::to_string(errorLimit),
               {},
               subject,
+              {},
               {}});
       }
       return;

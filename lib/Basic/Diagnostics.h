@@ -25,6 +25,7 @@
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/SMLoc.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,13 @@ struct DiagNote {
   std::string message;
 };
 
+/// A near match a message offers ("did you mean 'x'?"): \p word, written
+/// within the diagnostic's range, may be meant as \p replacement. Kept as
+/// data so the language server's quick fix needs no message text.
+struct Suggestion {
+  std::string word, replacement;
+};
+
 struct Diagnostic {
   DiagKind kind;
   Severity severity;
@@ -80,7 +88,12 @@ struct Diagnostic {
   /// Where the input it is about was pulled in (pushContext), printed after
   /// its own notes.
   std::vector<DiagNote> context;
+  /// The near match the message offers, if any (didYouMean, Suggest.h).
+  std::optional<Suggestion> suggestion;
 };
+
+/// The match didYouMean last offered, until the next report() takes it.
+Suggestion &pendingSuggestion();
 
 class DiagnosticEngine {
 public:

@@ -7,6 +7,8 @@
 #ifndef RELC_BASIC_SUGGEST_H
 #define RELC_BASIC_SUGGEST_H
 
+#include "Basic/Diagnostics.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -32,11 +34,17 @@ inline std::string closestMatch(llvm::StringRef word,
   return found;
 }
 
-/// "; did you mean 'x'?", or nothing when no candidate is near.
+/// "; did you mean 'x'?", or nothing when no candidate is near. The match
+/// is also left for the diagnostic whose message this becomes: the next
+/// report() keeps it as the diagnostic's Suggestion, so every did-you-mean
+/// gets a quick fix without its call site changing.
 inline std::string didYouMean(llvm::StringRef word,
                               llvm::ArrayRef<std::string> candidates) {
   std::string m = closestMatch(word, candidates);
-  return m.empty() ? std::string() : "; did you mean '" + m + "'?";
+  if (m.empty())
+    return std::string();
+  pendingSuggestion() = {word.str(), m};
+  return "; did you mean '" + m + "'?";
 }
 
 } // namespace relc

@@ -43,6 +43,9 @@ public:
   llvm::vfs::FileSystem &getFileSystem() { return *fs; }
   llvm::SourceMgr &getSourceMgr() { return sm; }
   DiagnosticEngine &getDiags() { return diags; }
+  /// The models read so far that loaded without errors (the language
+  /// server's completion uses them while a plan has errors of its own).
+  const sema::ModelCache &getModels() const { return models; }
 
   /// How files are keyed: the real path in this file system, or \p path
   /// itself if it has none.

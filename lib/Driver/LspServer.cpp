@@ -7,9 +7,11 @@
 // editor shows, saved or not. Every open or change re-checks the document
 // the way `relc check` would and publishes the diagnostics of every file
 // involved, then re-checks the other open documents that read it (a release
-// whose project or model changed). Requests: formatting (`relc fmt`),
-// document symbols (stages, checks, matrices and their axes) and
-// go-to-definition of a check or stage name.
+// whose project or model changed). Documents are synced by ranged edits.
+// Requests: formatting (`relc fmt`), document symbols (stages, checks,
+// matrices and their axes), go-to-definition and rename of a check or
+// stage name, completion and hover (LspFeatures.cpp), and a quick fix for
+// every diagnostic that offers a near match.
 //
 // Positions: LSP lines are 0-based and characters count UTF-16 code units;
 // relc's locations are 1-based byte columns. The conversions are here.
@@ -17,6 +19,8 @@
 //===----------------------------------------------------------------------===//
 #include "Driver/Commands.h"
 #include "Driver/Compilation.h"
+#include "Driver/LspContext.h"
+#include "Driver/LspFeatures.h"
 
 #include "AST/Formatter.h"
 #include "Basic/Config.h"
@@ -74,24 +78,12 @@ std::string pathToUri(llvm::vfs::FileSystem &fs, llvm::StringRef path) {
 
 // ------------------------------------------------------------- positions
 
-/// UTF-16 code units in a UTF-8 string.
-unsigned utf16Length(llvm::StringRef s) {
-  unsigned n = 0;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = s[i];
-    unsigned len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    n += len == 4 ? 2 : 1;
-    i += len;
-  }
-  return n;
-}
-
 json::Object position(const llvm::SourceMgr &sm, llvm::SMLoc loc) {
   auto [line, col] = sm.getLineAndColumn(loc);
   const char *start = loc.getPointer() - (col - 1);
-  return json::Object{
-      {"line", int64_t(line - 1)},
-      {"character", int64_t(utf16Length(llvm::StringRef(start, col - 1)))}};
+  return json::Object{{"line", int64_t(line - 1)},
+                      {"character", int64_t(lsp::utf16Length(
+                                        llvm::StringRef(start, col - 1)))}};
 }
 
 json::Object range(const llvm::SourceMgr &sm, llvm::SMRange r) {
@@ -107,21 +99,65 @@ json::Object range(const llvm::SourceMgr &sm, llvm::SMRange r) {
                       {"end", position(sm, end)}};
 }
 
-/// The byte offset of an LSP position in \p text.
-size_t offsetOf(llvm::StringRef text, int64_t line, int64_t character) {
-  size_t at = 0;
-  for (int64_t l = 0; l < line && at < text.size(); ++l) {
-    size_t nl = text.find('\n', at);
-    at = nl == llvm::StringRef::npos ? text.size() : nl + 1;
-  }
-  for (int64_t units = 0;
-       units < character && at < text.size() && text[at] != '\n';) {
-    unsigned char c = text[at];
-    unsigned len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    units += len == 4 ? 2 : 1;
-    at += len;
-  }
-  return std::min(at, text.size());
+/// A name a check or a stage can have: one the grammar takes there. Asked
+/// of the parser, so the keywords it refuses as names (`pin`, `once`) are
+/// refused here without a list of them.
+bool isStageName(llvm::StringRef s) {
+  if (s.empty() || !llvm::all_of(s, [](char c) {
+        return llvm::isAlnum(c) || c == '_';
+      }))
+    return false;
+  llvm::SourceMgr sm;
+  DiagnosticEngine diags(sm, llvm::nulls());
+  unsigned id = sm.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(
+          ("project p { stage " + s + " { } }").str(), "name"),
+      llvm::SMLoc());
+  std::unique_ptr<ast::File> file = parseBuffer(diags, id);
+  return file && !diags.hasErrors() && file->items.size() == 1 &&
+         file->items[0].name.text == s;
+}
+
+/// Where, in \p d's range or on its line, the word its suggestion would
+/// replace is written; nullopt without a suggestion or such a place.
+std::optional<json::Value> suggestionRange(const llvm::SourceMgr &sm,
+                                           const Diagnostic &d) {
+  if (!d.suggestion || !d.range.Start.isValid() || d.suggestion->word.empty())
+    return std::nullopt;
+  const llvm::MemoryBuffer *buf =
+      sm.getMemoryBuffer(sm.FindBufferContainingLoc(d.range.Start));
+  llvm::StringRef text = buf->getBuffer();
+  size_t start = size_t(d.range.Start.getPointer() - buf->getBufferStart());
+  size_t lineStart = text.rfind('\n', start);
+  lineStart = lineStart == llvm::StringRef::npos ? 0 : lineStart + 1;
+  size_t lineEnd = std::min(text.find('\n', start), text.size());
+  size_t end = d.range.End.isValid()
+                   ? size_t(d.range.End.getPointer() - buf->getBufferStart())
+                   : start;
+  end = std::min(std::max(end, lineEnd), text.size());
+  llvm::StringRef word = d.suggestion->word;
+  // The whole word: `cut` is not the start of `cutter`.
+  auto at = [&](size_t from, size_t to) -> size_t {
+    for (size_t i = text.find(word, from);
+         i != llvm::StringRef::npos && i + word.size() <= to;
+         i = text.find(word, i + 1)) {
+      size_t j = i + word.size();
+      if ((i == 0 || !lsp::isWordChar(text[i - 1]) ||
+           !lsp::isWordChar(word.front())) &&
+          (j == text.size() || !lsp::isWordChar(text[j]) ||
+           !lsp::isWordChar(word.back())))
+        return i;
+    }
+    return llvm::StringRef::npos;
+  };
+  size_t found = at(start, end);
+  if (found == llvm::StringRef::npos)
+    found = at(lineStart, lineEnd);
+  if (found == llvm::StringRef::npos)
+    return std::nullopt;
+  return json::Value(
+      json::Object{{"start", lsp::positionAt(text, found)},
+                   {"end", lsp::positionAt(text, found + word.size())}});
 }
 
 // ---------------------------------------------------------------- server
@@ -157,6 +193,28 @@ private:
   json::Value symbols(const std::string &path);
   json::Value definition(const std::string &path, int64_t line,
                          int64_t character);
+  /// Applies didChange's contentChanges to \p path; false (logged) at the
+  /// first change that is not an edit of the document.
+  bool applyChanges(const std::string &path, const json::Array &changes);
+  /// The check or stage named at \p offset of \p path: where every file
+  /// of its project writes it. Sets \p why if there is none.
+  struct Occurrences {
+    std::string name;
+    /// Per file URI, the ranges of the name.
+    std::map<std::string, std::vector<json::Value>> ranges;
+    json::Value at = nullptr;       ///< The range at the offset.
+    std::vector<std::string> taken; ///< The project's check and stage names.
+  };
+  std::optional<Occurrences> occurrences(const std::string &path, size_t offset,
+                                         std::string &why);
+  json::Value codeActions(const std::string &path, const json::Object &params);
+
+  /// The quick fix of a diagnostic that offers a near match.
+  struct Fix {
+    json::Value diagnostic; ///< As published.
+    json::Value edit;       ///< The range of the misspelt word.
+    std::string replacement;
+  };
 
   std::istream &in;
   llvm::raw_ostream &out, &log;
@@ -168,6 +226,10 @@ private:
   llvm::StringMap<llvm::StringSet<>> published;
   /// Files (real paths) each open document's last check read.
   llvm::StringMap<llvm::StringSet<>> inputs;
+  /// What each open document's checks knew last (completion, hover).
+  llvm::StringMap<lsp::PlanFacts> facts;
+  /// The quick fixes of the diagnostics last published for each file.
+  llvm::StringMap<std::vector<Fix>> fixes;
   uint64_t maxMessageSize;
   /// The lifecycle of the LSP specification: `initialize` first, nothing
   /// but `exit` after `shutdown`.
@@ -309,7 +371,29 @@ void Server::publish(const std::string &path) {
   llvm::SourceMgr &sm = comp.getSourceMgr();
   DiagnosticEngine &diags = comp.getDiags();
   llvm::vfs::FileSystem &fs = comp.getFileSystem();
-  comp.check(path);
+  lsp::PlanFacts known;
+  std::unique_ptr<sema::Plan> plan =
+      comp.check(path, false, [&](const LoadedPlan &loaded) {
+        known.addNames(*loaded.file);
+        if (loaded.project != loaded.file)
+          known.addNames(*loaded.project);
+      });
+  // What is not known now (a plan that does not parse while it is typed)
+  // stays as it was last known.
+  lsp::PlanFacts &kept = facts[path];
+  if (plan)
+    known.model = plan->model;
+  else if (!comp.getModels().byPaths.empty())
+    known.model = comp.getModels().byPaths.begin()->second;
+  if (!known.model)
+    known.model = kept.model;
+  if (!known.haveNames) {
+    std::shared_ptr<const compat::Model> model = std::move(known.model);
+    known = std::move(kept);
+    known.model = std::move(model);
+  }
+  kept = std::move(known);
+  std::map<std::string, std::vector<Fix>> fixed;
   llvm::StringSet<> &read = inputs[path];
   read.clear();
   for (unsigned id = 1; id <= sm.getNumBuffers(); ++id)
@@ -351,6 +435,12 @@ void Server::publish(const std::string &path) {
     }
     if (!related.empty())
       lsp["relatedInformation"] = std::move(related);
+    if (std::optional<json::Value> edit = suggestionRange(sm, d)) {
+      lsp["data"] = json::Object{{"replacement", d.suggestion->replacement},
+                                 {"range", *edit}};
+      fixed[file].push_back(
+          {json::Value(json::Object(lsp)), *edit, d.suggestion->replacement});
+    }
     byFile[file].push_back(std::move(lsp));
   }
   // Files that had diagnostics last time and have none now are cleared.
@@ -361,6 +451,7 @@ void Server::publish(const std::string &path) {
   for (auto &[file, list] : byFile) {
     if (!list.empty())
       before.insert(file);
+    fixes[file] = std::move(fixed[file]);
     send(json::Object{
         {"jsonrpc", "2.0"},
         {"method", "textDocument/publishDiagnostics"},
@@ -451,7 +542,7 @@ json::Value Server::symbols(const std::string &path) {
 json::Value Server::definition(const std::string &path, int64_t line,
                                int64_t character) {
   const std::string &text = docs[path];
-  size_t at = offsetOf(text, line, character);
+  size_t at = lsp::offsetAt(text, line, character);
   auto isWord = [](char c) { return llvm::isAlnum(c) || c == '_'; };
   size_t begin = at, end = at;
   while (begin > 0 && isWord(text[begin - 1]))
@@ -475,6 +566,182 @@ json::Value Server::definition(const std::string &path, int64_t line,
             {"uri", pathToUri(comp.getFileSystem(), f->path)},
             {"range", range(comp.getSourceMgr(), it.name.range)}};
   return nullptr;
+}
+
+bool Server::applyChanges(const std::string &path, const json::Array &changes) {
+  std::string &text = docs[path];
+  for (const json::Value &c : changes) {
+    const json::Object *change = c.getAsObject();
+    llvm::Optional<llvm::StringRef> newText =
+        change ? change->getString("text") : llvm::None;
+    const json::Object *r = change ? change->getObject("range") : nullptr;
+    std::string why;
+    if (!newText) {
+      why = "a content change without text";
+    } else if (!r) {
+      text = newText->str(); // The whole document.
+      continue;
+    }
+    // Positions as LSP 3.17 defines them: a character past the end of its
+    // line means the line's end; a line past the document's last is an
+    // error (the editor and relc no longer agree on the text).
+    int64_t lines = int64_t(llvm::StringRef(text).count('\n'));
+    auto offset = [&](const json::Object *pos) -> std::optional<size_t> {
+      llvm::Optional<int64_t> line = pos ? pos->getInteger("line") : llvm::None;
+      llvm::Optional<int64_t> ch =
+          pos ? pos->getInteger("character") : llvm::None;
+      if (!line || !ch || *line < 0 || *ch < 0 || *line > lines)
+        return std::nullopt;
+      return lsp::offsetAt(text, *line, *ch);
+    };
+    std::optional<size_t> start, end;
+    if (why.empty()) {
+      start = offset(r->getObject("start"));
+      end = offset(r->getObject("end"));
+      if (!start || !end)
+        why = "a range outside the document's " + std::to_string(lines + 1) +
+              " lines";
+      else if (*start > *end)
+        why = "a range that ends before it starts";
+    }
+    if (!why.empty()) {
+      std::string message = "relc lsp: error: didChange of " + path + ": " +
+                            why + "; the remaining changes are dropped";
+      log << message << "\n";
+      send(json::Object{
+          {"jsonrpc", "2.0"},
+          {"method", "window/logMessage"},
+          {"params", json::Object{{"type", 1}, {"message", message}}}});
+      return false;
+    }
+    text.replace(*start, *end - *start, newText->str());
+  }
+  return true;
+}
+
+std::optional<Server::Occurrences>
+Server::occurrences(const std::string &path, size_t offset, std::string &why) {
+  lsp::Word word = lsp::wordAt(docs[path], offset);
+  if (!isStageName(word.text)) {
+    why = "no check or stage name at this position";
+    return std::nullopt;
+  }
+  Compilation comp(files(), llvm::nulls(), {}, modelDirs);
+  std::optional<LoadedPlan> plan = comp.parse(path);
+  if (!plan) {
+    why = "the plan does not parse";
+    return std::nullopt;
+  }
+  // Which it is: checks and stages are defined in the project (or in the
+  // file itself).
+  std::optional<ast::Item::Kind> kind;
+  Occurrences out;
+  for (const ast::File *f : {plan->file, plan->project})
+    for (const ast::Item &it : f->items)
+      if (it.kind == ast::Item::Kind::Check ||
+          it.kind == ast::Item::Kind::Stage) {
+        out.taken.push_back(it.name.text);
+        if (it.name.text == word.text)
+          kind = it.kind;
+      }
+  if (!kind) {
+    why = "'" + word.text.str() + "' is not a check or stage of this project";
+    return std::nullopt;
+  }
+  // The project and every release beside it that takes it.
+  std::vector<const ast::File *> filesOf{plan->project};
+  if (plan->file != plan->project)
+    filesOf.push_back(plan->file);
+  llvm::vfs::FileSystem &fs = comp.getFileSystem();
+  std::string projectPath = comp.realPath(plan->project->path);
+  llvm::SmallString<256> dir(llvm::sys::path::parent_path(projectPath));
+  std::error_code ec;
+  std::vector<std::string> siblings;
+  for (llvm::vfs::directory_iterator it = fs.dir_begin(dir, ec), end;
+       !ec && it != end; it.increment(ec))
+    if (llvm::sys::path::extension(it->path()) == ".relplan")
+      siblings.push_back(comp.realPath(it->path()));
+  // Open documents not yet saved are only in the overlay.
+  for (const auto &doc : docs)
+    if (llvm::sys::path::parent_path(doc.getKey()) == dir)
+      siblings.push_back(doc.getKey().str());
+  llvm::sort(siblings);
+  siblings.erase(std::unique(siblings.begin(), siblings.end()), siblings.end());
+  for (const std::string &sib : siblings) {
+    if (sib == projectPath || sib == comp.realPath(plan->file->path))
+      continue;
+    std::optional<LoadedPlan> other = comp.parse(sib);
+    if (other && other->project == plan->project)
+      filesOf.push_back(other->file);
+  }
+  llvm::SourceMgr &sm = comp.getSourceMgr();
+  out.name = word.text.str();
+  auto add = [&](const ast::File &f, const ast::Name &n) {
+    if (n.text != out.name)
+      return;
+    json::Value r = range(sm, n.range);
+    out.ranges[pathToUri(fs, f.path)].push_back(r);
+    if (comp.realPath(f.path) == path &&
+        n.range.Start.getPointer() -
+                sm.getMemoryBuffer(f.bufferId)->getBufferStart() ==
+            ptrdiff_t(word.begin))
+      out.at = r;
+  };
+  for (const ast::File *f : filesOf)
+    for (const ast::Item &it : f->items) {
+      if (it.kind == *kind)
+        add(*f, it.name);
+      if (it.kind != ast::Item::Kind::Stage)
+        continue;
+      if (*kind == ast::Item::Kind::Stage)
+        for (const ast::StageTrigger &t : it.triggers)
+          for (const ast::Name &n : t.stages)
+            add(*f, n);
+      if (*kind == ast::Item::Kind::Check)
+        for (const ast::Step &st : it.steps)
+          if (st.kind == ast::Step::Kind::Require)
+            for (const ast::Name &n : st.names)
+              add(*f, n);
+    }
+  if (out.at.kind() == json::Value::Null) {
+    why = "no check or stage name at this position";
+    return std::nullopt;
+  }
+  return out;
+}
+
+json::Value Server::codeActions(const std::string &path,
+                                const json::Object &params) {
+  // The fixes whose diagnostic overlaps the requested range.
+  auto pos = [](const json::Object *p) {
+    return std::make_pair(p ? p->getInteger("line").getValueOr(0) : 0,
+                          p ? p->getInteger("character").getValueOr(0) : 0);
+  };
+  const json::Object *want = params.getObject("range");
+  auto wantStart = pos(want ? want->getObject("start") : nullptr);
+  auto wantEnd = want ? pos(want->getObject("end"))
+                      : std::make_pair(int64_t(INT64_MAX), int64_t(0));
+  std::string uri = pathToUri(*base, path);
+  json::Array out;
+  for (const Fix &f : fixes[path]) {
+    const json::Object *r = f.diagnostic.getAsObject()->getObject("range");
+    auto start = pos(r->getObject("start")), end = pos(r->getObject("end"));
+    if (end < wantStart || wantEnd < start)
+      continue;
+    json::Object d = *f.diagnostic.getAsObject();
+    out.push_back(json::Object{
+        {"title", "Replace with '" + f.replacement + "'"},
+        {"kind", "quickfix"},
+        {"isPreferred", true},
+        {"diagnostics", json::Array{json::Value(std::move(d))}},
+        {"edit",
+         json::Object{
+             {"changes",
+              json::Object{{uri, json::Array{json::Object{
+                                     {"range", f.edit},
+                                     {"newText", f.replacement}}}}}}}}});
+  }
+  return out;
 }
 
 void Server::handle(const json::Object &msg) {
@@ -518,14 +785,26 @@ void Server::handle(const json::Object &msg) {
   };
   if (method == "initialize") {
     state = State::Running;
-    reply(rid, json::Object{
-                   {"capabilities",
-                    json::Object{{"textDocumentSync", 1}, // Full documents.
-                                 {"documentFormattingProvider", true},
-                                 {"documentSymbolProvider", true},
-                                 {"definitionProvider", true}}},
-                   {"serverInfo", json::Object{{"name", "relc"},
-                                               {"version", RELC_VERSION}}}});
+    reply(
+        rid,
+        json::Object{
+            {"capabilities",
+             json::Object{
+                 // Incremental: ranged edits.
+                 {"textDocumentSync",
+                  json::Object{{"openClose", true}, {"change", 2}}},
+                 {"documentFormattingProvider", true},
+                 {"documentSymbolProvider", true},
+                 {"definitionProvider", true},
+                 {"completionProvider",
+                  json::Object{{"triggerCharacters",
+                                json::Array{" ", ".", "{", "(", ","}}}},
+                 {"hoverProvider", true},
+                 {"renameProvider", json::Object{{"prepareProvider", true}}},
+                 {"codeActionProvider",
+                  json::Object{{"codeActionKinds", json::Array{"quickfix"}}}}}},
+            {"serverInfo",
+             json::Object{{"name", "relc"}, {"version", RELC_VERSION}}}});
   } else if (method == "textDocument/didOpen") {
     std::string path = docPath();
     const json::Object *doc = params->getObject("textDocument");
@@ -534,40 +813,93 @@ void Server::handle(const json::Object &msg) {
     publishReaders(path);
   } else if (method == "textDocument/didChange") {
     std::string path = docPath();
+    if (!docs.count(path)) {
+      log << "relc lsp: error: didChange of a document that is not open: "
+          << path << "\n";
+      return;
+    }
     if (const json::Array *changes = params->getArray("contentChanges"))
-      if (!changes->empty())
-        if (const json::Object *last = changes->back().getAsObject())
-          docs[path] = last->getString("text").getValueOr("").str();
+      applyChanges(path, *changes);
     publish(path);
     publishReaders(path);
   } else if (method == "textDocument/didClose") {
     std::string path = docPath();
     docs.erase(path);
-    for (const auto &f : published[path])
+    for (const auto &f : published[path]) {
       send(json::Object{
           {"jsonrpc", "2.0"},
           {"method", "textDocument/publishDiagnostics"},
           {"params", json::Object{{"uri", pathToUri(*base, f.getKey())},
                                   {"diagnostics", json::Array()}}}});
+      fixes.erase(f.getKey()); // No diagnostic left to fix.
+    }
     published.erase(path);
     inputs.erase(path);
+    facts.erase(path);
     // Whoever read the unsaved text now reads the file.
     publishReaders(path);
   } else if (method == "textDocument/formatting" ||
              method == "textDocument/documentSymbol" ||
-             method == "textDocument/definition") {
+             method == "textDocument/definition" ||
+             method == "textDocument/completion" ||
+             method == "textDocument/hover" ||
+             method == "textDocument/rename" ||
+             method == "textDocument/prepareRename" ||
+             method == "textDocument/codeAction") {
     std::string path = docPath();
+    // A position anywhere (negative, past the end) is clamped to the text.
+    const json::Object *pos = params->getObject("position");
+    int64_t line = pos ? pos->getInteger("line").getValueOr(0) : 0;
+    int64_t character = pos ? pos->getInteger("character").getValueOr(0) : 0;
+    size_t offset =
+        docs.count(path) ? lsp::offsetAt(docs[path], line, character) : 0;
+    std::string why;
     if (!docs.count(path)) {
       error(rid, -32602, "document not open: " + path);
     } else if (method == "textDocument/formatting") {
       reply(rid, formatting(path));
     } else if (method == "textDocument/documentSymbol") {
       reply(rid, symbols(path));
+    } else if (method == "textDocument/definition") {
+      reply(rid, definition(path, line, character));
+    } else if (method == "textDocument/completion") {
+      reply(rid, json::Object{{"isIncomplete", false},
+                              {"items", lsp::complete(docs[path], offset,
+                                                      facts[path])}});
+    } else if (method == "textDocument/hover") {
+      // The legs of a matrix need the checked plan; a plan with errors
+      // still has its model's facts.
+      Compilation comp(files(), llvm::nulls(), {}, modelDirs);
+      std::unique_ptr<sema::Plan> plan = comp.check(path);
+      reply(rid, lsp::hover(docs[path], offset, facts[path], plan.get()));
+    } else if (method == "textDocument/prepareRename") {
+      std::optional<Occurrences> occ = occurrences(path, offset, why);
+      reply(rid, occ ? json::Value(json::Object{{"range", occ->at},
+                                                {"placeholder", occ->name}})
+                     : json::Value(nullptr));
+    } else if (method == "textDocument/rename") {
+      std::string to = params->getString("newName").getValueOr("").str();
+      std::optional<Occurrences> occ = occurrences(path, offset, why);
+      if (occ && !isStageName(to))
+        why = "'" + to + "' is not a name (letters, digits and '_', not a "
+                         "keyword)";
+      else if (occ && to != occ->name && llvm::is_contained(occ->taken, to))
+        why = "the project already has a check or stage '" + to + "'";
+      if (!why.empty()) {
+        error(rid, -32803, why); // RequestFailed.
+      } else {
+        json::Object changes;
+        for (auto &[uri, ranges] : occ->ranges) {
+          json::Array edits;
+          for (json::Value &r : ranges)
+            edits.push_back(
+                json::Object{{"range", std::move(r)}, {"newText", to}});
+          changes[uri] = std::move(edits);
+        }
+        reply(rid, json::Object{{"changes", std::move(changes)}});
+      }
     } else {
-      const json::Object *pos = params->getObject("position");
-      reply(rid,
-            definition(path, pos ? pos->getInteger("line").getValueOr(0) : 0,
-                       pos ? pos->getInteger("character").getValueOr(0) : 0));
+      reply(rid, codeActions(path, *params));
     }
   } else if (method == "shutdown") {
     state = State::ShutDown;

@@ -1603,3 +1603,16 @@ bool sema::isModelName(llvm::StringRef text) {
   return !text.empty() && !text.contains('/') &&
          !llvm::sys::path::has_extension(text);
 }
+
+llvm::ArrayRef<llvm::StringRef> sema::repoSettingNames() {
+  return repoSettings;
+}
+llvm::ArrayRef<llvm::StringRef> sema::policySettingNames() {
+  return policySettings;
+}
+llvm::ArrayRef<llvm::StringRef> sema::releasePlaceholderNames() {
+  return releasePlaceholders;
+}
+llvm::ArrayRef<llvm::StringRef> sema::orderedMilestoneNames() {
+  return orderedMilestones;
+}

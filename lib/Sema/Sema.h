@@ -50,6 +50,14 @@ std::unique_ptr<Plan> analyze(DiagnosticEngine &diags, const ast::File &file,
                               llvm::ArrayRef<ModelDir> modelDirs = {},
                               ModelCache *models = nullptr);
 
+/// The names Sema knows by heart, for the language server's completion:
+/// the settings of `repo` and of `patch policy`, the release placeholders
+/// (`{version}`, ...) and the milestones whose order the schedule enforces.
+llvm::ArrayRef<llvm::StringRef> repoSettingNames();
+llvm::ArrayRef<llvm::StringRef> policySettingNames();
+llvm::ArrayRef<llvm::StringRef> releasePlaceholderNames();
+llvm::ArrayRef<llvm::StringRef> orderedMilestoneNames();
+
 /// A `compat` string that names a bundled model rather than a file: no
 /// slash and no extension (`compat "python";`).
 bool isModelName(llvm::StringRef text);

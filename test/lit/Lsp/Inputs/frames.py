@@ -54,13 +54,17 @@ def write(items):
             sys.exit("frames.py: unknown item " + item)
 
 
-def read():
-    data = sys.stdin.buffer.read()
+def unframe(data):
+    """The messages of a byte stream the server wrote, in order."""
     while data:
         head, _, rest = data.partition(b"\r\n\r\n")
         length = int(head.split(b":")[1])
-        m = json.loads(rest[:length])
+        yield json.loads(rest[:length])
         data = rest[length:]
+
+
+def read():
+    for m in unframe(sys.stdin.buffer.read()):
         if m.get("method") == "textDocument/publishDiagnostics":
             p = m["params"]
             print("publish %s %d" % (os.path.basename(p["uri"]),
@@ -72,7 +76,8 @@ def read():
             print("%s result" % json.dumps(m["id"]))
 
 
-if sys.argv[1] == "write":
-    write(sys.argv[2:])
-else:
-    read()
+if __name__ == "__main__":
+    if sys.argv[1] == "write":
+        write(sys.argv[2:])
+    else:
+        read()

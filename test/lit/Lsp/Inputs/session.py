@@ -36,7 +36,7 @@ messages = [
     {"id": 4, "method": "textDocument/definition", "params": {
         "textDocument": {"uri": uri},
         "position": {"line": req_line, "character": req_char}}},
-    {"id": 5, "method": "textDocument/hover", "params": {
+    {"id": 5, "method": "textDocument/signatureHelp", "params": {
         "textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}},
     {"id": 6, "method": "shutdown"},
     {"method": "exit"},
