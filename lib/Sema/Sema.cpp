@@ -1288,7 +1288,13 @@ void Sema::checkStages() {
                        "number; nothing binds '" + it->params[i].text + "'");
     for (const ast::StageTrigger &t : it->triggers) {
       if (t.kind == ast::StageTrigger::Kind::On) {
-        if (auto *p = llvm::dyn_cast<ast::PathExpr>(t.date.get());
+        // A project's milestones are each release's: checked alone, it
+        // checks the milestone's name, also when moved
+        // (`schedule.branch_cut + 1w`), and each release the date.
+        const Expr *base = t.date.get();
+        while (auto *b = llvm::dyn_cast<ast::BinaryExpr>(base))
+          base = b->lhs.get();
+        if (auto *p = llvm::dyn_cast<ast::PathExpr>(base);
             p && file.kind == ast::File::Kind::Project)
           checkReference(*p, "stage '" + st.name + "'");
         else if (std::optional<Date> d = dateOf(*t.date))
