@@ -1026,6 +1026,23 @@ void Sema::checkCheckArg(Check &c, const ast::Arg &a, const CheckParam &param) {
                          ", which does not exist");
     }
     break;
+  case ParamType::TreePath:
+    ok = str;
+    if (ok) {
+      // Read from a commit's tree, which has neither a root nor a parent.
+      std::string written = arg.text.bind(std::nullopt);
+      llvm::StringRef w = written;
+      bool outside = w.empty() || w.startswith("/") ||
+                     llvm::any_of(llvm::make_range(llvm::sys::path::begin(w),
+                                                   llvm::sys::path::end(w)),
+                                  [](llvm::StringRef c) { return c == ".."; });
+      if (outside)
+        diags.report(DiagKind::BadArgument, e.getRange(),
+                     "'" + param.name + "' is '" + written +
+                         "'; it must be a path inside the repository, "
+                         "relative to its top, without '..'");
+    }
+    break;
   case ParamType::Glob:
     ok = str;
     if (ok)
