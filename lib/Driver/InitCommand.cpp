@@ -146,6 +146,26 @@ std::string asName(llvm::StringRef text) {
   return out;
 }
 
+/// \p text as a plan string literal: quoted, escaped, and its braces
+/// doubled, since a string is a template (docs/language.md section 2). Git
+/// allows `"` and `{` in branch and remote names.
+std::string quote(llvm::StringRef text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else
+      out += c;
+    if (c == '{' || c == '}')
+      out += c;
+  }
+  return out + "\"";
+}
+
 /// Does \p python (a release line, `3.12`) satisfy the PEP 440 specifier
 /// \p spec (`>=3.9, !=3.10.*, <4`)? Each clause is compared on the release
 /// line (`>=3.9.2` admits 3.9). Clauses relc cannot read are left out and
@@ -454,38 +474,41 @@ Pythons Init::pythons(Date release) {
 std::string Init::projectText(bool matrix) const {
   std::string s;
   llvm::raw_string_ostream os(s);
-  os << "// The release conventions of " << facts.name.value
+  std::string name = asName(facts.name.value);
+  os << "// The release conventions of " << name
      << ", shared by every release.\n"
      << "// Written by relc init; docs/language.md says what each item means.\n"
-     << "project " << asName(facts.name.value) << " {\n";
+     << "project " << name << " {\n";
   if (facts.python)
     os << "  compat \"python\";\n\n";
   os << "  repo {\n"
-     << "    remote \"" << facts.remote << "\";\n"
-     << "    main_branch \"" << facts.mainBranch << "\";\n";
+     << "    remote " << quote(facts.remote) << ";\n"
+     << "    main_branch " << quote(facts.mainBranch) << ";\n";
   if (!facts.versionFile.empty())
-    os << "    version_file \"" << facts.versionFile << "\";\n";
+    os << "    version_file " << quote(facts.versionFile) << ";\n";
   os << "    release_branch \"release/{major}.{minor}\";\n"
      << "    rc_tag \"" << facts.rcTag << "\";\n"
      << "    final_tag \"" << facts.finalTag << "\";\n"
      << "  }\n\n"
      << "  channels test > release;\n\n"
      << "  stage cut on schedule.branch_cut {\n"
-     << "    git.branch release_branch from \"" << facts.mainBranch << "\";\n";
+     << "    git.branch release_branch from " << quote(facts.mainBranch)
+     << ";\n";
   if (!facts.versionFileTemplate.empty()) {
     // The development version of the next minor, in the file's own words.
     std::string content = facts.versionFileTemplate;
     content.replace(content.find("{}"), 2, "{next_minor}.0.dev0");
-    std::string quoted;
-    for (char c : content)
-      quoted += c == '"' ? "\\\"" : c == '\n' ? "\\n" : std::string(1, c);
-    os << "    git.commit version_file = \"" << quoted << "\" on \""
-       << facts.mainBranch << "\";\n";
+    std::string value = quote(content);
+    // The placeholder is the one part meant as a template.
+    size_t at = value.find("{{next_minor}}");
+    value.replace(at, 14, "{next_minor}");
+    os << "    git.commit version_file = " << value << " on "
+       << quote(facts.mainBranch) << ";\n";
   }
   os << "  }\n\n"
      << "  stage rc(n) after cut {\n"
-     << "    git.tag rc_tag on release_branch annotated message \""
-     << facts.name.value << " {version} RC {rc}\";\n";
+     << "    git.tag rc_tag on release_branch annotated message \"" << name
+     << " {version} RC {rc}\";\n";
   if (matrix)
     os << "    build tests channel test;\n";
   os << "  }\n\n"
@@ -501,7 +524,7 @@ std::string Init::releaseText(const Version &version, Date cut,
                               const Pythons &pythons) const {
   std::string s;
   llvm::raw_string_ostream os(s);
-  os << "// The next release of " << facts.name.value
+  os << "// The next release of " << asName(facts.name.value)
      << ". The dates are proposals: set the real ones.\n"
      << "release " << asName(facts.name.value) << " " << version.str() << " {\n"
      << "  schedule {\n"
