@@ -12,6 +12,7 @@
 #include "Driver/Commands.h"
 #include "Driver/Compilation.h"
 
+#include "AST/Formatter.h"
 #include "Basic/Time.h"
 #include "Basic/Version.h"
 #include "Compat/Model.h"
@@ -150,20 +151,13 @@ std::string asName(llvm::StringRef text) {
 /// doubled, since a string is a template (docs/language.md section 2). Git
 /// allows `"` and `{` in branch and remote names.
 std::string quote(llvm::StringRef text) {
-  std::string out = "\"";
+  std::string literal;
   for (char c : text) {
-    if (c == '"' || c == '\\')
-      out += '\\';
-    if (c == '\n')
-      out += "\\n";
-    else if (c == '\t')
-      out += "\\t";
-    else
-      out += c;
+    literal += c;
     if (c == '{' || c == '}')
-      out += c;
+      literal += c;
   }
-  return out + "\"";
+  return ast::quote(literal);
 }
 
 /// Does \p python (a release line, `3.12`) satisfy the PEP 440 specifier
