@@ -162,6 +162,15 @@ struct FmtOptions {
 };
 int runFmt(const FmtOptions &opts, const DriverEnv &env);
 
+struct InitOptions {
+  std::string dir;    ///< Where the files go; empty: plans/ at the top.
+  bool force = false; ///< Replace existing files.
+  std::string today;  ///< YYYY-MM-DD the schedule starts from; empty: today.
+};
+/// Writes a project file and a first release file for the git repository
+/// relc runs in (lib/Driver/InitCommand.cpp).
+int runInit(const InitOptions &opts, const DriverEnv &env);
+
 struct ExplainOptions {
   enum class Format { Text, Markdown };
   std::string kind; ///< Empty with `all`.

@@ -394,6 +394,20 @@ static Opt<DiagFormat> diagnosticsFormatShort(
     cl::sub(emitCmd), cl::cat(relcCategory));
 
 static cl::SubCommand
+    initCmd("init", "Write a project file and a first release file for the "
+                    "git repository relc runs in");
+static Opt<std::string>
+    initDir("dir",
+            cl::desc("Where to write them (default: plans/ at the top of the "
+                     "work tree)"),
+            cl::value_desc("dir"), cl::sub(initCmd), cl::cat(relcCategory));
+static Opt<bool> initForce("force", cl::desc("Replace the files if they exist"),
+                           cl::sub(initCmd), cl::cat(relcCategory));
+static Opt<std::string> initToday(
+    "today", cl::desc("Take this date as today for the proposed schedule"),
+    cl::value_desc("YYYY-MM-DD"), cl::sub(initCmd), cl::cat(relcCategory));
+
+static cl::SubCommand
     explainCmd("explain",
                "Explain a diagnostic kind: what it means, an example, the fix");
 static Opt<std::string> explainKind(cl::Positional, cl::desc("<kind>"),
@@ -421,6 +435,7 @@ static DiagnosticOptions diagnosticOptions() {
 
 static const char overview[] =
     "relc: a declarative release-plan compiler\n\n"
+    "  relc init [--force]               first plans for this git repository\n"
     "  relc check [--emit=ast] FILE...   parse and check plans\n"
     "  relc fmt [--check] FILE...        canonical layout\n"
     "  relc matrix [--format=F] FILE...  the legs of release matrices\n"
@@ -469,11 +484,12 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv,
   cl::HideUnrelatedOptions(relcCategory, explainCmd);
   cl::HideUnrelatedOptions(relcCategory, calendarCmd);
   cl::HideUnrelatedOptions(relcCategory, docsCmd);
+  cl::HideUnrelatedOptions(relcCategory, initCmd);
 
   if (argv.size() < 2) {
     err << "usage: relc <command> [options] <files>\n"
-           "commands: check, fmt, matrix, graph, emit, run, calendar, docs, "
-           "lsp, explain; 'relc --help' says more\n";
+           "commands: init, check, fmt, matrix, graph, emit, run, calendar, "
+           "docs, lsp, explain; 'relc --help' says more\n";
     return 2;
   }
 
@@ -669,6 +685,13 @@ static int runCommand(DriverEnv &env) {
     opts.format = explainFormat;
     return runExplain(opts, env);
   }
+  if (initCmd) {
+    InitOptions opts;
+    opts.dir = initDir;
+    opts.force = initForce;
+    opts.today = initToday;
+    return runInit(opts, env);
+  }
   if (calendarCmd) {
     CalendarOptions opts;
     opts.files.assign(calendarFiles.begin(), calendarFiles.end());
@@ -707,7 +730,7 @@ static int runCommand(DriverEnv &env) {
     opts.diagnostics = diagnosticOptions();
     return runFmt(opts, env);
   }
-  err << "relc: error: no command given; commands: check, fmt, matrix, graph, "
-         "emit, run, calendar, docs, lsp, explain\n";
+  err << "relc: error: no command given; commands: init, check, fmt, matrix, "
+         "graph, emit, run, calendar, docs, lsp, explain\n";
   return 2;
 }

@@ -1,4 +1,4 @@
-//===- Checks.cpp - cherry_picks_present, trailers, reverts, sizes --------===//
+//===- Checks.cpp - history checks, artifact sizes, file contents ---------===//
 #include "Exec/Checks.h"
 
 #include "Basic/Time.h"
@@ -472,6 +472,25 @@ static llvm::Expected<CheckResult> artifactSize(const graph::CheckNode &node,
   return r;
 }
 
+static llvm::Expected<CheckResult> fileContains(const graph::CheckNode &node,
+                                                const CheckContext &ctx) {
+  llvm::StringRef path = text(node, "path");
+  llvm::StringRef wanted = text(node, "text");
+  llvm::Expected<std::optional<std::string>> content = ctx.readTreeFile(path);
+  if (!content)
+    return content.takeError();
+  CheckResult r;
+  if (!*content)
+    r.findings.push_back(path.str() + " does not exist");
+  else if (!llvm::StringRef(**content).contains(wanted))
+    r.findings.push_back(path.str() + " does not contain '" + wanted.str() +
+                         "'");
+  r.passed = r.findings.empty();
+  r.summary =
+      path.str() + (r.passed ? " contains '" : " lacks '") + wanted.str() + "'";
+  return r;
+}
+
 llvm::Expected<CheckResult> exec::runCheck(const graph::CheckNode &check,
                                            const CheckContext &ctx) {
   switch (check.function->kind) {
@@ -483,6 +502,8 @@ llvm::Expected<CheckResult> exec::runCheck(const graph::CheckNode &check,
     return revertsPropagated(check, ctx);
   case sema::CheckFunctionKind::ArtifactSize:
     return artifactSize(check, ctx);
+  case sema::CheckFunctionKind::FileContains:
+    return fileContains(check, ctx);
   }
   return failure("no check function '" + check.function->name + "'");
 }

@@ -31,6 +31,10 @@ struct CheckContext {
   std::function<std::optional<git::Oid>(llvm::StringRef)> resolve;
   std::string mainBranch;   ///< Where fixes land first (`main`).
   std::string artifactsDir; ///< Where artifact_size looks.
+  /// A file of the tree the stage's commands run in (its last tag, else
+  /// HEAD), by its path from the top; nullopt if it has none there.
+  std::function<llvm::Expected<std::optional<std::string>>(llvm::StringRef)>
+      readTreeFile;
 };
 
 struct CheckResult {

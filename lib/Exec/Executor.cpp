@@ -787,9 +787,18 @@ Outcome Executor::commit(const Node &n) {
 
 Outcome Executor::check(const Node &n) {
   const graph::CheckNode &c = n.as<graph::CheckNode>();
-  CheckContext ctx{*repo,
-                   [this](llvm::StringRef name) { return resolve(name); },
-                   g.repository.mainBranch, opts.artifactsDir};
+  CheckContext ctx{
+      *repo, [this](llvm::StringRef name) { return resolve(name); },
+      g.repository.mainBranch, opts.artifactsDir,
+      // The tree commands would run in, read from git: a dry run creates no
+      // worktree.
+      [this](
+          llvm::StringRef path) -> llvm::Expected<std::optional<std::string>> {
+        llvm::Expected<Oid> at = subject ? *subject : repo->head();
+        if (!at)
+          return at.takeError();
+        return repo->readFile(*at, path);
+      }};
   // A dry run has not created the branches earlier steps would: the check
   // can only run once they exist.
   for (const graph::CheckArgValue &a : c.args)

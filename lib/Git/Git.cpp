@@ -49,6 +49,7 @@ using OwnedCommit = Owned<git_commit, &Api::git_commit_free>;
 using OwnedTree = Owned<git_tree, &Api::git_tree_free>;
 using OwnedObject = Owned<git_object, &Api::git_object_free>;
 using OwnedSignature = Owned<git_signature, &Api::git_signature_free>;
+using OwnedReference = Owned<git_reference, &Api::git_reference_free>;
 
 Oid toOid(const git_oid *id) {
   char hex[GIT_OID_HEXSZ + 1];
@@ -226,6 +227,43 @@ Signature Repository::signature() const {
     return {sig.get()->name, sig.get()->email};
   std::string user = llvm::sys::Process::GetEnv("USER").getValueOr("relc");
   return {user, user + "@localhost"};
+}
+
+llvm::Expected<Oid> Repository::head() const {
+  git_oid id;
+  if (api->git_reference_name_to_id(&id, repo, "HEAD") < 0)
+    return error("HEAD names no commit");
+  return toOid(&id);
+}
+
+std::string Repository::headBranch() const {
+  OwnedReference ref;
+  if (api->git_reference_lookup(ref.out(), repo, "HEAD") < 0)
+    return "";
+  const char *target = api->git_reference_symbolic_target(ref.get());
+  llvm::StringRef name = target ? target : "";
+  return name.consume_front("refs/heads/") ? name.str() : "";
+}
+
+/// The strings of a git_strarray libgit2 filled in, which it then frees.
+static std::vector<std::string> takeStrings(git_strarray &names) {
+  std::vector<std::string> out(names.strings, names.strings + names.count);
+  api->git_strarray_dispose(&names);
+  return out;
+}
+
+llvm::Expected<std::vector<std::string>> Repository::tags() const {
+  git_strarray names{nullptr, 0};
+  if (api->git_tag_list(&names, repo) < 0)
+    return error("cannot list the tags");
+  return takeStrings(names);
+}
+
+llvm::Expected<std::vector<std::string>> Repository::remotes() const {
+  git_strarray names{nullptr, 0};
+  if (api->git_remote_list(&names, repo) < 0)
+    return error("cannot list the remotes");
+  return takeStrings(names);
 }
 
 llvm::Expected<RemoteRefs> Repository::listRemote(llvm::StringRef url) const {

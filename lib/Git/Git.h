@@ -98,6 +98,14 @@ public:
   llvm::Expected<std::string> remoteUrl(llvm::StringRef remote) const;
   /// Who acts: user.name / user.email from git config, else the login.
   Signature signature() const;
+  /// The commit HEAD points to.
+  llvm::Expected<Oid> head() const;
+  /// The branch HEAD names (`main`), also before its first commit; empty
+  /// when HEAD is detached.
+  std::string headBranch() const;
+  /// The names of the local tags (`v1.2.3`) and of the configured remotes.
+  llvm::Expected<std::vector<std::string>> tags() const;
+  llvm::Expected<std::vector<std::string>> remotes() const;
 
   /// The refs \p url advertises (`git ls-remote`).
   llvm::Expected<RemoteRefs> listRemote(llvm::StringRef url) const;

@@ -36,6 +36,8 @@ llvm::StringRef sema::paramTypeName(ParamType t) {
     return "a list of names such as 'patch.categories' or [\"a\", \"b\"]";
   case ParamType::Path:
     return "a file path string";
+  case ParamType::TreePath:
+    return "a path string relative to the top of the repository";
   case ParamType::Glob:
     return "a file name pattern string";
   case ParamType::Size:
@@ -68,6 +70,12 @@ const CheckParam artifactParams[] = {
     {"glob", T::Glob, true, "the files to measure, under --artifacts"},
     {"max", T::Size, true, "the largest size allowed"},
 };
+const CheckParam fileContainsParams[] = {
+    {"path", T::TreePath, true,
+     "the file, from the top of the tree the stage's commands run in"},
+    {"text", T::Text, true,
+     "what it must contain (a template: \"## {version}\")"},
+};
 
 const CheckFunction functions[] = {
     {K::CherryPicksPresent, "cherry_picks_present", cherryPicksParams,
@@ -80,6 +88,8 @@ const CheckFunction functions[] = {
      "branch too"},
     {K::ArtifactSize, "artifact_size", artifactParams,
      "every matching artifact is at most the size"},
+    {K::FileContains, "file_contains", fileContainsParams,
+     "the file contains the text"},
 };
 
 const llvm::StringLiteral backends[] = {"github", "gitlab"};

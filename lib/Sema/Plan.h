@@ -299,18 +299,20 @@ enum class CheckFunctionKind {
   CherryPicksPresent,
   Trailers,
   RevertsPropagated,
-  ArtifactSize
+  ArtifactSize,
+  FileContains
 };
 
 /// What an argument takes.
 enum class ParamType {
-  Ref,   ///< A branch or tag name, or a commit id, on the remote.
-  Range, ///< `A..B`: the commits on B that are not on A.
-  Text,  ///< A string.
-  Names, ///< A list of names (`patch.categories`, `[a, b]`).
-  Path,  ///< A file, relative to the plan file that names it.
-  Glob,  ///< A file name pattern.
-  Size,  ///< `1 GiB`.
+  Ref,      ///< A branch or tag name, or a commit id, on the remote.
+  Range,    ///< `A..B`: the commits on B that are not on A.
+  Text,     ///< A string.
+  Names,    ///< A list of names (`patch.categories`, `[a, b]`).
+  Path,     ///< A file, relative to the plan file that names it.
+  TreePath, ///< A file in the repository's tree, from its top.
+  Glob,     ///< A file name pattern.
+  Size,     ///< `1 GiB`.
 };
 llvm::StringRef paramTypeName(ParamType t);
 

@@ -1027,6 +1027,23 @@ void Sema::checkCheckArg(Check &c, const ast::Arg &a, const CheckParam &param) {
                          ", which does not exist");
     }
     break;
+  case ParamType::TreePath:
+    ok = str;
+    if (ok) {
+      // Read from a commit's tree, which has neither a root nor a parent.
+      std::string written = arg.text.bind(std::nullopt);
+      llvm::StringRef w = written;
+      bool outside = w.empty() || w.startswith("/") ||
+                     llvm::any_of(llvm::make_range(llvm::sys::path::begin(w),
+                                                   llvm::sys::path::end(w)),
+                                  [](llvm::StringRef c) { return c == ".."; });
+      if (outside)
+        diags.report(DiagKind::BadArgument, e.getRange(),
+                     "'" + param.name + "' is '" + written +
+                         "'; it must be a path inside the repository, "
+                         "relative to its top, without '..'");
+    }
+    break;
   case ParamType::Glob:
     ok = str;
     if (ok)
@@ -1313,7 +1330,13 @@ void Sema::checkStages() {
                        "number; nothing binds '" + it->params[i].text + "'");
     for (const ast::StageTrigger &t : it->triggers) {
       if (t.kind == ast::StageTrigger::Kind::On) {
-        if (auto *p = llvm::dyn_cast<ast::PathExpr>(t.date.get());
+        // A project's milestones are each release's: checked alone, it
+        // checks the milestone's name, also when moved
+        // (`schedule.branch_cut + 1w`), and each release the date.
+        const Expr *base = t.date.get();
+        while (auto *b = llvm::dyn_cast<ast::BinaryExpr>(base))
+          base = b->lhs.get();
+        if (auto *p = llvm::dyn_cast<ast::PathExpr>(base);
             p && file.kind == ast::File::Kind::Project)
           checkReference(*p, "stage '" + st.name + "'");
         else if (std::optional<Date> d = dateOf(*t.date))

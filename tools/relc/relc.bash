@@ -18,6 +18,7 @@ _relc_options() {
   docs) echo "--check --write --skip-invalid --diagnostics-format= --diagnostics-output= --error-limit=" ;;
   lsp) echo "--max-message-size=" ;;
   explain) echo "--all --format=" ;;
+  init) echo "--dir= --force --today=" ;;
   esac
 }
 
@@ -34,7 +35,7 @@ _relc_files() {
 
 _relc() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local subcommands="check fmt matrix graph emit run calendar docs lsp explain"
+  local subcommands="init check fmt matrix graph emit run calendar docs lsp explain"
   COMPREPLY=()
 
   # `--format=js`: '=' breaks words, so the option is one or two words back.
@@ -75,7 +76,7 @@ _relc() {
     graph:--format) values="json dot mermaid" ;;
     run:--format) values="text json" ;;
     calendar:--format) values="ics markdown" ;;
-    *:--repo | *:--state-dir | *:--artifacts | *:--built)
+    *:--repo | *:--state-dir | *:--artifacts | *:--built | init:--dir)
       compopt -o filenames 2>/dev/null
       COMPREPLY=($(compgen -d -- "$value"))
       return
@@ -118,7 +119,7 @@ _relc() {
       _relc_files "$cur" .md .markdown
     fi
     ;;
-  lsp | explain) ;;
+  lsp | explain | init) ;;
   *) _relc_files "$cur" .relplan ;;
   esac
 } && complete -F _relc relc

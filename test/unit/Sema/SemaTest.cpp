@@ -470,6 +470,14 @@ TEST(CheckFunctionsTest, SignaturesAsDocumented) {
   ASSERT_TRUE(size);
   EXPECT_EQ(size->param("glob")->type, ParamType::Glob);
   EXPECT_EQ(size->param("max")->type, ParamType::Size);
+
+  const CheckFunction *contains = findCheckFunction("file_contains");
+  ASSERT_TRUE(contains);
+  EXPECT_EQ(contains->kind, CheckFunctionKind::FileContains);
+  EXPECT_EQ(contains->param("path")->type, ParamType::TreePath);
+  EXPECT_EQ(contains->param("text")->type, ParamType::Text);
+  EXPECT_TRUE(contains->param("path")->required);
+  EXPECT_TRUE(contains->param("text")->required);
 }
 
 //===------------------------------------------------------------- overlays
