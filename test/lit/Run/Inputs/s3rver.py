@@ -11,8 +11,9 @@ import time
 
 data, command = sys.argv[1], " ".join(sys.argv[2:])
 here = os.path.dirname(os.path.abspath(__file__))
-server = os.path.join(here, "..", "..", "..", "validators", "node_modules",
-                      ".bin", "s3rver")
+# test/lit/Run/Inputs -> test/validators
+server = os.path.normpath(os.path.join(
+    here, "../../../validators/node_modules/.bin/s3rver"))
 with socket.socket() as s:
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
