@@ -12,6 +12,7 @@
 #ifndef RELC_EXEC_CHECKS_H
 #define RELC_EXEC_CHECKS_H
 
+#include "Basic/Time.h"
 #include "Git/Git.h"
 
 #include <functional>
@@ -31,6 +32,10 @@ struct CheckContext {
   std::function<std::optional<git::Oid>(llvm::StringRef)> resolve;
   std::string mainBranch;   ///< Where fixes land first (`main`).
   std::string artifactsDir; ///< Where artifact_size looks.
+  /// A patch release: its minor's final tag, after which its picks start,
+  /// and the last day a pick may be made (schedule.cherry_pick_deadline).
+  std::string patchBase;
+  std::optional<Date> pickDeadline;
 };
 
 struct CheckResult {

@@ -774,7 +774,15 @@ Outcome Executor::check(const Node &n) {
   const graph::CheckNode &c = n.as<graph::CheckNode>();
   CheckContext ctx{*repo,
                    [this](llvm::StringRef name) { return resolve(name); },
-                   g.repository.mainBranch, opts.artifactsDir};
+                   g.repository.mainBranch,
+                   opts.artifactsDir,
+                   "",
+                   {}};
+  if (g.plan && g.plan->base) {
+    ctx.patchBase = g.plan->base->finalTag.bind(std::nullopt);
+    if (const sema::Milestone *m = g.plan->milestone("cherry_pick_deadline"))
+      ctx.pickDeadline = m->date;
+  }
   // A dry run has not created the branches earlier steps would: the check
   // can only run once they exist.
   for (const graph::CheckArgValue &a : c.args)

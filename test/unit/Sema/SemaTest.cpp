@@ -470,6 +470,14 @@ TEST(CheckFunctionsTest, SignaturesAsDocumented) {
   ASSERT_TRUE(size);
   EXPECT_EQ(size->param("glob")->type, ParamType::Glob);
   EXPECT_EQ(size->param("max")->type, ParamType::Size);
+
+  const CheckFunction *patch = findCheckFunction("patch_picks");
+  ASSERT_TRUE(patch);
+  EXPECT_EQ(patch->kind, CheckFunctionKind::PatchPicks);
+  EXPECT_EQ(patch->param("into")->type, ParamType::Ref);
+  EXPECT_EQ(patch->param("in")->type, ParamType::Names);
+  EXPECT_FALSE(patch->param("critical")->required);
+  EXPECT_FALSE(patch->param("link")->required);
 }
 
 //===------------------------------------------------------------- overlays
