@@ -302,6 +302,19 @@ cherryPicksPresent(const graph::CheckNode &node, const CheckContext &ctx) {
   return r;
 }
 
+/// The commits on \p hi that are not on \p lo (`lo..hi`), both names on the
+/// remote.
+static llvm::Expected<std::vector<Commit>>
+commitsIn(const CheckContext &ctx, llvm::StringRef lo, llvm::StringRef hi) {
+  llvm::Expected<Oid> from = resolve(ctx, lo);
+  if (!from)
+    return from.takeError();
+  llvm::Expected<Oid> to = resolve(ctx, hi);
+  if (!to)
+    return to.takeError();
+  return ctx.repo.log(*to, *from);
+}
+
 /// The values of trailer \p key of \p c (any case), trimmed.
 static std::vector<std::string> trailerValues(const Commit &c,
                                               llvm::StringRef key) {
@@ -316,15 +329,9 @@ static llvm::Expected<CheckResult> trailers(const graph::CheckNode &node,
                                             const CheckContext &ctx) {
   const graph::CheckArgValue &range = *node.arg("range");
   llvm::StringRef lo = range.lo, hi = range.hi;
-  llvm::Expected<Oid> from = resolve(ctx, lo);
-  if (!from)
-    return from.takeError();
-  llvm::Expected<Oid> to = resolve(ctx, hi);
-  if (!to)
-    return to.takeError();
   llvm::StringRef key = text(node, "key");
   const std::vector<std::string> &allowed = node.arg("in")->items;
-  llvm::Expected<std::vector<Commit>> commits = ctx.repo.log(*to, *from);
+  llvm::Expected<std::vector<Commit>> commits = commitsIn(ctx, lo, hi);
   if (!commits)
     return commits.takeError();
   CheckResult r;
@@ -505,17 +512,12 @@ static llvm::Expected<CheckResult> patchPicks(const graph::CheckNode &node,
     r.summary = "not a patch release: nothing to check";
     return r;
   }
-  llvm::Expected<Oid> base = resolve(ctx, ctx.patchBase);
-  if (!base)
-    return base.takeError();
-  llvm::Expected<Oid> into = resolve(ctx, intoName);
-  if (!into)
-    return into.takeError();
   llvm::StringRef key = text(node, "key");
   llvm::StringRef link = node.arg("link") ? text(node, "link") : "Fixes";
   const std::vector<std::string> &allowed = node.arg("in")->items;
   const graph::CheckArgValue *critical = node.arg("critical");
-  llvm::Expected<std::vector<Commit>> commits = ctx.repo.log(*into, *base);
+  llvm::Expected<std::vector<Commit>> commits =
+      commitsIn(ctx, ctx.patchBase, intoName);
   if (!commits)
     return commits.takeError();
   // The deadline day is the last: a pick made on it, in UTC, is in time.
