@@ -330,3 +330,10 @@ int Version::compare(const Version &other) const {
     return c;
   return compareLocal(localLabel, other.localLabel);
 }
+
+Version Version::minorRelease() const {
+  Version v;
+  v.epochNum = epochNum;
+  v.releaseNums = {major(), minor(), 0};
+  return v;
+}

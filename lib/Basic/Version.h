@@ -41,6 +41,11 @@ public:
   std::optional<uint64_t> dev() const { return devNum; }
   llvm::StringRef local() const { return localLabel; }
   bool isPrerelease() const { return pre != PreKind::None || devNum; }
+  /// A patch release (`2.4.1`): a final release whose micro is not 0. It
+  /// stands on its minor (`2.4.0`), whose branch it ships from.
+  bool isPatch() const { return micro() != 0 && !isPrerelease(); }
+  /// The minor release a patch stands on: `2.4.0` for `2.4.1`.
+  Version minorRelease() const;
 
   /// The normalised form (`1.0rc1`, `1.13.0.dev20220601`).
   std::string str() const;

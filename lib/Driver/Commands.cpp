@@ -26,6 +26,9 @@ using namespace relc;
 int relc::runCheck(const CheckOptions &opts, const DriverEnv &env) {
   Compilation comp(env, opts.diagnostics);
   DiagnosticEngine &diags = comp.getDiags();
+  // What the patch policy needs of each release, checked across them all
+  // at the end: a patch's file and its minor's may be given in any order.
+  std::vector<sema::ReleaseFacts> releases;
   for (const std::string &path : opts.files) {
     diags.setSubject(path);
     std::unique_ptr<sema::Plan> checked =
@@ -36,7 +39,10 @@ int relc::runCheck(const CheckOptions &opts, const DriverEnv &env) {
         });
     if (checked && opts.emit == CheckOptions::Emit::Plan)
       sema::printPlan(*checked, env.out);
+    if (checked && checked->version)
+      releases.push_back(sema::releaseFacts(*checked));
   }
+  sema::checkPatchPolicy(diags, releases);
   diags.flush();
   return diags.exitCode();
 }

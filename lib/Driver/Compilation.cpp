@@ -79,7 +79,8 @@ const ast::File *Compilation::parseOnly(llvm::StringRef path) {
 
 std::unique_ptr<sema::Plan> Compilation::analyze(const LoadedPlan &plan) {
   QuietInputs quiet(diags, skipInvalid);
-  return sema::analyze(diags, *plan.file, *plan.project, modelDirs, &models);
+  return sema::analyze(diags, *plan.file, *plan.project, modelDirs, &models,
+                       plan.minor);
 }
 
 bool Compilation::checkModel(llvm::StringRef path) {

@@ -22,6 +22,16 @@ std::string relc::realPathOf(llvm::vfs::FileSystem &fs, llvm::StringRef path) {
   return std::string(real);
 }
 
+/// Whether \p file is the minor release \p patch stands on.
+static bool isMinorOf(const ast::File &file, const ast::File &patch) {
+  return file.kind == ast::File::Kind::Release &&
+         patch.kind == ast::File::Kind::Release && patch.releaseVersion &&
+         file.releaseVersion && patch.releaseVersion->value.isPatch() &&
+         file.name.text == patch.name.text &&
+         file.releaseVersion->value ==
+             patch.releaseVersion->value.minorRelease();
+}
+
 /// An import's path is relative to the directory of the importing file.
 static std::string importTarget(llvm::StringRef dir, const ast::Import &imp) {
   llvm::SmallString<256> target(imp.path->value);
@@ -61,7 +71,9 @@ const ast::File *PlanLoader::loadFile(llvm::StringRef path,
       ok = false;
       continue;
     }
-    if (imported->kind != ast::File::Kind::Project) {
+    // A patch release may import the minor it stands on.
+    if (imported->kind != ast::File::Kind::Project &&
+        !isMinorOf(*imported, *file)) {
       diags.report(DiagKind::ImportNotProject, imp.path->getRange(),
                    "'" + imp.path->value +
                        "' is a release file; only project files can be "
@@ -83,8 +95,14 @@ const ast::File *PlanLoader::findProject(const ast::File &release) {
   llvm::StringRef dir = llvm::sys::path::parent_path(release.path);
   for (const ast::Import &imp : release.imports) {
     const ast::File *p = loadFile(importTarget(dir, imp), imp.path->getRange());
-    if (p && p->name.text == name)
+    if (p && p->kind == ast::File::Kind::Project && p->name.text == name)
       return p;
+  }
+  // A patch that imports its minor has the minor's project.
+  for (const ast::Import &imp : release.imports) {
+    const ast::File *p = loadFile(importTarget(dir, imp), imp.path->getRange());
+    if (p && isMinorOf(*p, release))
+      return findProject(*p);
   }
   if (!release.imports.empty()) {
     diags.report(DiagKind::ProjectMismatch, release.name.range,
@@ -115,6 +133,35 @@ const ast::File *PlanLoader::findProject(const ast::File &release) {
   return nullptr;
 }
 
+const ast::File *PlanLoader::findMinor(const ast::File &patch) {
+  const Version &v = patch.releaseVersion->value;
+  Version minor = v.minorRelease();
+  llvm::StringRef dir = llvm::sys::path::parent_path(patch.path);
+  for (const ast::Import &imp : patch.imports) {
+    const ast::File *p = loadFile(importTarget(dir, imp), imp.path->getRange());
+    if (p && isMinorOf(*p, patch))
+      return p;
+  }
+  std::string mm = std::to_string(v.major()) + "." + std::to_string(v.minor());
+  for (std::string candidate : {mm + ".relplan", mm + ".0.relplan"}) {
+    llvm::SmallString<256> path(dir);
+    llvm::sys::path::append(path, candidate);
+    if (!diags.getFileSystem().exists(path))
+      continue;
+    const ast::File *p = loadFile(path, patch.releaseVersion->getRange());
+    if (!p)
+      return nullptr;
+    if (isMinorOf(*p, patch))
+      return p;
+  }
+  diags.report(DiagKind::MinorNotFound, patch.releaseVersion->getRange(),
+               "patch release " + v.str() + " stands on " + minor.str() +
+                   ", and relc cannot find it; import its release file, or "
+                   "put it in '" +
+                   mm + ".relplan' beside this file");
+  return nullptr;
+}
+
 std::optional<LoadedPlan> PlanLoader::load(llvm::StringRef path) {
   const ast::File *file = loadFile(path, {});
   if (!file)
@@ -124,6 +171,11 @@ std::optional<LoadedPlan> PlanLoader::load(llvm::StringRef path) {
     plan.project = findProject(*file);
     if (!plan.project)
       return std::nullopt;
+    if (file->releaseVersion && file->releaseVersion->value.isPatch()) {
+      plan.minor = findMinor(*file);
+      if (!plan.minor)
+        return std::nullopt;
+    }
   }
   return plan;
 }

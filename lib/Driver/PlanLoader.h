@@ -3,9 +3,11 @@
 //
 // A release file stands on a project file: the one it imports by path, or
 // the project of its name in the same directory (`<name>.relplan`, then
-// `project.relplan`). The loader reads (from the file system it is given),
-// parses and links them, once each per run, refusing import cycles and
-// imports of things that are not plan files.
+// `project.relplan`). A patch release (`2.4.1`) also stands on its minor
+// (`2.4.0`): the release file it imports, or the one in the same directory
+// (`2.4.relplan`, then `2.4.0.relplan`). The loader reads (from the file system
+// it is given), parses and links them, once each per run, refusing import
+// cycles and imports of things that are not plan files.
 //
 //===----------------------------------------------------------------------===//
 #ifndef RELC_DRIVER_PLANLOADER_H
@@ -34,6 +36,7 @@ std::string realPathOf(llvm::vfs::FileSystem &fs, llvm::StringRef path);
 struct LoadedPlan {
   const ast::File *file = nullptr;
   const ast::File *project = nullptr; ///< The file itself for project files.
+  const ast::File *minor = nullptr;   ///< The minor a patch release stands on.
 };
 
 class PlanLoader {
@@ -51,6 +54,7 @@ public:
 private:
   const ast::File *loadFile(llvm::StringRef path, llvm::SMRange importedAt);
   const ast::File *findProject(const ast::File &release);
+  const ast::File *findMinor(const ast::File &patch);
 
   DiagnosticEngine &diags;
   ParseOptions options;

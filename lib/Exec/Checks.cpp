@@ -302,29 +302,43 @@ cherryPicksPresent(const graph::CheckNode &node, const CheckContext &ctx) {
   return r;
 }
 
-static llvm::Expected<CheckResult> trailers(const graph::CheckNode &node,
-                                            const CheckContext &ctx) {
-  const graph::CheckArgValue &range = *node.arg("range");
-  llvm::StringRef lo = range.lo, hi = range.hi;
+/// The commits on \p hi that are not on \p lo (`lo..hi`), both names on the
+/// remote.
+static llvm::Expected<std::vector<Commit>>
+commitsIn(const CheckContext &ctx, llvm::StringRef lo, llvm::StringRef hi) {
   llvm::Expected<Oid> from = resolve(ctx, lo);
   if (!from)
     return from.takeError();
   llvm::Expected<Oid> to = resolve(ctx, hi);
   if (!to)
     return to.takeError();
+  return ctx.repo.log(*to, *from);
+}
+
+/// The values of trailer \p key of \p c (any case), trimmed.
+static std::vector<std::string> trailerValues(const Commit &c,
+                                              llvm::StringRef key) {
+  std::vector<std::string> values;
+  for (const auto &[k, v] : c.trailers())
+    if (llvm::StringRef(k).equals_insensitive(key))
+      values.push_back(llvm::StringRef(v).trim().str());
+  return values;
+}
+
+static llvm::Expected<CheckResult> trailers(const graph::CheckNode &node,
+                                            const CheckContext &ctx) {
+  const graph::CheckArgValue &range = *node.arg("range");
+  llvm::StringRef lo = range.lo, hi = range.hi;
   llvm::StringRef key = text(node, "key");
   const std::vector<std::string> &allowed = node.arg("in")->items;
-  llvm::Expected<std::vector<Commit>> commits = ctx.repo.log(*to, *from);
+  llvm::Expected<std::vector<Commit>> commits = commitsIn(ctx, lo, hi);
   if (!commits)
     return commits.takeError();
   CheckResult r;
   for (const Commit &c : *commits) {
     if (c.parents.size() > 1)
       continue; // Merges carry no change of their own.
-    std::vector<std::string> values;
-    for (const auto &[k, v] : c.trailers())
-      if (llvm::StringRef(k).equals_insensitive(key))
-        values.push_back(llvm::StringRef(v).trim().str());
+    std::vector<std::string> values = trailerValues(c, key);
     if (values.empty()) {
       r.findings.push_back(describe(c) + " has no " + key.str() + " trailer");
       continue;
@@ -491,6 +505,94 @@ static llvm::Expected<CheckResult> fileContains(const graph::CheckNode &node,
   return r;
 }
 
+/// Whether \p text links an issue or a CI run: `#123`, `owner/repo#123` or
+/// an http(s) URL.
+static bool isLink(llvm::StringRef text) {
+  text = text.trim();
+  if (text.startswith("https://") || text.startswith("http://"))
+    return text.size() > 8 && !text.contains(' ');
+  size_t hash = text.rfind('#');
+  llvm::StringRef number =
+      hash == llvm::StringRef::npos ? "" : text.drop_front(hash + 1);
+  return !number.empty() && llvm::all_of(number, llvm::isDigit) &&
+         !text.take_front(hash).contains(' ');
+}
+
+/// A patch release takes only what its policy allows (RELEASE.md, "Patch
+/// Releases"): each pick after the minor's final tag names an allowed
+/// category (and, if critical, an allowed class), links the issue or CI
+/// failure it fixes, and was picked by the deadline.
+static llvm::Expected<CheckResult> patchPicks(const graph::CheckNode &node,
+                                              const CheckContext &ctx) {
+  CheckResult r;
+  llvm::StringRef intoName = text(node, "into");
+  if (ctx.patchBase.empty()) {
+    r.passed = true;
+    r.summary = "not a patch release: nothing to check";
+    return r;
+  }
+  llvm::StringRef key = text(node, "key");
+  llvm::StringRef link = node.arg("link") ? text(node, "link") : "Fixes";
+  const std::vector<std::string> &allowed = node.arg("in")->items;
+  const graph::CheckArgValue *critical = node.arg("critical");
+  llvm::Expected<std::vector<Commit>> commits =
+      commitsIn(ctx, ctx.patchBase, intoName);
+  if (!commits)
+    return commits.takeError();
+  // The deadline day is the last: a pick made on it, in UTC, is in time.
+  std::optional<int64_t> closes;
+  if (ctx.pickDeadline)
+    closes = (ctx.pickDeadline->toDays() + 1) * 86400;
+  unsigned refused = 0;
+  for (const Commit &c : *commits) {
+    if (c.parents.size() > 1)
+      continue; // Merges carry no change of their own.
+    std::vector<std::string> problems;
+    std::vector<std::string> categories = trailerValues(c, key);
+    if (categories.empty())
+      problems.push_back("has no " + key.str() + " trailer");
+    for (const std::string &v : categories) {
+      if (!llvm::is_contained(allowed, v)) {
+        problems.push_back("has " + key.str() + ": " + v + ", not one of " +
+                           llvm::join(allowed, ", "));
+        continue;
+      }
+      if (v != "critical" || !critical)
+        continue;
+      std::vector<std::string> classes = trailerValues(c, "Critical");
+      if (classes.empty() || !llvm::all_of(classes, [&](const std::string &x) {
+            return llvm::is_contained(critical->items, x);
+          }))
+        problems.push_back("is critical without a Critical: trailer naming "
+                           "one of " +
+                           llvm::join(critical->items, ", "));
+    }
+    // A change of the branch itself (its version file, its CI), not a fix
+    // picked from main: it comes with the release, after the deadline too.
+    bool branchOwn = !categories.empty() &&
+                     llvm::all_of(categories, [](const std::string &v) {
+                       return v == "release";
+                     });
+    std::vector<std::string> links = trailerValues(c, link);
+    if (!branchOwn && !llvm::any_of(links, isLink))
+      problems.push_back("links no issue or CI failure (a " + link.str() +
+                         ": trailer with #N or a URL)");
+    if (!branchOwn && closes && c.time >= *closes)
+      problems.push_back("was picked after the cherry-pick deadline " +
+                         ctx.pickDeadline->str());
+    if (problems.empty())
+      continue;
+    ++refused;
+    for (const std::string &p : problems)
+      r.findings.push_back(describe(c) + " " + p);
+  }
+  r.passed = refused == 0;
+  r.summary = countOf(commits->size(), "commit") + " in " + ctx.patchBase +
+              ".." + intoName.str() + ", " + std::to_string(refused) +
+              " outside the patch criteria";
+  return r;
+}
+
 llvm::Expected<CheckResult> exec::runCheck(const graph::CheckNode &check,
                                            const CheckContext &ctx) {
   switch (check.function->kind) {
@@ -504,6 +606,8 @@ llvm::Expected<CheckResult> exec::runCheck(const graph::CheckNode &check,
     return artifactSize(check, ctx);
   case sema::CheckFunctionKind::FileContains:
     return fileContains(check, ctx);
+  case sema::CheckFunctionKind::PatchPicks:
+    return patchPicks(check, ctx);
   }
   return failure("no check function '" + check.function->name + "'");
 }

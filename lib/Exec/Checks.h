@@ -12,6 +12,7 @@
 #ifndef RELC_EXEC_CHECKS_H
 #define RELC_EXEC_CHECKS_H
 
+#include "Basic/Time.h"
 #include "Git/Git.h"
 
 #include <functional>
@@ -35,6 +36,10 @@ struct CheckContext {
   /// HEAD), by its path from the top; nullopt if it has none there.
   std::function<llvm::Expected<std::optional<std::string>>(llvm::StringRef)>
       readTreeFile;
+  /// A patch release: its minor's final tag, after which its picks start,
+  /// and the last day a pick may be made (schedule.cherry_pick_deadline).
+  std::string patchBase;
+  std::optional<Date> pickDeadline;
 };
 
 struct CheckResult {

@@ -719,6 +719,15 @@ Outcome Executor::tag(const Node &n) {
   return done;
 }
 
+/// A version only moves forward: a file holding a newer one than \p want
+/// means a later step (the next cut, a hand edit) has been there, and the
+/// step that writes \p want is done.
+static bool newerThan(llvm::StringRef have, llvm::StringRef want) {
+  std::optional<Version> h = Version::parse(have.trim()),
+                         w = Version::parse(want.trim());
+  return h && w && *w < *h;
+}
+
 Outcome Executor::commit(const Node &n) {
   const graph::CommitNode &cn = n.as<graph::CommitNode>();
   const std::string &file = cn.file, &content = cn.content,
@@ -741,12 +750,7 @@ Outcome Executor::commit(const Node &n) {
     if (*text && now == llvm::StringRef(content).trim())
       return {Status::Skipped,
               file + " on " + branchName + " already holds " + content};
-    // A version only moves forward: a newer one means a later step (the
-    // next cut, a hand edit) has been here, and this one is done.
-    std::optional<Version> have = Version::parse(now),
-                           want =
-                               Version::parse(llvm::StringRef(content).trim());
-    if (have && want && *want < *have)
+    if (*text && newerThan(now, content))
       return {Status::Skipped, file + " on " + branchName + " holds " +
                                    now.str() + ", newer than " + content};
     std::string was = *text ? "holds " + llvm::StringRef(**text).trim().str()
@@ -798,7 +802,14 @@ Outcome Executor::check(const Node &n) {
         if (!at)
           return at.takeError();
         return repo->readFile(*at, path);
-      }};
+      },
+      "",
+      {}};
+  if (g.plan && g.plan->base) {
+    ctx.patchBase = g.plan->base->finalTag.bind(std::nullopt);
+    if (const sema::Milestone *m = g.plan->milestone("cherry_pick_deadline"))
+      ctx.pickDeadline = m->date;
+  }
   // A dry run has not created the branches earlier steps would: the check
   // can only run once they exist.
   for (const graph::CheckArgValue &a : c.args)
@@ -1377,6 +1388,24 @@ std::string Executor::missingOf(llvm::StringRef name) {
       if (!any)
         return "no tag " + llvm::join(t->nameParts, "*") + " is on " +
                remoteName;
+    } else if (auto *c = std::get_if<graph::CommitNode>(&n.payload)) {
+      // A file on a branch: what the patch's version stage leaves for its
+      // RCs to build from.
+      std::optional<Oid> head = resolve(c->branch);
+      if (!head)
+        return "branch " + c->branch + " is not on " + remoteName;
+      llvm::Expected<std::optional<std::string>> text =
+          repo->readFile(*head, c->file);
+      if (!text) {
+        llvm::consumeError(text.takeError());
+        return c->file + " on " + c->branch + " cannot be read";
+      }
+      llvm::StringRef now = *text ? llvm::StringRef(**text).trim() : "";
+      if (!*text || (now != llvm::StringRef(c->content).trim() &&
+                     !newerThan(now, c->content)))
+        return c->file + " on " + c->branch + " holds " +
+               (*text ? now.str() : std::string("nothing")) + ", not " +
+               c->content;
     } else if (n.once) {
       std::string marker = "refs/relc/once/" + graph::slug(g.project) + "/" +
                            g.version + "/" + n.id;

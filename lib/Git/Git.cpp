@@ -534,6 +534,7 @@ llvm::Expected<Commit> Repository::commit(const Oid &id) const {
   out.message = api->git_commit_message(c.get());
   const git_signature *a = api->git_commit_author(c.get());
   out.author = std::string(a->name) + " <" + a->email + ">";
+  out.time = api->git_commit_time(c.get());
   for (unsigned i = 0, n = api->git_commit_parentcount(c.get()); i < n; ++i)
     out.parents.push_back(toOid(api->git_commit_parent_id(c.get(), i)));
   return out;

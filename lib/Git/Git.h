@@ -79,6 +79,7 @@ struct Commit {
   Oid id;
   std::string summary, message;
   std::string author;
+  int64_t time = 0; ///< When it was committed, in seconds since the epoch.
   std::vector<Oid> parents;
   /// The `Key: value` lines of the message's last paragraph.
   std::vector<std::pair<std::string, std::string>> trailers() const;

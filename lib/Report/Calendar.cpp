@@ -14,6 +14,8 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 
+#include <map>
+
 using namespace relc;
 using namespace relc::report;
 
@@ -53,6 +55,15 @@ std::vector<const sema::Plan *> inDateOrder(Plans plans) {
     return *a->version < *b->version;
   });
   return sorted;
+}
+
+/// The plan of patch \p v of \p minor among \p plans, or null.
+const sema::Plan *patchPlan(const Version &v, const sema::Plan &minor,
+                            llvm::ArrayRef<const sema::Plan *> plans) {
+  for (const sema::Plan *p : plans)
+    if (p->base && p->project == minor.project && *p->version == v)
+      return p;
+  return nullptr;
 }
 
 /// The last date a release's schedule names (its last patch, usually).
@@ -127,6 +138,12 @@ std::string utcStamp(int64_t secs) {
 } // namespace
 
 std::string CalendarEvent::uid() const {
+  // A patch's events are its minor's, as when the minor's schedule alone
+  // planned it: a calendar made again after the patch gets its own file
+  // updates the event rather than adding a second.
+  if (plan->base)
+    return plan->project + "-" + plan->base->minor.str() + "-" +
+           (patch ? milestone : "patch-" + version + "-" + milestone) + "@relc";
   return plan->project + "-" + plan->version->str() + "-" + milestone + "@relc";
 }
 
@@ -138,12 +155,20 @@ std::string CalendarEvent::summary() const {
 
 std::vector<CalendarEvent> report::calendarEvents(Plans plans) {
   std::vector<CalendarEvent> events;
-  for (const sema::Plan *plan : inDateOrder(plans)) {
+  std::vector<const sema::Plan *> sorted = inDateOrder(plans);
+  for (const sema::Plan *plan : sorted) {
+    std::string version = plan->version->str();
+    // A patch's general availability is its patch release.
     for (const sema::Milestone &m : plan->milestones)
-      events.push_back({plan, m.name, plan->version->str(), m.date, false});
+      if (plan->base && m.name == "release")
+        events.push_back({plan, "patch-" + version, version, m.date, true});
+      else
+        events.push_back({plan, m.name, version, m.date, false});
+    // A patch planned in its own file is that file's.
     for (const sema::Patch &p : plan->patches)
-      events.push_back(
-          {plan, "patch-" + p.version.str(), p.version.str(), p.date, true});
+      if (!patchPlan(p.version, *plan, sorted))
+        events.push_back(
+            {plan, "patch-" + p.version.str(), p.version.str(), p.date, true});
   }
   std::stable_sort(events.begin(), events.end(),
                    [](const CalendarEvent &a, const CalendarEvent &b) {
@@ -201,7 +226,26 @@ std::string report::humanDate(Date d) {
 }
 
 void report::printCadenceTable(Plans plans, llvm::raw_ostream &os) {
-  std::vector<const sema::Plan *> sorted = inDateOrder(plans);
+  std::vector<const sema::Plan *> all = inDateOrder(plans), sorted;
+  // A patch is a cell of its minor's row.
+  for (const sema::Plan *p : all)
+    if (!minorIn(*p, all))
+      sorted.push_back(p);
+  // Each row's patches: its schedule's, with the dates of those planned in
+  // files of their own.
+  auto patchesOf = [&](const sema::Plan &plan) {
+    std::map<Version, Date> dates;
+    for (const sema::Patch &p : plan.patches)
+      dates[p.version] = p.date;
+    for (const sema::Plan *p : all)
+      if (minorIn(*p, all) == &plan)
+        if (const sema::Milestone *ga = p->milestone("release"))
+          dates[*p->version] = ga->date;
+    std::vector<Date> out;
+    for (const auto &[v, d] : dates)
+      out.push_back(d);
+    return out;
+  };
   // Milestone columns: each schedule's names merged in the order they
   // come, a name new to the columns placed after the one before it.
   std::vector<std::string> columns;
@@ -227,8 +271,8 @@ void report::printCadenceTable(Plans plans, llvm::raw_ostream &os) {
   };
   size_t patches = 0;
   for (const sema::Plan *plan : sorted)
-    patches =
-        std::max({patches, plan->patches.size(), allowed(*plan).value_or(0)});
+    patches = std::max(
+        {patches, patchesOf(*plan).size(), allowed(*plan).value_or(0)});
   bool oneProject = llvm::all_of(sorted, [&](const sema::Plan *p) {
     return p->project == sorted.front()->project;
   });
@@ -254,11 +298,12 @@ void report::printCadenceTable(Plans plans, llvm::raw_ostream &os) {
       os << " | " << (m ? humanDate(m->date) : "--");
     }
     std::optional<size_t> limit = allowed(*plan);
+    std::vector<Date> dates = patchesOf(*plan);
     for (size_t i = 0; i < patches; ++i)
       os << " | "
-         << (i < plan->patches.size() ? humanDate(plan->patches[i].date)
-             : limit && i >= *limit   ? "--"
-                                      : "Not planned");
+         << (i < dates.size()       ? humanDate(dates[i])
+             : limit && i >= *limit ? "--"
+                                    : "Not planned");
     os << " |\n";
   }
 }

@@ -19,6 +19,17 @@ using namespace relc::sema;
 using namespace relc::report;
 
 /// The legs of \p m built for channel \p channel (all when empty).
+const sema::Plan *report::minorIn(const sema::Plan &plan,
+                                  llvm::ArrayRef<const sema::Plan *> plans) {
+  if (!plan.base)
+    return nullptr;
+  for (const sema::Plan *p : plans)
+    if (p->project == plan.project && p->version &&
+        *p->version == plan.base->minor)
+      return p;
+  return nullptr;
+}
+
 std::vector<size_t> report::selectLegs(const Plan &plan, const Matrix &m,
                                        llvm::StringRef channel,
                                        const LegFilter &keep) {
@@ -137,8 +148,8 @@ std::string pinCell(const Plan &plan, const Matrix &m,
 /// (`cuda`) its stable and its experimental versions with pins. A column
 /// empty in every row is left out.
 static void printProjectTable(llvm::ArrayRef<const Plan *> plans,
-                              llvm::StringRef matrixName,
-                              llvm::raw_ostream &os, const LegFilter &keep) {
+                              llvm::StringRef matrixName, llvm::raw_ostream &os,
+                              const LegFilter &keep) {
   struct Column {
     std::string title, axis, entry, component;
     int experimental;
@@ -181,10 +192,19 @@ static void printProjectTable(llvm::ArrayRef<const Plan *> plans,
 
   std::vector<const Plan *> sorted;
   for (const auto &p : plans)
-    if (!selectMatrices(*p, matrixName).empty())
+    if (!selectMatrices(*p, matrixName).empty() && !minorIn(*p, plans))
       sorted.push_back(p);
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](auto *a, auto *b) { return *a->version > *b->version; });
+  // One row per minor: patches given without their minor, the latest.
+  sorted.erase(std::unique(sorted.begin(), sorted.end(),
+                           [](auto *a, auto *b) {
+                             return a->project == b->project &&
+                                    a->version->major() ==
+                                        b->version->major() &&
+                                    a->version->minor() == b->version->minor();
+                           }),
+               sorted.end());
   // Cells first, so that columns no release fills can be dropped.
   std::vector<std::vector<std::string>> rows;
   std::vector<bool> used(columns.size());

@@ -41,7 +41,14 @@ std::vector<size_t> selectLegs(const sema::Plan &plan, const sema::Matrix &m,
 std::vector<const sema::Matrix *> selectMatrices(const sema::Plan &plan,
                                                  llvm::StringRef name);
 
-/// The release compatibility table: one row per release, newest first, with
+/// The plan in \p plans of the minor release \p plan (a patch) stands on,
+/// or null: a patch is shown under its minor when its minor is shown.
+const sema::Plan *minorIn(const sema::Plan &plan,
+                          llvm::ArrayRef<const sema::Plan *> plans);
+
+/// The release compatibility table: one row per minor release (a patch
+/// builds its minor's matrix; one stands for its minor only when the minor
+/// is not among \p plans, the latest such patch), newest first, with
 /// the values each ships in its narrowest channel; one table per project,
 /// headed by its name, separated by a blank line.
 void printCompatTable(Plans plans, llvm::StringRef matrixName,

@@ -77,6 +77,17 @@ const CheckParam fileContainsParams[] = {
      "what it must contain (a template: \"## {version}\")"},
 };
 
+const CheckParam patchPicksParams[] = {
+    {"into", T::Ref, true, "the release branch"},
+    {"key", T::Text, true, "the category trailer key, such as \"Category\""},
+    {"in", T::Names, true, "the categories a patch release takes"},
+    {"critical", T::Names, false,
+     "the classes a `critical` pick names in its `Critical:` trailer"},
+    {"link", T::Text, false,
+     "the trailer linking the issue or CI failure a pick fixes (default "
+     "\"Fixes\")"},
+};
+
 const CheckFunction functions[] = {
     {K::CherryPicksPresent, "cherry_picks_present", cherryPicksParams,
      "every tracked fix that landed on main after the cut is on the release "
@@ -90,6 +101,10 @@ const CheckFunction functions[] = {
      "every matching artifact is at most the size"},
     {K::FileContains, "file_contains", fileContainsParams,
      "the file contains the text"},
+    {K::PatchPicks, "patch_picks", patchPicksParams,
+     "in a patch release, every commit on the release branch after the "
+     "minor's final tag has an allowed category, links an issue or CI "
+     "failure, and was picked by the cherry-pick deadline"},
 };
 
 const llvm::StringLiteral backends[] = {"github", "gitlab"};

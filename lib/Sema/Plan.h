@@ -300,7 +300,8 @@ enum class CheckFunctionKind {
   Trailers,
   RevertsPropagated,
   ArtifactSize,
-  FileContains
+  FileContains,
+  PatchPicks
 };
 
 /// What an argument takes.
@@ -471,6 +472,15 @@ struct Overlay {
   }
 };
 
+/// What a patch release (`2.4.1`) stands on: its minor (`2.4.0`), whose
+/// branch it ships from and whose final tag its history starts after.
+struct PatchBase {
+  Version minor;
+  const ast::File *file = nullptr;
+  std::optional<Milestone> release; ///< The minor's release date.
+  Template finalTag;                ///< `v2.4.0`; empty without `final_tag`.
+};
+
 struct Plan {
   std::string project;
   std::optional<Version> version; ///< Release files.
@@ -482,6 +492,9 @@ struct Plan {
   Repository repository;
   /// Patch policy settings: `categories` -> its names; a number as text.
   std::map<std::string, std::vector<std::string>> policy;
+  /// Where each patch policy setting is written (for notes).
+  std::map<std::string, llvm::SMRange> policyAt;
+  std::optional<PatchBase> base;     ///< Patch releases.
   std::vector<std::string> channels; ///< Widest first.
   std::vector<Milestone> milestones; ///< In date order.
   std::vector<Patch> patches;

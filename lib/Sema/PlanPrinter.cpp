@@ -22,6 +22,14 @@ void sema::printPlan(const Plan &plan, llvm::raw_ostream &os) {
     os << " " << plan.version->str() << " (next minor " << plan.nextMinor->str()
        << ")";
   os << "\n";
+  if (const std::optional<PatchBase> &b = plan.base) {
+    os << "  patch of " << b->minor.str();
+    if (b->release)
+      os << ", released " << b->release->date.str();
+    if (!b->finalTag.empty())
+      os << ", final tag " << b->finalTag.bind(std::nullopt);
+    os << "\n";
+  }
   if (plan.model)
     for (size_t i = 0; i < plan.model->names.size(); ++i)
       os << "  model " << plan.model->names[i] << "\n";

@@ -36,6 +36,25 @@ const llvm::StringRef policySettings[] = {"max_per_minor", "only_latest_minor",
 /// The milestones whose order the schedule enforces, in that order.
 const llvm::StringRef orderedMilestones[] = {"branch_cut", "first_rc",
                                              "final_rc", "release"};
+/// The phases of a patch release (PyTorch's RELEASE.md, "Patch Releases"),
+/// in their order: triage of the issues, the go/no-go decision,
+/// cherry-picking until its deadline, build, promote and test of the RCs,
+/// general availability (`release`).
+const llvm::StringRef patchMilestones[] = {"triage", "go_no_go",
+                                           "cherry_pick_deadline",
+                                           "build_promote_test", "release"};
+/// Milestones only a minor release has: a patch is not cut.
+const llvm::StringRef minorOnlyMilestones[] = {"branch_cut"};
+
+/// The milestone a stage trigger `on schedule.M` (or `on M`) names, if any.
+llvm::StringRef triggerMilestone(const ast::StageTrigger &t) {
+  auto *p = llvm::dyn_cast_or_null<ast::PathExpr>(t.date.get());
+  if (t.kind != ast::StageTrigger::Kind::On || !p)
+    return "";
+  if (p->parts.size() == 2 && p->parts[0].text == "schedule")
+    return p->parts[1].text;
+  return p->parts.size() == 1 ? llvm::StringRef(p->parts[0].text) : "";
+}
 
 /// Which options each step takes (`once` is listed where it makes sense).
 llvm::ArrayRef<llvm::StringRef> stepOptions(ast::Step::Kind k) {
@@ -73,9 +92,10 @@ std::vector<std::string> strings(llvm::ArrayRef<llvm::StringRef> list) {
 class Sema {
 public:
   Sema(DiagnosticEngine &diags, const ast::File &file, const ast::File &project,
-       llvm::ArrayRef<ModelDir> modelDirs, ModelCache *models)
-      : diags(diags), file(file), project(project), modelDirs(modelDirs),
-        models(models) {}
+       llvm::ArrayRef<ModelDir> modelDirs, ModelCache *models,
+       const ast::File *minor)
+      : diags(diags), file(file), project(project), minor(minor),
+        modelDirs(modelDirs), models(models) {}
 
   std::unique_ptr<Plan> run();
 
@@ -88,6 +108,12 @@ private:
   void checkChannels();
   void checkPolicy();
   void checkSchedule();
+  void checkPatchSchedule(const ast::Item &s);
+  bool readBase();
+  bool isPatch() const {
+    return file.releaseVersion && file.releaseVersion->value.isPatch();
+  }
+  bool stageApplies(const ast::Item &stage) const;
   std::optional<Date> dateOf(const Expr &e, bool quiet = false);
   std::optional<Date> milestoneDate(const ast::ScheduleEntry &e);
   void checkChecks();
@@ -123,6 +149,7 @@ private:
 
   DiagnosticEngine &diags;
   const ast::File &file, &project;
+  const ast::File *minor; ///< What a patch release stands on.
   llvm::ArrayRef<ModelDir> modelDirs;
   ModelCache *models;
   std::unique_ptr<Plan> plan = std::make_unique<Plan>();
@@ -338,6 +365,7 @@ void Sema::checkPolicy() {
         continue;
       }
       policyByName.emplace(s.key.text, &s);
+      plan->policyAt.emplace(s.key.text, s.range);
       std::vector<std::string> &values = plan->policy[s.key.text];
       for (const ast::ExprPtr &e : s.values) {
         if (auto *p = llvm::dyn_cast<ast::PathExpr>(e.get()))
@@ -454,7 +482,8 @@ void Sema::checkSchedule() {
     }
   }
   for (const char *need : {"branch_cut", "release"})
-    if (!milestoneEntries.count(need))
+    if ((!isPatch() || llvm::StringRef(need) != "branch_cut") &&
+        !milestoneEntries.count(need))
       diags.report(DiagKind::MissingMilestone, s.range.Start,
                    "the schedule has no '" + llvm::Twine(need) + "' date");
 
@@ -467,9 +496,13 @@ void Sema::checkSchedule() {
   for (size_t i = 0; i < plan->milestones.size(); ++i)
     plan->milestoneIndex[plan->milestones[i].name] = i;
 
-  // branch_cut < first_rc < final_rc < release, each strictly.
+  // branch_cut < first_rc < final_rc < release, each strictly; a patch's
+  // phases in their order.
   const Milestone *prev = nullptr;
-  for (llvm::StringRef name : orderedMilestones) {
+  llvm::ArrayRef<llvm::StringRef> order = orderedMilestones;
+  if (isPatch())
+    order = patchMilestones;
+  for (llvm::StringRef name : order) {
     const Milestone *m = plan->milestone(name);
     if (!m)
       continue;
@@ -486,6 +519,8 @@ void Sema::checkSchedule() {
   const Milestone *release = plan->milestone("release");
   const Version *version =
       file.releaseVersion ? &file.releaseVersion->value : nullptr;
+  if (isPatch())
+    return checkPatchSchedule(s);
   for (const ast::ScheduleEntry &e : s.schedule) {
     if (!e.isPatch)
       continue;
@@ -536,6 +571,106 @@ void Sema::checkSchedule() {
                          llvm::Twine(v->value.major()) + " per minor");
         diags.note(max->second->range.Start, "the limit is set here");
       }
+}
+
+/// A patch release's schedule: its phases, no cut and no patches of its
+/// own, general availability after its minor's and on the date the minor's
+/// schedule gives it, if it gives one.
+void Sema::checkPatchSchedule(const ast::Item &s) {
+  const Version &v = file.releaseVersion->value;
+  for (const ast::ScheduleEntry &e : s.schedule) {
+    llvm::StringRef name = e.milestone.text;
+    if (e.isPatch)
+      diags.report(DiagKind::PatchSchedule, e.range,
+                   "a patch release plans no patches of its own; list " +
+                       e.patchVersion->value.str() + " in the schedule of " +
+                       v.minorRelease().str());
+    else if (llvm::is_contained(minorOnlyMilestones, name))
+      diags.report(DiagKind::PatchSchedule, e.milestone.range,
+                   "a patch release is not cut: it ships from the branch of " +
+                       v.minorRelease().str() + "; '" + name +
+                       "' belongs in that release's schedule");
+  }
+  const Milestone *ga = plan->milestone("release");
+  if (!ga || !plan->base || !plan->base->release)
+    return;
+  const Milestone &minorGa = *plan->base->release;
+  if (!(minorGa.date < ga->date)) {
+    diags.report(DiagKind::ScheduleOrder, ga->range,
+                 "patch " + v.str() + " (" + ga->date.str() +
+                     ") must come after the release of " +
+                     plan->base->minor.str() + " (" + minorGa.date.str() + ")");
+    diags.note(minorGa.range.Start, "set here");
+  }
+  for (const ast::Item &it : plan->base->file->items)
+    for (const ast::ScheduleEntry &e : it.schedule)
+      if (e.isPatch && e.patchVersion->value == v)
+        if (auto *d = llvm::dyn_cast<ast::DateExpr>(e.when.get());
+            d && d->value != ga->date) {
+          diags.report(DiagKind::PatchSchedule, ga->range,
+                       "patch " + v.str() + " is released on " +
+                           ga->date.str() + ", but the schedule of " +
+                           plan->base->minor.str() + " plans it on " +
+                           d->value.str());
+          diags.note(e.range.Start, "planned here");
+        }
+}
+
+/// Reads what a patch release stands on from its minor's file: the minor's
+/// release date (its schedule checked on its own, quietly: `relc check` of
+/// that file reports its problems) and its final tag.
+bool Sema::readBase() {
+  const Version &v = file.releaseVersion->value;
+  if (!minor) {
+    diags.report(DiagKind::MinorNotFound, file.releaseVersion->getRange(),
+                 "patch release " + v.str() + " stands on " +
+                     v.minorRelease().str() +
+                     ", and no release file of it "
+                     "was given");
+    return false;
+  }
+  PatchBase &base = plan->base.emplace();
+  base.minor = v.minorRelease();
+  base.file = minor;
+  Sema sub(diags, *minor, project, modelDirs, models, nullptr);
+  bool wasQuiet = diags.isQuiet();
+  unsigned before = diags.errorCount();
+  diags.setQuiet(true);
+  sub.collectItems(*minor);
+  sub.checkSchedule();
+  diags.setQuiet(wasQuiet);
+  if (diags.errorCount() != before) {
+    diags.report(DiagKind::MinorNotFound, file.releaseVersion->getRange(),
+                 "the schedule of " + base.minor.str() + " (" + minor->path +
+                     ") has errors; 'relc check' that file");
+    return false;
+  }
+  if (const Milestone *m = sub.plan->milestone("release"))
+    base.release = *m;
+  // The minor's final tag: this plan's setting with the minor's version.
+  std::optional<Version> own = plan->version;
+  plan->version = base.minor;
+  base.finalTag = setting("final_tag");
+  plan->version = own;
+  return true;
+}
+
+/// Whether a stage of the project is part of this release. A stage that
+/// starts on a milestone only minors have (`on schedule.branch_cut`) is not
+/// part of a patch release, and one that starts on a patch phase is not
+/// part of a minor; a project checked alone has all its stages.
+bool Sema::stageApplies(const ast::Item &stage) const {
+  if (file.kind != ast::File::Kind::Release)
+    return true;
+  for (const ast::StageTrigger &t : stage.triggers) {
+    llvm::StringRef m = triggerMilestone(t);
+    if (m.empty())
+      continue;
+    if (isPatch() ? llvm::is_contained(minorOnlyMilestones, m)
+                  : m != "release" && llvm::is_contained(patchMilestones, m))
+      return false;
+  }
+  return true;
 }
 
 //===---------------------------------------------------- references ===//
@@ -1312,12 +1447,18 @@ void Sema::checkStages() {
   checkSet.insert(checkNames.begin(), checkNames.end());
   matrixSet.insert(matrixNames.begin(), matrixNames.end());
 
+  llvm::StringSet<> notHere; ///< Stages of the other kind of release.
+  for (const ast::Item *it : stages)
+    if (!stageApplies(*it))
+      notHere.insert(it->name.text);
   for (const ast::Item *it : stages) {
     if (!names.insert(it->name.text).second) {
       diags.report(DiagKind::DuplicateDefinition, it->name.range,
                    "stage '" + it->name.text + "' is defined twice");
       continue;
     }
+    if (notHere.count(it->name.text))
+      continue;
     Stage st;
     st.name = it->name.text;
     st.range = it->name.range;
@@ -1329,6 +1470,12 @@ void Sema::checkStages() {
                    "stage '" + st.name + "' takes one parameter, the RC " +
                        "number; nothing binds '" + it->params[i].text + "'");
     for (const ast::StageTrigger &t : it->triggers) {
+      // A patch's phases are optional: a stage on one its schedule does
+      // not date has no date to wait for.
+      if (llvm::StringRef m = triggerMilestone(t);
+          isPatch() && llvm::is_contained(patchMilestones, m) &&
+          !milestoneEntries.count(m.str()))
+        continue;
       if (t.kind == ast::StageTrigger::Kind::On) {
         // A project's milestones are each release's: checked alone, it
         // checks the milestone's name, also when moved
@@ -1353,7 +1500,10 @@ void Sema::checkStages() {
                            didYouMean(a.text, stageNames));
           continue;
         }
-        st.after.push_back(a.text);
+        // Done for the minor (the cut), or not done in a minor: nothing
+        // to wait for.
+        if (!notHere.count(a.text))
+          st.after.push_back(a.text);
       }
     }
 
@@ -1580,6 +1730,15 @@ std::unique_ptr<Plan> Sema::run() {
   if (&file != &project)
     collectItems(project);
   collectItems(file);
+  if (isPatch() && minor) {
+    // A patch builds its minor's matrices unless it redefines them.
+    llvm::StringSet<> own;
+    for (const ast::Item *m : matrices)
+      own.insert(m->name.text);
+    for (const ast::Item &it : minor->items)
+      if (it.kind == ast::Item::Kind::Matrix && !own.count(it.name.text))
+        matrices.push_back(&it);
+  }
   if (file.releaseVersion) {
     const Version &v = file.releaseVersion->value;
     plan->version = v;
@@ -1587,6 +1746,8 @@ std::unique_ptr<Plan> Sema::run() {
                                       std::to_string(v.minor() + 1));
   }
   checkRepo();
+  if (isPatch() && !readBase())
+    return nullptr;
   checkChannels();
   checkPolicy();
   checkSchedule();
@@ -1614,12 +1775,11 @@ std::unique_ptr<Plan> Sema::run() {
   return std::move(plan);
 }
 
-std::unique_ptr<Plan> sema::analyze(DiagnosticEngine &diags,
-                                    const ast::File &file,
-                                    const ast::File &project,
-                                    llvm::ArrayRef<ModelDir> modelDirs,
-                                    ModelCache *models) {
-  return Sema(diags, file, project, modelDirs, models).run();
+std::unique_ptr<Plan>
+sema::analyze(DiagnosticEngine &diags, const ast::File &file,
+              const ast::File &project, llvm::ArrayRef<ModelDir> modelDirs,
+              ModelCache *models, const ast::File *minor) {
+  return Sema(diags, file, project, modelDirs, models, minor).run();
 }
 
 bool sema::isModelName(llvm::StringRef text) {

@@ -41,14 +41,17 @@ struct ModelCache {
       byPaths;
 };
 
-/// Checks \p file (a release, or a project on its own) with \p project.
+/// Checks \p file (a release, or a project on its own) with \p project and,
+/// for a patch release, \p minor, the release file of the minor it stands on
+/// (its schedule, and the matrices the patch does not redefine).
 /// Models named by name are searched in \p modelDirs, in order. Models
 /// come from \p models when it holds them, and are added to it. Returns
 /// the plan, or nullptr if there were errors (all reported).
 std::unique_ptr<Plan> analyze(DiagnosticEngine &diags, const ast::File &file,
                               const ast::File &project,
                               llvm::ArrayRef<ModelDir> modelDirs = {},
-                              ModelCache *models = nullptr);
+                              ModelCache *models = nullptr,
+                              const ast::File *minor = nullptr);
 
 /// The names Sema knows by heart, for the language server's completion:
 /// the settings of `repo` and of `patch policy`, the release placeholders
@@ -77,6 +80,31 @@ bool compileFields(DiagnosticEngine &diags, const Plan &plan, Matrix &m,
                    llvm::ArrayRef<const ast::MatrixEntry *> entries,
                    const compat::CondScope &scope,
                    const ast::Item *channels = nullptr);
+
+/// What the patch policy needs to know of one checked release, kept after
+/// its plan is gone: `relc check` of many files keeps one of these each.
+struct ReleaseFacts {
+  std::string project;
+  Version version;
+  std::optional<Version> minor;     ///< Patch releases: the minor.
+  std::optional<Milestone> release; ///< General availability.
+  llvm::SMRange at;                 ///< The release's version, as written.
+  std::vector<Patch> patches;       ///< Planned in its schedule.
+  std::optional<unsigned> maxPerMinor;
+  llvm::SMRange maxAt;
+  bool onlyLatestMinor = false;
+  llvm::SMRange latestAt;
+};
+ReleaseFacts releaseFacts(const Plan &plan);
+
+/// The patch policy across releases of a project (each policy's own):
+/// at most `max_per_minor` patch releases of a minor, counting those in
+/// files of their own and those the minor's schedule plans; with
+/// `only_latest_minor`, no patch of a minor on or after the release of a
+/// later minor. Reports at the patch, with notes at the policy and at the
+/// later minor; false if it reported.
+bool checkPatchPolicy(DiagnosticEngine &diags,
+                      llvm::ArrayRef<ReleaseFacts> releases);
 
 /// `relc check --emit=plan`: the checked plan, one fact per line.
 void printPlan(const Plan &plan, llvm::raw_ostream &os);

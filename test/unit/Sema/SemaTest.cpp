@@ -478,6 +478,13 @@ TEST(CheckFunctionsTest, SignaturesAsDocumented) {
   EXPECT_EQ(contains->param("text")->type, ParamType::Text);
   EXPECT_TRUE(contains->param("path")->required);
   EXPECT_TRUE(contains->param("text")->required);
+  const CheckFunction *patch = findCheckFunction("patch_picks");
+  ASSERT_TRUE(patch);
+  EXPECT_EQ(patch->kind, CheckFunctionKind::PatchPicks);
+  EXPECT_EQ(patch->param("into")->type, ParamType::Ref);
+  EXPECT_EQ(patch->param("in")->type, ParamType::Names);
+  EXPECT_FALSE(patch->param("critical")->required);
+  EXPECT_FALSE(patch->param("link")->required);
 }
 
 //===------------------------------------------------------------- overlays

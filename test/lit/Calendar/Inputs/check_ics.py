@@ -21,11 +21,20 @@ def expected_events(plans):
     for plan in plans:
         out = subprocess.run(["relc", "check", "--emit=plan", plan],
                              check=True, capture_output=True, text=True).stdout
-        project = version = None
+        project = version = minor = None
         for line in out.splitlines():
             words = line.split()
             if words[:1] == ["plan"]:
                 project, version = words[1], words[2]
+            elif words[:2] == ["patch", "of"]:
+                # A patch release's events are its minor's: its general
+                # availability is the minor's patch event.
+                minor = words[2].rstrip(",")
+            elif words[:1] == ["milestone"] and minor:
+                name = (f"patch-{version}" if words[1] == "release"
+                        else f"patch-{version}-{words[1]}")
+                events.add((f"{project}-{minor}-{name}@relc",
+                            datetime.date.fromisoformat(words[2])))
             elif words[:1] == ["milestone"]:
                 events.add((f"{project}-{version}-{words[1]}@relc",
                             datetime.date.fromisoformat(words[2])))
