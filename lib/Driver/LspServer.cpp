@@ -103,9 +103,8 @@ json::Object range(const llvm::SourceMgr &sm, llvm::SMRange r) {
 /// of the parser, so the keywords it refuses as names (`pin`, `once`) are
 /// refused here without a list of them.
 bool isStageName(llvm::StringRef s) {
-  if (s.empty() || !llvm::all_of(s, [](char c) {
-        return llvm::isAlnum(c) || c == '_';
-      }))
+  if (s.empty() ||
+      !llvm::all_of(s, [](char c) { return llvm::isAlnum(c) || c == '_'; }))
     return false;
   llvm::SourceMgr sm;
   DiagnosticEngine diags(sm, llvm::nulls());
@@ -881,8 +880,9 @@ void Server::handle(const json::Object &msg) {
       std::string to = params->getString("newName").getValueOr("").str();
       std::optional<Occurrences> occ = occurrences(path, offset, why);
       if (occ && !isStageName(to))
-        why = "'" + to + "' is not a name (letters, digits and '_', not a "
-                         "keyword)";
+        why = "'" + to +
+              "' is not a name (letters, digits and '_', not a "
+              "keyword)";
       else if (occ && to != occ->name && llvm::is_contained(occ->taken, to))
         why = "the project already has a check or stage '" + to + "'";
       if (!why.empty()) {

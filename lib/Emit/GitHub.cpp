@@ -151,16 +151,6 @@ static YNode checkoutStep(const YNode &uses, std::optional<YNode> ref,
   return co;
 }
 
-/// `wheelhouse/*.whl` -> `wheelhouse`: where a leg's artifacts are put back
-/// for its test (upload-artifact stores paths below the longest common
-/// directory).
-static std::string artifactDir(llvm::ArrayRef<std::string> globs) {
-  if (globs.empty())
-    return ".";
-  llvm::StringRef dir = llvm::sys::path::parent_path(globs.front());
-  return dir.empty() ? "." : dir.str();
-}
-
 /// A matrix job of legs with recipes (Jobs.cpp groups them): a build runs
 /// the recipe's command on the leg's runner, in its image, and keeps its
 /// artifacts under the leg's name; a test takes them back and runs its

@@ -15,9 +15,9 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
 
+#include "llvm/Support/raw_ostream.h"
 #include <map>
 #include <set>
-#include "llvm/Support/raw_ostream.h"
 
 using namespace relc;
 using namespace relc::emit;
@@ -38,14 +38,6 @@ static YNode literal(llvm::StringRef text) {
   v.set("value", YNode::str(text.str()));
   v.set("expand", YNode::boolean(false));
   return v;
-}
-
-/// `wheelhouse/*.whl` -> `wheelhouse`: where a leg's artifacts are.
-static std::string artifactDir(llvm::ArrayRef<std::string> globs) {
-  if (globs.empty())
-    return ".";
-  llvm::StringRef dir = llvm::sys::path::parent_path(globs.front());
-  return dir.empty() ? "." : dir.str();
 }
 
 /// The jobs of a matrix job of legs with recipes, one per leg (GitLab's
@@ -144,9 +136,9 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
     std::map<std::string, std::string> jobOfNode;
     for (const Job &j : jobs)
       for (const GNode *n : j.nodes)
-        jobOfNode[n->id] =
-            j.recipe ? jobId(prefix + n->id.substr(s.name.size() + 1))
-                     : prefix + j.id;
+        jobOfNode[n->id] = j.recipe
+                               ? jobId(prefix + n->id.substr(s.name.size() + 1))
+                               : prefix + j.id;
     for (const Job &j : jobs) {
       if (j.recipe) {
         recipeJobs(root, ctx, s, j, prefix, jobOfNode, jobIds);
@@ -161,9 +153,9 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
       std::set<std::string> needed;
       for (const GNode *n : j.nodes)
         for (const std::string &d : n->needs)
-          if (auto it = jobOfNode.find(d);
-              it != jobOfNode.end() && it->second != prefix + j.id &&
-              needed.insert(it->second).second)
+          if (auto it = jobOfNode.find(d); it != jobOfNode.end() &&
+                                           it->second != prefix + j.id &&
+                                           needed.insert(it->second).second)
             needs.push(YNode::str(it->second));
       bool entry = j.needs.empty();
       if (entry)

@@ -7,6 +7,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/xxhash.h"
 
 #include <map>
@@ -56,6 +57,13 @@ bool emit::checkSplits(DiagnosticEngine &diags, const std::vector<Job> &jobs,
     ok = false;
   }
   return ok;
+}
+
+std::string emit::artifactDir(llvm::ArrayRef<std::string> globs) {
+  if (globs.empty())
+    return ".";
+  llvm::StringRef dir = llvm::sys::path::parent_path(globs.front());
+  return dir.empty() ? "." : dir.str();
 }
 
 std::string emit::shellWord(llvm::StringRef s) {

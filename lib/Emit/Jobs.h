@@ -72,6 +72,11 @@ std::string jobId(llvm::StringRef text);
 std::string runCommand(llvm::StringRef stage,
                        const graph::Node *node = nullptr);
 
+/// `wheelhouse/*.whl` -> `wheelhouse`: the directory of a leg's first
+/// artifact glob, where CI puts its artifacts back for the test and upload
+/// (upload-artifact stores paths below the longest common directory).
+std::string artifactDir(llvm::ArrayRef<std::string> globs);
+
 /// `'cut/branch-release_branch'`: a single-quoted shell word.
 std::string shellWord(llvm::StringRef s);
 

@@ -791,20 +791,21 @@ Outcome Executor::commit(const Node &n) {
 
 Outcome Executor::check(const Node &n) {
   const graph::CheckNode &c = n.as<graph::CheckNode>();
-  CheckContext ctx{
-      *repo, [this](llvm::StringRef name) { return resolve(name); },
-      g.repository.mainBranch, opts.artifactsDir,
-      // The tree commands would run in, read from git: a dry run creates no
-      // worktree.
-      [this](
-          llvm::StringRef path) -> llvm::Expected<std::optional<std::string>> {
-        llvm::Expected<Oid> at = subject ? *subject : repo->head();
-        if (!at)
-          return at.takeError();
-        return repo->readFile(*at, path);
-      },
-      "",
-      {}};
+  CheckContext ctx{*repo,
+                   [this](llvm::StringRef name) { return resolve(name); },
+                   g.repository.mainBranch,
+                   opts.artifactsDir,
+                   // The tree commands would run in, read from git: a dry run
+                   // creates no worktree.
+                   [this](llvm::StringRef path)
+                       -> llvm::Expected<std::optional<std::string>> {
+                     llvm::Expected<Oid> at = subject ? *subject : repo->head();
+                     if (!at)
+                       return at.takeError();
+                     return repo->readFile(*at, path);
+                   },
+                   "",
+                   {}};
   if (g.plan && g.plan->base) {
     ctx.patchBase = g.plan->base->finalTag.bind(std::nullopt);
     if (const sema::Milestone *m = g.plan->milestone("cherry_pick_deadline"))
