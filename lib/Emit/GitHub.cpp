@@ -225,24 +225,32 @@ recipeJob(DiagnosticEngine &diags, const Context &ctx, const ActionsLock &lock,
   if (!tagJob.empty())
     ref = YNode::expression("${{ needs." + tagJob.str() + ".outputs.commit }}");
   steps.push(checkoutStep(*checkout, ref, submodules && !upload));
-  auto action = [&](llvm::StringRef name) { return pinned(diags, lock, name); };
-  if (j.phase != Phase::Build) {
-    std::optional<YNode> download = action("actions/download-artifact");
-    if (!download)
-      return std::nullopt;
+  // A step of a pinned artifact action on the leg's artifact, named by leg.
+  auto artifacts = [&](llvm::StringRef title, llvm::StringRef action,
+                       YNode path) -> bool {
+    std::optional<YNode> uses = pinned(diags, lock, action);
+    if (!uses)
+      return false;
     YNode st;
-    st.set("name", YNode::word("Take the build's artifacts"));
-    st.set("uses", *download);
+    st.set("name", YNode::word(title.str()));
+    st.set("uses", *uses);
     st["with"].set("name", YNode::expression("${{ matrix.name }}"));
-    st["with"].set("path",
-                   upload ? YNode::expression("relc-artifacts")
-                          : YNode::expression("${{ matrix.artifact-dir }}"));
+    st["with"].set("path", std::move(path));
+    if (action == "actions/upload-artifact")
+      st["with"].set("if-no-files-found", YNode::word("error"));
     steps.push(std::move(st));
-  }
+    return true;
+  };
+  if (j.phase != Phase::Build &&
+      !artifacts("Take the build's artifacts", "actions/download-artifact",
+                 upload ? YNode::expression("relc-artifacts")
+                        : YNode::expression("${{ matrix.artifact-dir }}")))
+    return std::nullopt;
   if (upload) {
     if (std::optional<YNode> install = installRelc(lock))
       steps.push(std::move(*install));
-    std::optional<YNode> aws = action("aws-actions/configure-aws-credentials");
+    std::optional<YNode> aws =
+        pinned(diags, lock, "aws-actions/configure-aws-credentials");
     if (!aws)
       return std::nullopt;
     YNode creds;
@@ -275,18 +283,10 @@ recipeJob(DiagnosticEngine &diags, const Context &ctx, const ActionsLock &lock,
     env.set(k, YNode::expression("${{ matrix.env." + k + " }}"));
   st.set("run", YNode::word("eval \"$RELC_COMMAND\"\n"));
   steps.push(std::move(st));
-  if (j.phase == Phase::Build) {
-    std::optional<YNode> uploadArtifact = action("actions/upload-artifact");
-    if (!uploadArtifact)
-      return std::nullopt;
-    YNode up;
-    up.set("name", YNode::word("Keep the artifacts"));
-    up.set("uses", *uploadArtifact);
-    up["with"].set("name", YNode::expression("${{ matrix.name }}"));
-    up["with"].set("path", YNode::expression("${{ matrix.artifacts }}"));
-    up["with"].set("if-no-files-found", YNode::word("error"));
-    steps.push(std::move(up));
-  }
+  if (j.phase == Phase::Build &&
+      !artifacts("Keep the artifacts", "actions/upload-artifact",
+                 YNode::expression("${{ matrix.artifacts }}")))
+    return std::nullopt;
   return out;
 }
 

@@ -89,6 +89,37 @@ static std::string platformGroup(const graph::BuildNode &b) {
   return "";
 }
 
+/// The end of the build nodes from nodes[i] on of one matrix that, like
+/// nodes[i], are of one plan step (\p sameStep).
+template <typename SameStep>
+static size_t legsEnd(const std::vector<const Node *> &nodes, size_t i,
+                      SameStep &&sameStep) {
+  const std::string &matrix = nodes[i]->as<graph::BuildNode>().matrix;
+  size_t e = i;
+  while (e < nodes.size() && nodes[e]->kind() == Node::Kind::Build &&
+         nodes[e]->as<graph::BuildNode>().matrix == matrix &&
+         sameStep(*nodes[e]))
+    ++e;
+  return e;
+}
+
+/// Matrix jobs `BASE`, or `BASE-1`, `BASE-2`, ... for \p legs cut into
+/// parts of at most \p limit; \p init sets up each before it gets its legs.
+template <typename Open, typename Init>
+static void openParts(Open &&open, const std::string &base,
+                      llvm::ArrayRef<const Node *> legs, size_t limit,
+                      Init &&init) {
+  size_t parts = (legs.size() + limit - 1) / limit;
+  for (size_t p = 0; p < parts; ++p) {
+    Job &j = open(base + (parts > 1 ? "-" + std::to_string(p + 1) : ""), true);
+    j.part = parts > 1 ? p + 1 : 0;
+    init(j);
+    llvm::ArrayRef<const Node *> part =
+        legs.slice(p * limit, std::min(limit, legs.size() - p * limit));
+    j.nodes.assign(part.begin(), part.end());
+  }
+}
+
 /// The jobs of one build step with recipes, from nodes[i] on: one matrix job
 /// per phase, platform group and container or none, in parts of at most
 /// \p limit. Returns the index after the step's nodes.
@@ -97,11 +128,8 @@ static size_t recipeJobs(const std::vector<const Node *> &nodes, size_t i,
                          size_t limit, Open &&open) {
   const Node &first = *nodes[i];
   const std::string &matrix = first.as<graph::BuildNode>().matrix;
-  size_t e = i;
-  while (e < nodes.size() && nodes[e]->kind() == Node::Kind::Build &&
-         nodes[e]->loc == first.loc &&
-         nodes[e]->as<graph::BuildNode>().matrix == matrix)
-    ++e;
+  size_t e =
+      legsEnd(nodes, i, [&](const Node &n) { return n.loc == first.loc; });
   using Key = std::tuple<int, std::string, bool>;
   std::map<Key, std::vector<const Node *>> groups;
   for (size_t k = i; k < e; ++k) {
@@ -117,18 +145,12 @@ static size_t recipeJobs(const std::vector<const Node *> &nodes, size_t i,
         sema::Recipe::phaseName(graph::BuildNode::Phase(phase)).str() + "-" +
         matrix + (platform.empty() ? "" : "-" + platform) +
         (both ? (container ? "-container" : "-host") : "");
-    size_t parts = (legs.size() + limit - 1) / limit;
-    for (size_t p = 0; p < parts; ++p) {
-      Job &j =
-          open(base + (parts > 1 ? "-" + std::to_string(p + 1) : ""), true);
-      j.part = parts > 1 ? p + 1 : 0;
-      j.recipe = true;
-      j.phase = graph::BuildNode::Phase(phase);
-      j.container = container;
-      for (size_t k = p * limit; k < std::min(legs.size(), (p + 1) * limit);
-           ++k)
-        j.nodes.push_back(legs[k]);
-    }
+    openParts(open, base, legs, limit,
+              [&, phase = phase, container = container](Job &j) {
+                j.recipe = true;
+                j.phase = graph::BuildNode::Phase(phase);
+                j.container = container;
+              });
   }
   return e;
 }
@@ -161,21 +183,10 @@ std::vector<Job> emit::stageJobs(const graph::Graph &g, llvm::StringRef stage,
     if (n.kind() == Node::Kind::Build) {
       // One plan step's legs share their needs: take them all, in parts.
       const std::string &matrix = n.as<graph::BuildNode>().matrix;
-      size_t e = i;
-      while (e < nodes.size() && nodes[e]->kind() == Node::Kind::Build &&
-             nodes[e]->needs == n.needs &&
-             nodes[e]->as<graph::BuildNode>().matrix == matrix)
-        ++e;
-      size_t parts = (e - i + limit - 1) / limit;
-      for (size_t p = 0; p < parts; ++p) {
-        Job &j = open("build-" + matrix +
-                          (parts > 1 ? "-" + std::to_string(p + 1) : ""),
-                      true);
-        j.part = parts > 1 ? p + 1 : 0;
-        for (size_t k = i + p * limit; k < std::min(e, i + (p + 1) * limit);
-             ++k)
-          j.nodes.push_back(nodes[k]);
-      }
+      size_t e =
+          legsEnd(nodes, i, [&](const Node &m) { return m.needs == n.needs; });
+      openParts(open, "build-" + matrix,
+                llvm::makeArrayRef(nodes).slice(i, e - i), limit, [](Job &) {});
       i = e;
       continue;
     }
