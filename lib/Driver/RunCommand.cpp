@@ -12,7 +12,10 @@
 
 #include "Basic/Suggest.h"
 
+#include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <ctime>
 
 using namespace relc;
 
@@ -31,6 +34,45 @@ static void checkApprovals(DiagnosticEngine &diags, const sema::Plan &plan,
       diags.report(DiagKind::RunInvalid, llvm::SMRange(),
                    "no approval step of plan " + file + " waits for group '" +
                        g + "'" + didYouMean(g, groups));
+}
+
+/// The day a run of a recurring stage builds, as `YYYYMMDD`: RELC_DATE
+/// (which every job of one CI run shares, also across midnight), else
+/// `--today`, else the clock's UTC date. One step alone, as a CI job runs
+/// it, must be told: its jobs must agree.
+static bool nightlyDate(DiagnosticEngine &diags, const sema::Plan &plan,
+                        const RunOptions &opts, std::optional<Date> today,
+                        std::optional<std::string> &out) {
+  auto st = llvm::find_if(
+      plan.stages, [&](const sema::Stage &s) { return s.name == opts.stage; });
+  if (st == plan.stages.end() || st->cron.empty())
+    return true;
+  if (llvm::Optional<std::string> env = llvm::sys::Process::GetEnv("RELC_DATE");
+      env && !env->empty()) {
+    unsigned n = 0;
+    if (env->size() != 8 || llvm::StringRef(*env).getAsInteger(10, n) ||
+        !Date::fromYMD(n / 10000, n / 100 % 100, n % 100)) {
+      diags.report(DiagKind::RunInvalid, llvm::SMRange(),
+                   "RELC_DATE is '" + *env + "', not a date as YYYYMMDD");
+      diags.flush();
+      return false;
+    }
+    out = *env;
+    return true;
+  }
+  if (!today && !opts.step.empty()) {
+    diags.report(DiagKind::RunInvalid, llvm::SMRange(),
+                 "step " + opts.step + " of recurring stage " + opts.stage +
+                     " needs the day it builds: RELC_DATE=YYYYMMDD (or "
+                     "--today)");
+    diags.flush();
+    return false;
+  }
+  Date d = today ? *today : Date::fromDays(std::time(nullptr) / 86400);
+  std::string s = d.str();
+  llvm::erase_value(s, '-');
+  out = s;
+  return true;
 }
 
 int relc::runRun(const RunOptions &opts, const DriverEnv &env) {
@@ -56,6 +98,8 @@ int relc::runRun(const RunOptions &opts, const DriverEnv &env) {
 
   graph::LowerOptions lo;
   lo.stage = opts.stage;
+  if (!nightlyDate(diags, *plan, opts, today, lo.date))
+    return diags.exitCode();
   graph::Graph g = comp.lower(*plan, lo, opts.file);
   exec::RunOptions ro;
   ro.stage = opts.stage;

@@ -50,6 +50,14 @@ static std::optional<YNode> pinned(DiagnosticEngine &diags,
 
 static YNode triggers(const graph::Graph &g, const graph::StageInfo &s) {
   YNode on;
+  // A recurring stage runs on its schedule, or by hand between two.
+  if (!s.cron.empty()) {
+    YNode cron;
+    cron.set("cron", YNode::str(s.cron));
+    on["schedule"].push(std::move(cron));
+    on["workflow_dispatch"] = YNode::mapping();
+    return on;
+  }
   // A stage that tags an RC is started by pushing such a tag, too.
   if (!s.params.empty())
     for (const GNode &n : g.nodes)
@@ -110,6 +118,32 @@ static YNode afterJob(const graph::Graph &g, const graph::StageInfo &s) {
   return out;
 }
 
+/// The first job of a recurring stage's workflow: the day its builds are
+/// versioned by (`.devYYYYMMDD`), taken once so that every job of the run
+/// agrees, also across midnight.
+static YNode dateJob() {
+  YNode out;
+  out.set("name", YNode::word("the day of this build"));
+  out.set("runs-on", YNode::word("ubuntu-latest"));
+  out.set("permissions", YNode::mapping());
+  out["outputs"].set("date",
+                     YNode::expression("${{ steps.date.outputs.date }}"));
+  YNode st;
+  st.set("id", YNode::word("date"));
+  st.set("run", YNode::word("echo \"date=$(date -u +%Y%m%d)\" >> "
+                            "\"$GITHUB_OUTPUT\"\n"));
+  out["steps"].push(std::move(st));
+  return out;
+}
+
+/// A recurring stage's jobs need the date job and pass its day to relc.
+static void needDate(YNode &job, llvm::StringRef dateJobId) {
+  if (dateJobId.empty())
+    return;
+  job["env"].set("RELC_DATE", YNode::expression("${{ needs." + dateJobId.str() +
+                                                ".outputs.date }}"));
+}
+
 /// The step that installs relc from the lock's package before a job runs
 /// it: download, check the SHA-256, unpack into the runner's temporary
 /// directory (no root needed) and put it on PATH. Without a package in the
@@ -151,6 +185,12 @@ static YNode checkoutStep(const YNode &uses, std::optional<YNode> ref,
   return co;
 }
 
+/// A line of bash that puts the run's day (RELC_DATE) for `{date}` in the
+/// variable \p name: the only place a nightly's text is completed.
+static std::string datedVariable(llvm::StringRef name) {
+  return name.str() + "=\"${" + name.str() + "//'{date}'/$RELC_DATE}\"\n";
+}
+
 /// A matrix job of legs with recipes (Jobs.cpp groups them): a build runs
 /// the recipe's command on the leg's runner, in its image, and keeps its
 /// artifacts under the leg's name; a test takes them back and runs its
@@ -158,7 +198,8 @@ static YNode checkoutStep(const YNode &uses, std::optional<YNode> ref,
 /// the channel's role, the only job with `id-token: write`.
 static std::optional<YNode>
 recipeJob(DiagnosticEngine &diags, const Context &ctx, const ActionsLock &lock,
-          const graph::StageInfo &s, const Job &j, llvm::StringRef tagJob) {
+          const graph::StageInfo &s, const Job &j, llvm::StringRef tagJob,
+          llvm::StringRef dateJobId) {
   using Phase = graph::BuildNode::Phase;
   const graph::BuildNode &first = j.nodes.front()->as<graph::BuildNode>();
   std::string phase = sema::Recipe::phaseName(j.phase).str();
@@ -168,8 +209,10 @@ recipeJob(DiagnosticEngine &diags, const Context &ctx, const ActionsLock &lock,
   bool upload = j.phase == Phase::Upload;
   out.set("runs-on", upload ? YNode::word("ubuntu-latest")
                             : YNode::expression("${{ matrix.runner }}"));
-  if (!j.needs.empty() || !tagJob.empty()) {
+  if (!j.needs.empty() || !tagJob.empty() || !dateJobId.empty()) {
     YNode &needs = out["needs"];
+    if (!dateJobId.empty())
+      needs.push(YNode::str(dateJobId.str()));
     for (const std::string &n : j.needs)
       needs.push(YNode::str(n));
     if (!tagJob.empty() && !llvm::is_contained(j.needs, tagJob.str()))
@@ -184,10 +227,11 @@ recipeJob(DiagnosticEngine &diags, const Context &ctx, const ActionsLock &lock,
   if (first.timeout && !upload)
     out.set("timeout-minutes",
             YNode::number((first.timeout->inSeconds() + 59) / 60));
+  needDate(out, dateJobId);
   YNode &strategy = out["strategy"];
   strategy.set("fail-fast", YNode::boolean(false));
   YNode &include = strategy["matrix"]["include"];
-  std::set<std::string> envKeys;
+  std::set<std::string> envKeys, dated;
   bool submodules = false;
   for (const GNode *n : j.nodes) {
     const graph::BuildNode &b = n->as<graph::BuildNode>();
@@ -208,7 +252,11 @@ recipeJob(DiagnosticEngine &diags, const Context &ctx, const ActionsLock &lock,
       for (const auto &[k, v] : b.env) {
         env.set(k, YNode::str(v));
         envKeys.insert(k);
+        if (llvm::StringRef(v).contains("{date}"))
+          dated.insert(k);
       }
+      if (llvm::StringRef(b.command).contains("{date}"))
+        dated.insert("RELC_COMMAND");
     }
     leg.set("artifacts", YNode::str(llvm::join(b.artifacts, "\n")));
     leg.set("artifact-dir", YNode::str(artifactDir(b.artifacts)));
@@ -281,7 +329,13 @@ recipeJob(DiagnosticEngine &diags, const Context &ctx, const ActionsLock &lock,
   env.set("RELC_LEG_NAME", YNode::expression("${{ matrix.name }}"));
   for (const std::string &k : envKeys)
     env.set(k, YNode::expression("${{ matrix.env." + k + " }}"));
-  st.set("run", YNode::word("eval \"$RELC_COMMAND\"\n"));
+  // A nightly's version (`{version}` is `VERSION.dev{date}`) takes the
+  // day the run started, as relc run does.
+  std::string run;
+  if (!dateJobId.empty())
+    for (const std::string &k : dated)
+      run += datedVariable(k);
+  st.set("run", YNode::word(run + "eval \"$RELC_COMMAND\"\n"));
   steps.push(std::move(st));
   if (j.phase == Phase::Build &&
       !artifacts("Keep the artifacts", "actions/upload-artifact",
@@ -293,7 +347,8 @@ recipeJob(DiagnosticEngine &diags, const Context &ctx, const ActionsLock &lock,
 static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
                                 const ActionsLock &lock, Overlays &overlays,
                                 const graph::StageInfo &s, const Job &j,
-                                bool entry, llvm::StringRef after, bool &ok) {
+                                bool entry, llvm::StringRef after,
+                                llvm::StringRef dateJobId, bool &ok) {
   YNode out;
   const GNode &first = *j.nodes.front();
   const auto *build = std::get_if<graph::BuildNode>(&first.payload);
@@ -309,8 +364,10 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
                         : "")));
   }
   out.set("runs-on", YNode::word("ubuntu-latest"));
-  if (!j.needs.empty() || (entry && !after.empty())) {
+  if (!j.needs.empty() || (entry && !after.empty()) || !dateJobId.empty()) {
     YNode &needs = out["needs"];
+    if (!dateJobId.empty())
+      needs.push(YNode::str(dateJobId.str()));
     if (entry && !after.empty())
       needs.push(YNode::str(after.str()));
     for (const std::string &n : j.needs)
@@ -341,6 +398,7 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
     timeout = sh->timeout;
   if (timeout)
     out.set("timeout-minutes", YNode::number((timeout->inSeconds() + 59) / 60));
+  needDate(out, dateJobId);
   if (j.matrix) {
     YNode &strategy = out["strategy"];
     strategy.set("fail-fast", YNode::boolean(false));
@@ -429,12 +487,26 @@ std::optional<std::vector<Output>> emit::github(DiagnosticEngine &diags,
     if (!s.params.empty())
       env.set("RELC_RC", YNode::expression("${{ inputs.rc }}"));
     YNode &jobsNode = wf["jobs"];
+    // A job of relc's own, named apart from the plan's jobs.
+    auto ownJob = [&](llvm::StringRef base) {
+      std::string id = base.str();
+      for (unsigned n = 2;
+           llvm::any_of(jobs, [&](const Job &j) { return j.id == id; }); ++n)
+        id = base.str() + "-" + std::to_string(n);
+      return id;
+    };
+    std::string date;
+    if (!s.cron.empty() && !jobs.empty()) {
+      date = ownJob("date");
+      YNode d = dateJob();
+      if (!overlays.apply(diags, date, d))
+        ok = false;
+      jobIds.push_back(date);
+      jobsNode.set(date, std::move(d));
+    }
     std::string after;
     if (!s.after.empty() && s.params.empty() && !jobs.empty()) {
-      after = "after";
-      for (unsigned n = 2;
-           llvm::any_of(jobs, [&](const Job &j) { return j.id == after; }); ++n)
-        after = "after-" + std::to_string(n);
+      after = ownJob("after");
       YNode a = afterJob(ctx.graph, s);
       if (!overlays.apply(diags, after, a))
         ok = false;
@@ -452,7 +524,7 @@ std::optional<std::vector<Output>> emit::github(DiagnosticEngine &diags,
     for (size_t k = 0; k < jobs.size(); ++k) {
       if (jobs[k].recipe) {
         std::optional<YNode> j =
-            recipeJob(diags, ctx, lock, s, jobs[k], tagJob);
+            recipeJob(diags, ctx, lock, s, jobs[k], tagJob, date);
         if (!j)
           return std::nullopt;
         if (!overlays.apply(diags, jobs[k].id, *j))
@@ -462,7 +534,7 @@ std::optional<std::vector<Output>> emit::github(DiagnosticEngine &diags,
         continue;
       }
       std::optional<YNode> j = job(diags, ctx, lock, overlays, s, jobs[k],
-                                   jobs[k].needs.empty(), after, ok);
+                                   jobs[k].needs.empty(), after, date, ok);
       if (!j)
         return std::nullopt;
       jobIds.push_back(jobs[k].id);

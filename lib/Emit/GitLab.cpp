@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "Emit/Emit.h"
 #include "Emit/Jobs.h"
+#include "Emit/Policy.h"
 #include "Emit/Yaml.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -38,6 +39,71 @@ static YNode literal(llvm::StringRef text) {
   v.set("value", YNode::str(text.str()));
   v.set("expand", YNode::boolean(false));
   return v;
+}
+
+/// The RC tags stage \p s makes, as a regular expression (`/^...$/`);
+/// empty if it makes none. It reaches `rules:` through a variable, so no
+/// text of a plan is ever part of a rule's expression.
+static std::string tagPattern(const graph::Graph &g,
+                              const graph::StageInfo &s) {
+  for (const GNode &n : g.nodes)
+    if (auto *t = std::get_if<graph::TagNode>(&n.payload);
+        t && n.stage == s.name && t->nameParts.size() > 1) {
+      std::vector<std::string> parts;
+      for (const std::string &p : t->nameParts)
+        parts.push_back(regexLiteral(p));
+      return "/^" + llvm::join(parts, "[0-9]+") + "$/";
+    }
+  return "";
+}
+
+static std::string tagVariable(const graph::StageInfo &s) {
+  return "RELC_TAGS_" + variable(s.name);
+}
+
+/// The `rules:` of a job of stage \p s: which pipelines hold it. One
+/// pipeline file serves them all: a schedule runs the recurring stage and
+/// nothing else; an RC tag push starts the stage that makes that tag; a
+/// pipeline run by hand (`web`) offers every other stage, its first jobs
+/// manual. \p start: the job starts its stage; \p manual: it always waits
+/// for a person (an approval).
+static YNode rules(const graph::Graph &g, const graph::StageInfo &s, bool start,
+                   bool manual) {
+  YNode out = YNode::sequence();
+  auto rule = [&](std::string cond, bool byHand) {
+    YNode r;
+    r.set("if", YNode::str(std::move(cond)));
+    if (byHand)
+      r.set("when", YNode::word("manual"));
+    out.push(std::move(r));
+  };
+  // GitLab keeps the schedule itself (CI/CD > Schedules, with the stage's
+  // cron line); a pipeline run by hand with RELC_STAGE set to the stage
+  // runs it between two.
+  if (!s.cron.empty()) {
+    rule("$CI_PIPELINE_SOURCE == \"schedule\"", manual);
+    rule("$CI_PIPELINE_SOURCE == \"web\" && $RELC_STAGE == \"" + s.name + "\"",
+         manual);
+    return out;
+  }
+  // A push of one of the RC tags this stage makes starts it.
+  if (!tagPattern(g, s).empty())
+    rule("$CI_COMMIT_TAG =~ $" + tagVariable(s), manual);
+  rule("$CI_PIPELINE_SOURCE == \"web\"", manual || start);
+  return out;
+}
+
+/// A recurring stage's day (`YYYYMMDD`): the pipeline's creation date, the
+/// same for every job of it; then `{date}` in \p vars is that day.
+static void datedScript(YNode &script, const graph::StageInfo &s,
+                        const std::set<std::string> &vars) {
+  if (s.cron.empty())
+    return;
+  script.push(YNode::str("RELC_DATE=$(printf '%s' \"$CI_PIPELINE_CREATED_AT\" "
+                         "| cut -c1-10 | tr -d -); export RELC_DATE"));
+  for (const std::string &v : vars)
+    script.push(YNode::str(v + "=$(printf '%s' \"$" + v +
+                           "\" | sed \"s/{date}/$RELC_DATE/g\"); export " + v));
 }
 
 /// The jobs of a matrix job of legs with recipes, one per leg (GitLab's
@@ -70,6 +136,7 @@ static void recipeJobs(YNode &root, const Context &ctx,
       needs.push(std::move(need));
     }
     job.set("needs", std::move(needs));
+    job.set("rules", rules(ctx.graph, s, false, false));
     vars.set("RELC_STEP", literal(n->id));
     if (b.phase == Phase::Upload) {
       YNode token;
@@ -77,6 +144,7 @@ static void recipeJobs(YNode &root, const Context &ctx,
       job["id_tokens"].set("RELC_ID_TOKEN", std::move(token));
       vars.set("RELC_ROLE", literal(b.role));
       vars.set("RELC_BUILT", literal(artifactDir(b.artifacts)));
+      datedScript(script, s, {});
       script.push(YNode::str(
           "relc run \"$RELC_PLAN\" --stage " + s.name +
           " --step \"$RELC_STEP\" --built \"$RELC_BUILT\" --execute"));
@@ -89,8 +157,15 @@ static void recipeJobs(YNode &root, const Context &ctx,
       if (b.submodules)
         vars.set("GIT_SUBMODULE_STRATEGY", YNode::word("recursive"));
       vars.set("RELC_COMMAND", literal(b.command));
-      for (const auto &[k, v] : b.env)
+      std::set<std::string> dated;
+      if (llvm::StringRef(b.command).contains("{date}"))
+        dated.insert("RELC_COMMAND");
+      for (const auto &[k, v] : b.env) {
         vars.set(k, literal(v));
+        if (llvm::StringRef(v).contains("{date}"))
+          dated.insert(k);
+      }
+      datedScript(script, s, dated);
       script.push(YNode::str("eval \"$RELC_COMMAND\""));
       if (b.phase == Phase::Build) {
         YNode artifacts, paths = YNode::sequence();
@@ -121,6 +196,9 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
   plan.set("value", YNode::str(ctx.graph.file));
   plan.set("expand", YNode::boolean(false));
   root["variables"].set("RELC_PLAN", std::move(plan));
+  for (const graph::StageInfo &s : ctx.graph.stages)
+    if (std::string tags = tagPattern(ctx.graph, s); !tags.empty())
+      root["variables"].set(tagVariable(s), literal(tags));
 
   std::map<std::string, std::vector<std::string>> lastJobs; // Per stage.
   Overlays overlays(ctx.overlays, "gitlab");
@@ -158,12 +236,17 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
                                            needed.insert(it->second).second)
             needs.push(YNode::str(it->second));
       bool entry = j.needs.empty();
+      // Optional: a pipeline that starts this stage by its tag does not
+      // hold the stages before it (relc run checks them on the remote).
       if (entry)
         for (const std::string &a : s.after)
-          for (const std::string &n : lastJobs[a])
-            needs.push(YNode::str(n));
-      if (!j.environment.empty() || entry)
-        job.set("when", YNode::word("manual"));
+          for (const std::string &n : lastJobs[a]) {
+            YNode need;
+            need.set("job", YNode::str(n));
+            need.set("optional", YNode::boolean(true));
+            needs.push(std::move(need));
+          }
+      job.set("rules", rules(ctx.graph, s, entry, !j.environment.empty()));
       if (!j.environment.empty()) {
         // The group reaches the script through a variable GitLab does not
         // expand, never through the script's text.
@@ -179,9 +262,12 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
         job.set("resource_group",
                 YNode::str("relc-" + graph::slug(ctx.graph.project) + "-" +
                            graph::slug(ctx.graph.version) + "-" + s.name));
-      YNode &script = job["script"];
+      // Built apart and set in order: a reference into the job does not
+      // survive adding a key to it.
+      YNode script = YNode::sequence(), parallel;
+      datedScript(script, s, {});
       if (j.matrix) {
-        YNode &matrix = job["parallel"]["matrix"];
+        YNode &matrix = parallel["matrix"];
         for (const GNode *n : j.nodes) {
           YNode leg;
           leg.set("RELC_STEP", YNode::str(n->id));
@@ -195,6 +281,9 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
           script.push(YNode::str("RELC_STEP=" + shellWord(n->id) + "; " +
                                  runCommand(s.name, n)));
       }
+      job.set("script", std::move(script));
+      if (j.matrix)
+        job.set("parallel", std::move(parallel));
       // Every job's edits are checked, so that one run reports them all.
       if (!overlays.apply(diags, prefix + j.id, job))
         ok = false;

@@ -4,6 +4,7 @@
 #include "Basic/Printable.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/ConvertUTF.h"
 
 using namespace relc;
 using namespace relc::emit;
@@ -45,6 +46,33 @@ std::string emit::literalFilter(llvm::StringRef name) {
     if (llvm::StringRef("*?+[]!\\").contains(c))
       out += '\\';
     out += c;
+  }
+  return out;
+}
+
+std::string emit::regexLiteral(llvm::StringRef text) {
+  // Letters, digits and `-` as they are; other ASCII escaped; every other
+  // character by its code point, so no line or format character of a tag
+  // reaches the YAML as itself.
+  std::string out;
+  const auto *p = reinterpret_cast<const llvm::UTF8 *>(text.begin());
+  const auto *end = reinterpret_cast<const llvm::UTF8 *>(text.end());
+  while (p < end) {
+    char c = char(*p);
+    if (llvm::isAlnum(c) || c == '-') {
+      out += c;
+      ++p;
+    } else if (llvm::isPrint(c)) {
+      out += '\\';
+      out += c;
+      ++p;
+    } else {
+      llvm::UTF32 cp = 0;
+      if (llvm::convertUTF8Sequence(&p, end, &cp, llvm::strictConversion) !=
+          llvm::conversionOK)
+        cp = *p++; // Not UTF-8: the byte.
+      out += "\\x{" + llvm::utohexstr(cp) + "}";
+    }
   }
   return out;
 }
@@ -196,31 +224,41 @@ std::vector<PolicyFinding> emit::overlayFindings(llvm::StringRef backend,
              ? "removes the approval environment '" + printable(gate) + "'"
              : "changes the approval environment '" + printable(gate) +
                    "' to '" + printable(now) + "'"});
-  if (!github) {
-    const Node *when = before.find("when");
-    if (when && when->isScalar() && when->text == "manual") {
-      const Node *after_ = after.find("when");
-      if (!after_ || !after_->isScalar() || after_->text != "manual")
-        found.push_back(
-            {"ungated-job",
-             "makes a job relc starts by hand start by itself "
-             "(when: " +
-                 (after_ && after_->isScalar() ? printable(after_->text)
-                                               : std::string("on_success")) +
-                 ")"});
-      const Node *rules = after.find("rules");
-      if (rules && !same(rules, before.find("rules")))
-        for (const Node &rule : rules->seq) {
-          const Node *w = rule.find("when");
-          if (!w || !w->isScalar() ||
-              (w->text != "manual" && w->text != "never")) {
-            found.push_back({"ungated-job",
-                             "adds rules that start a job relc starts by hand "
-                             "by itself"});
-            break;
-          }
+  // A GitLab job relc starts by hand: `when: manual`, or every rule
+  // manual (an approval: whatever started the pipeline).
+  auto byHand = [](const Node &job) {
+    if (const Node *when = job.find("when"); when && when->isScalar())
+      return when->text == "manual";
+    const Node *rules = job.find("rules");
+    return rules && !rules->seq.empty() &&
+           llvm::all_of(rules->seq, [](const Node &rule) {
+             const Node *w = rule.find("when");
+             return w && w->isScalar() && w->text == "manual";
+           });
+  };
+  if (!github && byHand(before)) {
+    const Node *when = after.find("when");
+    if ((when && (!when->isScalar() || when->text != "manual")) ||
+        (!when && before.find("when")))
+      found.push_back(
+          {"ungated-job",
+           "makes a job relc starts by hand start by itself "
+           "(when: " +
+               (when && when->isScalar() ? printable(when->text)
+                                         : std::string("on_success")) +
+               ")"});
+    const Node *rules = after.find("rules");
+    if (rules && !same(rules, before.find("rules")))
+      for (const Node &rule : rules->seq) {
+        const Node *w = rule.find("when");
+        if (!w || !w->isScalar() ||
+            (w->text != "manual" && w->text != "never")) {
+          found.push_back({"ungated-job",
+                           "adds rules that start a job relc starts by hand "
+                           "by itself"});
+          break;
         }
-    }
+      }
   }
 
   if (github) {

@@ -53,6 +53,10 @@ bool checkDataIsInert(DiagnosticEngine &diags, const yaml::Node &root,
 /// filter characters (`*`, `?`, `+`, `[`, `]`, `!`, `\`) escaped.
 std::string literalFilter(llvm::StringRef name);
 
+/// \p text as a GitLab (RE2) regular expression between slashes that
+/// matches exactly it: every metacharacter and `/` escaped.
+std::string regexLiteral(llvm::StringRef text);
+
 } // namespace relc::emit
 
 #endif // RELC_EMIT_POLICY_H

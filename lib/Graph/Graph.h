@@ -136,6 +136,7 @@ struct StageInfo {
   std::vector<std::string> params;
   std::vector<std::string> after;
   std::optional<Date> notBefore;
+  std::string cron; ///< A recurring stage's schedule (UTC), or empty.
   /// The stage's first and last nodes: what `after` stages wait for.
   std::vector<std::string> entries, exits;
 };
@@ -144,6 +145,9 @@ struct LowerOptions {
   /// Binds `{rc}` and the first parameter of a parameterised stage; unset,
   /// they stay as `{rc}` in names and keys.
   std::optional<unsigned> rc;
+  /// The day (`YYYYMMDD`) of a recurring stage's run: its builds are
+  /// `{version}.devDATE`; unset, `{date}` stays in names and keys.
+  std::optional<std::string> date;
   /// Only this stage (and nothing it waits for); empty: every stage.
   std::string stage;
 };

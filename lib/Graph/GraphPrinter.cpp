@@ -134,6 +134,8 @@ void graph::printJson(const Graph &g, llvm::raw_ostream &os) {
           });
           if (s.notBefore)
             j.attribute("notBefore", s.notBefore->str());
+          if (!s.cron.empty())
+            j.attribute("cron", s.cron);
         });
     });
     j.attributeArray("nodes", [&] {

@@ -124,6 +124,8 @@ private:
 /// ` rc1` in the keys of a parameterised stage's steps: the same check or
 /// build for another RC is another effect.
 std::string Lowerer::instance() const {
+  if (stage && !stage->cron.empty())
+    return " dev" + opts.date.value_or("{date}");
   if (!stage || stage->params.empty())
     return "";
   return " rc" + (opts.rc ? std::to_string(*opts.rc) : "{rc}");
@@ -229,6 +231,8 @@ void Lowerer::lowerBuild(const sema::BuildStep &b, const sema::Matrix &m,
   int c = b.channel.empty() ? -1 : plan.channelIndex(b.channel);
   sema::DerivedValues derived(*plan.model, m, *plan.version);
   sema::FieldValues values(plan, m);
+  if (!stage->cron.empty())
+    values.setNightly(opts.date.value_or("{date}"));
   std::vector<std::string> fields;
   auto it = llvm::find_if(
       m.fields, [](const sema::LegField &f) { return f.name == "build_name"; });
@@ -341,6 +345,7 @@ void Lowerer::lowerStage(const sema::Stage &st) {
   info.params = st.params;
   info.after = st.after;
   info.notBefore = st.notBefore;
+  info.cron = st.cron;
   previous.clear();
   if (opts.stage.empty())
     for (const std::string &a : st.after)

@@ -708,7 +708,7 @@ const Piece *FieldValues::pieces(size_t leg, int channel,
       break;
     case Piece::Kind::Release:
       if (p.text == "version")
-        piece = plan.version->str();
+        piece = plan.version->str() + (nightly ? ".dev" + *nightly : "");
       else
         piece = std::to_string(p.text == "major" ? plan.version->major()
                                                  : plan.version->minor());

@@ -237,6 +237,9 @@ public:
   /// The recipes of \p phase that hold on \p leg for \p channel.
   std::vector<const Recipe *> recipes(size_t leg, int channel,
                                       Recipe::Phase phase);
+  /// Renders `{version}` as a nightly's `VERSION.devDATE` (a recurring
+  /// stage's build; \p date is `YYYYMMDD`, or `{date}` until a run binds it).
+  void setNightly(std::string date) { nightly = std::move(date); }
 
 private:
   const compat::LegView &view(size_t leg, int channel);
@@ -254,6 +257,7 @@ private:
   DerivedValues derived;
   std::vector<const ValueRef *> byAxis;
   compat::LegView legView;
+  std::optional<std::string> nightly;
 };
 
 /// A leg's derived values: pins in force and model properties, by key.
@@ -415,6 +419,9 @@ struct Stage {
   std::vector<std::string> params;
   std::vector<std::string> after;
   std::optional<Date> notBefore;
+  /// A cron line (UTC) for a stage that recurs (`on "0 7 * * *"`): each run
+  /// builds main as `{version}.devYYYYMMDD`.
+  std::string cron;
   std::vector<Step> steps;
   llvm::SMRange range; ///< The stage's name.
 };

@@ -51,6 +51,8 @@ void sema::printPlan(const Plan &plan, llvm::raw_ostream &os) {
       os << " after " << llvm::join(s.after, ", ");
     if (s.notBefore)
       os << " on " << s.notBefore->str();
+    if (!s.cron.empty())
+      os << " on \"" << s.cron << "\"";
     os << " (" << s.steps.size() << " steps)\n";
   }
   for (const Matrix &m : plan.matrices) {

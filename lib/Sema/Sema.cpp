@@ -121,6 +121,8 @@ private:
   void checkBuilds();
   void orderStages();
   void checkPlaceholders(const Expr &e, llvm::ArrayRef<std::string> params);
+  void checkCron(Stage &st, const ast::StringExpr &cron,
+                 const ast::Item &stage);
   bool isPlaceholder(llvm::StringRef name,
                      llvm::ArrayRef<std::string> params) const;
   void checkReference(const Expr &e, llvm::StringRef what);
@@ -659,9 +661,96 @@ bool Sema::readBase() {
 /// starts on a milestone only minors have (`on schedule.branch_cut`) is not
 /// part of a patch release, and one that starts on a patch phase is not
 /// part of a minor; a project checked alone has all its stages.
+/// Why \p field (one of a cron line's five) is not one: a list of `*`,
+/// numbers in \p lo..\p hi and ranges, each with an optional `/STEP`.
+/// Names (`MON`, `JAN`) are left out: GitHub and GitLab read them
+/// differently.
+static std::optional<std::string> cronField(llvm::StringRef field, int lo,
+                                            int hi, llvm::StringRef what) {
+  llvm::SmallVector<llvm::StringRef, 4> items;
+  field.split(items, ',');
+  for (llvm::StringRef item : items) {
+    auto [range, step] = item.split('/');
+    unsigned n = 0;
+    if (item.contains('/') && (step.getAsInteger(10, n) || n == 0))
+      return "'" + item.str() + "': a step is a positive number";
+    if (range == "*")
+      continue;
+    auto [first, last] = range.split('-');
+    llvm::SmallVector<llvm::StringRef, 2> ends{first};
+    if (range.contains('-'))
+      ends.push_back(last);
+    for (llvm::StringRef v : ends) {
+      if (v.getAsInteger(10, n) || int(n) < lo || int(n) > hi)
+        return "'" + item.str() + "': the " + what.str() + " is a number " +
+               std::to_string(lo) + "-" + std::to_string(hi);
+    }
+  }
+  return std::nullopt;
+}
+
+/// `stage nightly on "0 7 * * *"`: a stage on a cron schedule (UTC) runs
+/// again and again, each run a new `.devYYYYMMDD` version built from main.
+/// It has nothing that a run must do once for the release (no git steps,
+/// no approval, no RC), and nothing else starts it.
+void Sema::checkCron(Stage &st, const ast::StringExpr &cron,
+                     const ast::Item &stage) {
+  llvm::SmallVector<llvm::StringRef, 5> fields;
+  llvm::StringRef(cron.value).split(fields, ' ', -1, false);
+  static const struct {
+    int lo, hi;
+    const char *what;
+  } bounds[] = {{0, 59, "minute"},
+                {0, 23, "hour"},
+                {1, 31, "day of the month"},
+                {1, 12, "month"},
+                {0, 6, "day of the week"}};
+  std::optional<std::string> bad;
+  if (fields.size() != 5)
+    bad = "a cron schedule has five fields (minute hour day month weekday), "
+          "not " +
+          std::to_string(fields.size());
+  for (size_t i = 0; !bad && i < fields.size(); ++i)
+    bad = cronField(fields[i], bounds[i].lo, bounds[i].hi, bounds[i].what);
+  if (bad) {
+    diags.report(DiagKind::RecurringStage, cron.getRange(),
+                 "stage '" + st.name + "' on \"" + cron.value + "\": " + *bad);
+    return;
+  }
+  if (!st.cron.empty())
+    diags.report(DiagKind::RecurringStage, cron.getRange(),
+                 "stage '" + st.name + "' has two cron schedules");
+  st.cron = cron.value;
+  auto refuse = [&](llvm::SMRange at, const std::string &what) {
+    diags.report(DiagKind::RecurringStage, at,
+                 "stage '" + st.name + "' runs on a cron schedule, so it " +
+                     what);
+  };
+  if (!stage.params.empty())
+    refuse(stage.params[0].range,
+           "has no RC number: each run is the day's '.devYYYYMMDD' build");
+  for (const ast::StageTrigger &t : stage.triggers)
+    if (t.kind == ast::StageTrigger::Kind::After)
+      refuse(t.stages.front().range, "is started by its schedule alone, not "
+                                     "after another stage");
+    else if (!llvm::isa<ast::StringExpr>(t.date.get()))
+      refuse(t.date->getRange(), "cannot also wait for a date");
+  for (const ast::Step &s : stage.steps)
+    if (s.kind == ast::Step::Kind::Branch || s.kind == ast::Step::Kind::Tag ||
+        s.kind == ast::Step::Kind::Commit || s.kind == ast::Step::Kind::Approve)
+      refuse(s.range, "cannot '" + ast::Step::keyword(s.kind).str() +
+                          "': a step a release does once would run every day");
+}
+
 bool Sema::stageApplies(const ast::Item &stage) const {
   if (file.kind != ast::File::Kind::Release)
     return true;
+  // A recurring stage builds what main will become: the minor in
+  // development, never a patch of one already out.
+  if (isPatch() && llvm::any_of(stage.triggers, [](const ast::StageTrigger &t) {
+        return llvm::isa_and_nonnull<ast::StringExpr>(t.date.get());
+      }))
+    return false;
   for (const ast::StageTrigger &t : stage.triggers) {
     llvm::StringRef m = triggerMilestone(t);
     if (m.empty())
@@ -1477,6 +1566,10 @@ void Sema::checkStages() {
           !milestoneEntries.count(m.str()))
         continue;
       if (t.kind == ast::StageTrigger::Kind::On) {
+        if (auto *cron = llvm::dyn_cast<ast::StringExpr>(t.date.get())) {
+          checkCron(st, *cron, *it);
+          continue;
+        }
         // A project's milestones are each release's: checked alone, it
         // checks the milestone's name, also when moved
         // (`schedule.branch_cut + 1w`), and each release the date.

@@ -18,7 +18,8 @@
 #   ungated-deployment     (GitLab) a job in an environment with `action:`
 #                          access, prepare or verify (no deployment, so
 #                          deployment approvals do not hold), or one that
-#                          is not `when: manual` (it starts by itself).
+#                          is not `when: manual` (it starts by itself), or
+#                          whose `rules:` start it by themselves.
 #
 #   audit.py --backend github|gitlab FILE...
 #
@@ -159,7 +160,17 @@ def audit_gitlab(doc):
             found.append((f"{jp}.environment.action", "ungated-deployment",
                           f"'action: {action}' makes no deployment: deployment approvals "
                           "of the environment do not hold"))
-        if job.get("when") != "manual":
+        # By hand: `when: manual`, or (with `rules:`) every rule that can
+        # add the job manual.
+        rules = job.get("rules")
+        if "when" not in job and isinstance(rules, list) and rules:
+            for k, rule in enumerate(rules):
+                when = rule.get("when", "on_success") if isinstance(rule, dict) else None
+                if when not in ("manual", "never"):
+                    found.append((f"{jp}.rules[{k}]", "ungated-deployment",
+                                  "a job in an environment that a rule starts by itself "
+                                  f"('when: {when}'); start it by hand"))
+        elif job.get("when") != "manual":
             found.append((f"{jp}.when", "ungated-deployment",
                           "a job in an environment that starts by itself "
                           f"('when: {job.get('when', 'on_success')}'); start it by hand"))
