@@ -160,7 +160,7 @@ bool sema::explainLeg(DiagnosticEngine &diags, const Plan &plan,
   std::vector<const ValueRef *> byAxis(plan.model->axes.size(), nullptr);
   for (size_t a = 0; a < m.axes.size(); ++a)
     byAxis[m.axes[a].modelAxis] = &m.axes[a].values[row[a]].ref;
-  compat::LegView view{byAxis, &*plan.version};
+  compat::LegView view{byAxis, &*plan.version, -1, &plan.projectVersions};
   std::string name = "(" + spec.trim().str() + ")";
 
   for (size_t leg = 0; leg < m.legCount(); ++leg) {
@@ -184,8 +184,8 @@ bool sema::explainLeg(DiagnosticEngine &diags, const Plan &plan,
     if (!plan.channels.empty())
       os << "  channels: " << (chans.empty() ? "none" : llvm::join(chans, ", "))
          << "\n";
-    for (const auto &[key, value] :
-         derivedValues(*plan.model, m, leg, *plan.version))
+    for (const auto &[key, value] : derivedValues(
+             *plan.model, m, leg, *plan.version, &plan.projectVersions))
       os << "  " << key << ": " << value << "\n";
     return true;
   }
