@@ -30,6 +30,8 @@ void sema::printPlan(const Plan &plan, llvm::raw_ostream &os) {
       os << ", final tag " << b->finalTag.bind(std::nullopt);
     os << "\n";
   }
+  for (const Partner &pt : plan.partners)
+    os << "  with " << pt.project << " " << pt.plan->version->str() << "\n";
   if (plan.model)
     for (size_t i = 0; i < plan.model->names.size(); ++i)
       os << "  model " << plan.model->names[i] << "\n";
@@ -47,8 +49,11 @@ void sema::printPlan(const Plan &plan, llvm::raw_ostream &os) {
     os << "  stage " << s.name;
     if (!s.params.empty())
       os << "(" << llvm::join(s.params, ", ") << ")";
-    if (!s.after.empty())
-      os << " after " << llvm::join(s.after, ", ");
+    std::vector<std::string> after = s.after;
+    for (const PartnerWait &w : s.partners)
+      after.push_back(w.project + "." + w.stage + " (tag " + w.tag + ")");
+    if (!after.empty())
+      os << " after " << llvm::join(after, ", ");
     if (s.notBefore)
       os << " on " << s.notBefore->str();
     os << " (" << s.steps.size() << " steps)\n";
