@@ -38,6 +38,8 @@ item
   | K_MATRIX name (K_FROM name)? '{' matrixEntry* '}' # matrixItem
   | K_STAGE name stageParams? stageTrigger* '{' step* '}'  # stageItem
   | K_OVERLAY name STRING '{' overlayEntry* '}'       # overlayItem
+  // `with pytorch 2.4.0;`: a release of another project this one goes with.
+  | K_WITH name version ';'                           # withItem
   ;
 
 // -------------------------------------------------------------- settings ---
@@ -134,8 +136,14 @@ conjunction
 negation
   : K_NOT negation                                    # notCondition
   | '(' condition ')'                                 # parenCondition
-  | name comparator value                             # compareCondition
+  | qualifiedName comparator value                    # compareCondition
   | name K_IN '[' value (',' value)* ']'              # inCondition
+  ;
+
+// `cut`, `release`; or a name of a release this one goes with:
+// `pytorch.rc` (a stage), `pytorch.release` (its version in a condition).
+qualifiedName
+  : name ('.' name)?
   ;
 
 comparator
@@ -150,7 +158,7 @@ stageParams
 
 stageTrigger
   : K_ON expr                                         # onTrigger
-  | K_AFTER name (',' name)*                          # afterTrigger
+  | K_AFTER qualifiedName (',' qualifiedName)*        # afterTrigger
   ;
 
 // `build wheels channel test;`: the channel is read as the build's first
@@ -234,6 +242,7 @@ name
   | K_CHANNEL | K_CHANNELS | K_COMPAT | K_MATRIX | K_CHECK | K_STAGE
   | K_FROM | K_IN | K_ON | K_AFTER | K_UNTIL | K_BUILD | K_RUN | K_WAIT
   | K_APPROVE | K_REQUIRE | K_OVERLAY | K_ALLOW | K_IMPORT | K_RECIPE
+  | K_WITH
   ;
 
 // ---------------------------------------------------------------- lexer ----
@@ -277,6 +286,7 @@ K_GIT_BRANCH : 'git.branch';
 K_GIT_TAG    : 'git.tag';
 K_GIT_COMMIT : 'git.commit';
 K_RECIPE   : 'recipe';
+K_WITH     : 'with';
 
 RANGE  : '..';
 ASSIGN : '=';

@@ -98,6 +98,8 @@ llvm::StringRef Item::keyword(Kind kind) {
     return "stage";
   case Kind::Overlay:
     return "overlay";
+  case Kind::With:
+    return "with";
   }
   return "";
 }

@@ -285,7 +285,8 @@ public:
   }
 };
 
-/// `platform != linux-x86_64`, `accel is cuda`, `python >= 3.13`.
+/// `platform != linux-x86_64`, `accel is cuda`, `python >= 3.13`; the axis
+/// may be qualified (`pytorch.release`): one name, dotted.
 class CompareCondition : public Condition {
 public:
   enum class Op { Is, IsNot, Eq, Ne, Lt, Le, Gt, Ge };
@@ -373,8 +374,10 @@ struct Step {
 struct StageTrigger {
   enum class Kind { On, After };
   Kind kind;
-  ExprPtr date;             ///< On.
-  std::vector<Name> stages; ///< After.
+  ExprPtr date; ///< On.
+  /// After: stage names; `pytorch.rc` (a stage of a partner release) is one
+  /// name, dotted, ranging over both parts.
+  std::vector<Name> stages;
   SMRange range;
 };
 
@@ -426,11 +429,12 @@ struct Item {
     Schedule,
     Matrix,
     Stage,
-    Overlay
+    Overlay,
+    With
   };
   Kind kind;
   SMRange range;
-  Name name; ///< Check, matrix, stage; overlay: the backend.
+  Name name; ///< Check, matrix, stage; overlay: the backend; with: project.
   std::unique_ptr<StringExpr> path; ///< Compat path; overlay job selector.
   std::vector<Setting> settings;    ///< Repo, policy.
   // Channels
@@ -452,6 +456,8 @@ struct Item {
   std::vector<Step> steps;
   // Overlay
   std::vector<OverlayEntry> overlay;
+  // With: `with pytorch 2.4.0;`, the partner's version.
+  std::unique_ptr<VersionExpr> version;
 
   static llvm::StringRef keyword(Kind kind);
 };

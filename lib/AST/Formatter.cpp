@@ -362,6 +362,9 @@ void FileFormatter::item(const Item &it) {
   case Item::Kind::Compat:
     statement(r, "compat " + toSource(*it.path) + ";");
     return;
+  case Item::Kind::With:
+    statement(r, "with " + it.name.text + " " + it.version->str() + ";");
+    return;
   case Item::Kind::Check: {
     std::string args = join(it.args, ", ", [](const Arg &a) {
       return a.name.text + ": " + toSource(*a.value);
@@ -502,6 +505,13 @@ void FileFormatter::item(const Item &it) {
   }
 }
 
+/// One-line items of one kind stay together; blocks are set apart.
+static bool isBlockItem(const Item &it) {
+  return it.kind != Item::Kind::Compat && it.kind != Item::Kind::Check &&
+         it.kind != Item::Kind::With &&
+         !(it.kind == Item::Kind::Channels && !it.channelsHaveBody);
+}
+
 std::string FileFormatter::run() {
   for (const Import &imp : file.imports)
     statement(imp.range, "import " + toSource(*imp.path) + ";");
@@ -517,13 +527,8 @@ std::string FileFormatter::run() {
     const Item *prev = nullptr;
     for (const Item &it : file.items) {
       // Block items, and items of a different kind, are always set apart.
-      bool isBlock = it.kind != Item::Kind::Compat &&
-                     it.kind != Item::Kind::Check &&
-                     !(it.kind == Item::Kind::Channels && !it.channelsHaveBody);
-      bool prevBlock =
-          prev && prev->kind != Item::Kind::Compat &&
-          prev->kind != Item::Kind::Check &&
-          !(prev->kind == Item::Kind::Channels && !prev->channelsHaveBody);
+      bool isBlock = isBlockItem(it);
+      bool prevBlock = prev && isBlockItem(*prev);
       if (prev && (isBlock || prevBlock || prev->kind != it.kind)) {
         out += '\n';
         lastEnd = nullptr;

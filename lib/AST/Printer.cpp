@@ -228,6 +228,9 @@ void Printer::step(const Step &s) {
 
 void Printer::item(const Item &it) {
   switch (it.kind) {
+  case Item::Kind::With:
+    node("With", it.name.text + " " + it.version->str(), it.range);
+    return;
   case Item::Kind::Compat: {
     node("Compat", "", it.range);
     Nest n(*this);

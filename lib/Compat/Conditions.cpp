@@ -184,8 +184,14 @@ bool compat::evaluate(const Cond &cond, const LegView &leg) {
                         [&](const CondPtr &c) { return evaluate(*c, leg); });
   case Cond::Kind::Not:
     return !evaluate(*cond.operands[0], leg);
-  case Cond::Kind::Release:
-    return leg.release && compare(leg.release->compare(*cond.release), cond.op);
+  case Cond::Kind::Release: {
+    const Version *v = cond.project.empty() ? leg.release : nullptr;
+    if (!cond.project.empty() && leg.projects)
+      for (const auto &[project, version] : *leg.projects)
+        if (project == cond.project)
+          v = &version;
+    return v && compare(v->compare(*cond.release), cond.op);
+  }
   case Cond::Kind::Channel:
     return leg.channel >= 0 &&
            bool(cond.channels >> leg.channel & 1) != cond.negated;
@@ -235,7 +241,8 @@ private:
   /// The axis a comparison names, or nullopt after reporting; -1 is the
   /// `release` pseudo-axis.
   std::optional<int> axisOf(const ast::Name &name);
-  CondPtr compileRelease(Op op, const ast::Value &value, llvm::SMRange range);
+  CondPtr compileRelease(Op op, const ast::Name &name, const ast::Value &value,
+                         llvm::SMRange range);
   /// `channel is test`, `channel in [nightly, test]`: where the scope has
   /// channels and no axis is called `channel`.
   bool isChannel(const ast::Name &name) const {
@@ -260,16 +267,26 @@ std::optional<int> Compiler::axisOf(const ast::Name &name) {
       axesUsed->push_back(index);
     return index;
   }
-  if (name.text == "release")
+  // `pytorch.release`: the version of a project's release.
+  llvm::StringRef text = name.text;
+  if (text == "release" ||
+      (text.consume_back(".release") && !text.empty() && !text.contains('.')))
     return -1;
+  if (llvm::StringRef(name.text).contains('.')) {
+    diags.report(DiagKind::UnknownAxis, name.range,
+                 "'" + name.text + "' in " + scope.where +
+                     ": a project's name qualifies only 'release' (as in "
+                     "'pytorch.release < 2.2')");
+    return std::nullopt;
+  }
   diags.report(DiagKind::UnknownAxis, name.range,
                "unknown axis '" + name.text + "' in " + scope.where +
                    didYouMean(name.text, scope.candidates));
   return std::nullopt;
 }
 
-CondPtr Compiler::compileRelease(Op op, const ast::Value &value,
-                                 llvm::SMRange range) {
+CondPtr Compiler::compileRelease(Op op, const ast::Name &name,
+                                 const ast::Value &value, llvm::SMRange range) {
   if (op == Op::Is || op == Op::IsNot) {
     // `is` matches builds of a value; a release has one version, so only
     // the comparisons say what is meant.
@@ -288,6 +305,9 @@ CondPtr Compiler::compileRelease(Op op, const ast::Value &value,
   c->kind = Cond::Kind::Release;
   c->op = op;
   c->release = value.version->value;
+  llvm::StringRef project = name.text;
+  if (project.consume_back(".release"))
+    c->project = project.str();
   return c;
 }
 
@@ -375,7 +395,7 @@ CondPtr Compiler::compile(const ast::Condition &cond) {
   if (!axis)
     return nullptr;
   if (*axis < 0)
-    return compileRelease(cmp.op, cmp.value, cmp.getRange());
+    return compileRelease(cmp.op, cmp.axis, cmp.value, cmp.getRange());
   const Axis &ax = model.axes[*axis];
   std::optional<ValueRef> r =
       resolveValue(diags, model, ax, cmp.value, ValueUse::Pattern);

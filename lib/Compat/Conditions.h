@@ -85,8 +85,15 @@ struct Cond {
   ast::CompareCondition::Op op{}; ///< Compare, Release.
   std::vector<ValueRef> values;   ///< Match, Equal, In; Compare's bound.
   std::optional<Version> release; ///< Release: the bound.
-  uint32_t channels = 0;          ///< Channel: bit i, plan channel i.
+  /// Release: whose version, `pytorch` in `pytorch.release`; empty: the
+  /// release being checked.
+  std::string project;
+  uint32_t channels = 0; ///< Channel: bit i, plan channel i.
 };
+
+/// The version of each project a check knows of: the release's own and
+/// those of the releases it goes with (`with pytorch 2.4.0;`).
+using ProjectVersions = std::vector<std::pair<std::string, Version>>;
 
 /// A leg as conditions see it: the value of each model axis (null where the
 /// matrix has no such axis), and the release version.
@@ -94,6 +101,9 @@ struct LegView {
   llvm::ArrayRef<const ValueRef *> byAxis;
   const Version *release = nullptr;
   int channel = -1; ///< The channel a field is rendered for, or -1.
+  /// What `PROJECT.release` compares; a project not in it has no version,
+  /// and no comparison of it holds.
+  const ProjectVersions *projects = nullptr;
 };
 
 bool evaluate(const Cond &cond, const LegView &leg);

@@ -117,6 +117,8 @@ struct RunOptions {
   std::string repo = ".", remote, stateDir, artifacts = ".";
   bool execute = false;
   std::vector<std::string> approvals;
+  /// `--partner-remote pytorch=URL`, as given.
+  std::vector<std::string> partnerRemotes;
   std::string today; ///< YYYY-MM-DD; empty: the clock.
   unsigned timeout = 3600;
   RunFormat format = RunFormat::Text;

@@ -79,8 +79,26 @@ const ast::File *Compilation::parseOnly(llvm::StringRef path) {
 
 std::unique_ptr<sema::Plan> Compilation::analyze(const LoadedPlan &plan) {
   QuietInputs quiet(diags, skipInvalid);
+  // The releases it goes with first, quietly: each has its own file to
+  // `relc check`, and this one reports which does not check.
+  auto checkAll = [&](llvm::ArrayRef<LoadedPlan> loaded) {
+    std::vector<std::shared_ptr<const sema::Plan>> checked;
+    for (const LoadedPlan &p : loaded) {
+      QuietInputs partnerQuiet(diags, true);
+      unsigned before = diags.errorCount();
+      std::unique_ptr<sema::Plan> one = analyze(p);
+      checked.push_back(diags.errorCount() == before ? std::move(one)
+                                                     : nullptr);
+    }
+    return checked;
+  };
+  std::vector<std::shared_ptr<const sema::Plan>> partners =
+      checkAll(plan.partners);
+  std::vector<std::shared_ptr<const sema::Plan>> minorPartners;
+  if (!plan.minorPlan.empty())
+    minorPartners = checkAll(plan.minorPlan[0].partners);
   return sema::analyze(diags, *plan.file, *plan.project, modelDirs, &models,
-                       plan.minor);
+                       plan.minor, partners, minorPartners);
 }
 
 bool Compilation::checkModel(llvm::StringRef path) {

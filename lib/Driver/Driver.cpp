@@ -266,6 +266,11 @@ static List<std::string> runApprove("approve",
                                     cl::desc("Give the approval of this group"),
                                     cl::value_desc("group"), cl::sub(runCmd),
                                     cl::cat(relcCategory));
+static List<std::string> runPartnerRemote(
+    "partner-remote",
+    cl::desc("Where a release this one goes with tags (`after pytorch.rc`): "
+             "PROJECT=URL"),
+    cl::value_desc("P=URL"), cl::sub(runCmd), cl::cat(relcCategory));
 static Opt<std::string> runToday(
     "today",
     cl::desc("Take this date as today for `on DATE` waits (rehearsals, tests)"),
@@ -661,6 +666,8 @@ static int runCommand(DriverEnv &env) {
     opts.execute = runExecute;
     opts.stateDir = runStateDir;
     opts.approvals.assign(runApprove.begin(), runApprove.end());
+    opts.partnerRemotes.assign(runPartnerRemote.begin(),
+                               runPartnerRemote.end());
     opts.today = runToday;
     opts.artifacts = runArtifacts;
     opts.timeout = runTimeout;

@@ -654,7 +654,8 @@ std::string legs(const sema::Plan &plan, llvm::StringRef name,
       ax = int(a);
   if (axis && ax < 0)
     return "";
-  sema::DerivedValues derived(*plan.model, *m, *plan.version);
+  sema::DerivedValues derived(*plan.model, *m, *plan.version,
+                              &plan.projectVersions);
   std::string out;
   size_t shown = 0, total = 0;
   for (size_t leg = 0; leg < m->legCount(); ++leg) {

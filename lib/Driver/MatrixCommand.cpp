@@ -102,7 +102,7 @@ void printTable(const Plan &plan, const Matrix &m,
   std::vector<std::vector<std::string>> rows;
   std::set<std::string> keys;
   std::vector<std::map<std::string, std::string>> derived;
-  DerivedValues values(*plan.model, m, *plan.version);
+  DerivedValues values(*plan.model, m, *plan.version, &plan.projectVersions);
   for (size_t leg : legs) {
     std::map<std::string, std::string> &d = derived.emplace_back();
     for (auto [key, value] : values.of(leg)) {
@@ -163,7 +163,8 @@ void printJson(const Plan &plan, const std::vector<const Matrix *> &matrices,
       for (const Matrix *mp : matrices) {
         const Matrix &m = *mp;
         std::vector<size_t> legs = report::selectLegs(plan, m, channel, keep);
-        DerivedValues derived(*plan.model, m, *plan.version);
+        DerivedValues derived(*plan.model, m, *plan.version,
+                              &plan.projectVersions);
         std::optional<FieldValues> fields;
         std::vector<std::string> fieldText;
         if (!m.fields.empty())

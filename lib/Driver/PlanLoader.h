@@ -5,7 +5,11 @@
 // the project of its name in the same directory (`<name>.relplan`, then
 // `project.relplan`). A patch release (`2.4.1`) also stands on its minor
 // (`2.4.0`): the release file it imports, or the one in the same directory
-// (`2.4.relplan`, then `2.4.0.relplan`). The loader reads (from the file system
+// (`2.4.relplan`, then `2.4.0.relplan`). A release that goes with a release
+// of another project (`with pytorch 2.4.0;`) stands on that release too: the
+// release file it imports, or the one in the sibling directory named after the
+// project (`../pytorch/2.4.relplan`, then `../pytorch/2.4.0.relplan`), with
+// its own project, minor and partners. The loader reads (from the file system
 // it is given), parses and links them, once each per run, refusing import
 // cycles and imports of things that are not plan files.
 //
@@ -37,6 +41,12 @@ struct LoadedPlan {
   const ast::File *file = nullptr;
   const ast::File *project = nullptr; ///< The file itself for project files.
   const ast::File *minor = nullptr;   ///< The minor a patch release stands on.
+  /// The releases of other projects it goes with (`with pytorch 2.4.0;`),
+  /// in the order of its `with` items.
+  std::vector<LoadedPlan> partners;
+  /// A patch release's minor as loaded on its own, for its partners (whose
+  /// milestones its schedule may name); empty otherwise.
+  std::vector<LoadedPlan> minorPlan;
 };
 
 class PlanLoader {
@@ -55,6 +65,9 @@ private:
   const ast::File *loadFile(llvm::StringRef path, llvm::SMRange importedAt);
   const ast::File *findProject(const ast::File &release);
   const ast::File *findMinor(const ast::File &patch);
+  /// The release `with NAME VERSION;` names: imported, or in `../NAME/`.
+  const ast::File *findPartner(const ast::File &release, const ast::Item &with);
+  std::optional<LoadedPlan> loadRelease(const ast::File *file);
 
   DiagnosticEngine &diags;
   ParseOptions options;
@@ -62,6 +75,8 @@ private:
   /// cycle detection) or one that failed.
   llvm::StringMap<std::unique_ptr<ast::File>> files;
   llvm::StringMap<bool> loading;
+  /// Releases whose partners are being loaded: `with` in a cycle.
+  llvm::StringMap<bool> partnering;
   std::vector<std::unique_ptr<ast::File>> unlinked; ///< From parseOnly.
 };
 

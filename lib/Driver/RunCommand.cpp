@@ -113,6 +113,22 @@ int relc::runRun(const RunOptions &opts, const DriverEnv &env) {
   ro.artifactsDir = opts.artifacts;
   ro.execute = opts.execute;
   ro.approvals = opts.approvals;
+  for (const std::string &given : opts.partnerRemotes) {
+    auto [project, url] = llvm::StringRef(given).split('=');
+    if (!plan->partner(project) || url.empty()) {
+      std::vector<std::string> names;
+      for (const sema::Partner &p : plan->partners)
+        names.push_back(p.project);
+      diags.report(DiagKind::RunInvalid, llvm::SMRange(),
+                   "--partner-remote " + given +
+                       ": expected PROJECT=URL, PROJECT one of the releases "
+                       "this one goes with" +
+                       didYouMean(project, names));
+      diags.flush();
+      return diags.exitCode();
+    }
+    ro.partnerRemotes[project.str()] = url.str();
+  }
   ro.today = today;
   ro.shellTimeout = opts.timeout;
   ro.json = opts.format == RunFormat::Json;

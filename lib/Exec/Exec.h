@@ -16,6 +16,7 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,7 +44,10 @@ struct RunOptions {
   /// state directory's `artifacts/MATRIX/NAME`, where a build puts them.
   std::string legArtifacts;
   std::string repo = ".";
-  std::string remote;   ///< Name or URL; empty: the plan's `repo.remote`.
+  std::string remote; ///< Name or URL; empty: the plan's `repo.remote`.
+  /// `--partner-remote pytorch=URL`: where the releases this one goes with
+  /// (`with pytorch 2.4.0;`) tag, by project.
+  std::map<std::string, std::string> partnerRemotes;
   std::string stateDir; ///< Empty: `.git/relc/<project>-<version>`.
   std::string artifactsDir = ".";
   bool execute = false;

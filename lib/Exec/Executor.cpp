@@ -161,6 +161,8 @@ private:
   bool recordStage();
   std::string missingOf(llvm::StringRef stage);
   bool afterStagesComplete();
+  bool partnersTagged();
+  llvm::Expected<std::string> partnerUrl(const sema::PartnerWait &w) const;
   std::string clearMarker(llvm::StringRef marker) const;
   Outcome runCommand(const Node &n, int &exitCode);
   /// Runs \p command in a clean checkout (after \p prepare has seen it),
@@ -1423,6 +1425,55 @@ std::string Executor::missingOf(llvm::StringRef name) {
   return "";
 }
 
+/// Where the partner of \p w tags: --partner-remote, else its project's
+/// `remote` when that is a URL or a path, else a remote of this clone named
+/// after the project (a bare name such as `origin` means the partner's own
+/// clone, not this one).
+llvm::Expected<std::string>
+Executor::partnerUrl(const sema::PartnerWait &w) const {
+  auto given = opts.partnerRemotes.find(w.project);
+  if (given != opts.partnerRemotes.end())
+    return repo->remoteUrl(given->second);
+  llvm::StringRef remote = w.remote;
+  if (remote.contains('/') || remote.contains(':'))
+    return remote.str();
+  if (llvm::Expected<std::string> named = repo->remoteUrl(w.project))
+    return named;
+  else
+    llvm::consumeError(named.takeError());
+  return git::error(w.project + "'s repo names remote '" + remote +
+                    "', a remote of its own clone; add a remote named " +
+                    w.project + " to this one, or pass --partner-remote " +
+                    w.project + "=URL");
+}
+
+/// `after pytorch.rc`: the tag of that stage is on the partner's remote.
+bool Executor::partnersTagged() {
+  const graph::StageInfo *info = unbound.stage(opts.stage);
+  if (!info)
+    return true;
+  for (const sema::PartnerWait &w : info->partners) {
+    std::string what = w.project + " " + w.tag;
+    llvm::Expected<std::string> url = partnerUrl(w);
+    if (!url)
+      return gitError(url.takeError(),
+                      "cannot tell whether " + what + " is out");
+    llvm::Expected<git::RemoteRefs> listed = repo->listRemote(*url);
+    if (!listed)
+      return gitError(listed.takeError(),
+                      "cannot list " + w.project + "'s remote " + *url);
+    if (listed->count("refs/tags/" + w.tag))
+      continue;
+    diags.report(DiagKind::PartnerWaiting, llvm::SMRange(),
+                 "waiting for " + what + ": stage " + opts.stage +
+                     " runs after " + w.project + "." + w.stage + " of " +
+                     w.project + " " + w.version + ", and " + *url +
+                     " has no tag " + w.tag + " yet");
+    return false;
+  }
+  return true;
+}
+
 /// A stage runs only after the stages it comes after are complete, as the
 /// remote shows them: the same answer from any clone and from CI.
 bool Executor::afterStagesComplete() {
@@ -1566,7 +1617,7 @@ RunSummary Executor::run() {
                      didYouMean(opts.step, ids));
     return {};
   }
-  if (!download() || !afterStagesComplete())
+  if (!download() || !afterStagesComplete() || !partnersTagged())
     return {};
   // Before anything acts: a planted link at a command's log stops the run
   // here, not after its tags are out.

@@ -135,6 +135,8 @@ struct StageInfo {
   std::string name;
   std::vector<std::string> params;
   std::vector<std::string> after;
+  /// `after pytorch.rc`: tags of releases this one goes with.
+  std::vector<sema::PartnerWait> partners;
   std::optional<Date> notBefore;
   std::string cron; ///< A recurring stage's schedule (UTC), or empty.
   /// The stage's first and last nodes: what `after` stages wait for.

@@ -229,7 +229,8 @@ void Lowerer::lowerBuild(const sema::BuildStep &b, const sema::Matrix &m,
                          llvm::SMLoc loc, std::vector<std::string> &added) {
   using Phase = BuildNode::Phase;
   int c = b.channel.empty() ? -1 : plan.channelIndex(b.channel);
-  sema::DerivedValues derived(*plan.model, m, *plan.version);
+  sema::DerivedValues derived(*plan.model, m, *plan.version,
+                              &plan.projectVersions);
   sema::FieldValues values(plan, m);
   if (!stage->cron.empty())
     values.setNightly(opts.date.value_or("{date}"));
@@ -344,6 +345,7 @@ void Lowerer::lowerStage(const sema::Stage &st) {
   info.name = st.name;
   info.params = st.params;
   info.after = st.after;
+  info.partners = st.partners;
   info.notBefore = st.notBefore;
   info.cron = st.cron;
   previous.clear();

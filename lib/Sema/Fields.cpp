@@ -104,6 +104,13 @@ FieldCompiler::placeholder(const ast::StringExpr::Part &part, size_t field,
     }
     return p;
   }
+  // `{pytorch.version}`: the release this one goes with; one text for
+  // every leg.
+  if (std::optional<std::string> text = partnerPlaceholder(plan, pieces[0])) {
+    p.kind = Piece::Kind::Text;
+    p.text = std::move(*text);
+    return p;
+  }
   for (size_t f = 0; f < m.fields.size(); ++f) {
     if (m.fields[f].name != name ||
         (f >= field && llvm::is_contained(reserved, name)))
@@ -446,7 +453,7 @@ void FieldCompiler::checkRecipes() {
   if (m.recipes.empty())
     return;
   FieldValues values(plan, m);
-  DerivedValues derived(*plan.model, m, *plan.version);
+  DerivedValues derived(*plan.model, m, *plan.version, &plan.projectVersions);
   std::vector<std::string> fields, texts;
   std::set<const Recipe *> reported;
   bool missingReported = false, untestedReported = false;
@@ -597,7 +604,8 @@ bool sema::compileFields(DiagnosticEngine &diags, const Plan &plan, Matrix &m,
 //===------------------------------------------------------- rendering ===//
 
 FieldValues::FieldValues(const Plan &plan, const Matrix &m)
-    : plan(plan), m(m), derived(*plan.model, m, *plan.version),
+    : plan(plan), m(m),
+      derived(*plan.model, m, *plan.version, &plan.projectVersions),
       byAxis(plan.model->axes.size(), nullptr) {}
 
 static void applyFilters(std::string &s,
@@ -612,7 +620,8 @@ static void applyFilters(std::string &s,
 const compat::LegView &FieldValues::view(size_t leg, int channel) {
   for (size_t a = 0; a < m.axes.size(); ++a)
     byAxis[m.axes[a].modelAxis] = &m.value(leg, a).ref;
-  legView = compat::LegView{byAxis, &*plan.version, channel};
+  legView =
+      compat::LegView{byAxis, &*plan.version, channel, &plan.projectVersions};
   return legView;
 }
 

@@ -505,7 +505,7 @@ bool MatrixBuilder::checkMatrixPin(const ast::Pin &pin) {
 compat::LegView MatrixBuilder::view(llvm::ArrayRef<uint32_t> row) {
   for (size_t a = 0; a < m.axes.size(); ++a)
     byAxis[m.axes[a].modelAxis] = &m.axes[a].values[row[a]].ref;
-  return {byAxis, &*plan.version};
+  return {byAxis, &*plan.version, -1, &plan.projectVersions};
 }
 
 void MatrixBuilder::addLeg(const std::vector<uint32_t> &row, int include) {
@@ -1008,8 +1008,10 @@ bool sema::expandMatrices(DiagnosticEngine &diags, Plan &plan,
 //===----------------------------------------------------- derived values ===//
 
 DerivedValues::DerivedValues(const Model &model, const Matrix &m,
-                             const Version &release)
-    : m(m), byAxis(model.axes.size(), nullptr), view{byAxis, &release} {
+                             const Version &release,
+                             const compat::ProjectVersions *projects)
+    : m(m),
+      byAxis(model.axes.size(), nullptr), view{byAxis, &release, -1, projects} {
   // The order of derivedValues as it was written leg by leg: the matrix's
   // pins, then per axis the value's entries (supports, properties,
   // overrides), its own pins and its attributes; the last set wins.
@@ -1083,12 +1085,12 @@ llvm::ArrayRef<DerivedValues::KeyValue> DerivedValues::of(size_t leg) {
   return out;
 }
 
-std::map<std::string, std::string> sema::derivedValues(const Model &model,
-                                                       const Matrix &m,
-                                                       size_t leg,
-                                                       const Version &release) {
+std::map<std::string, std::string>
+sema::derivedValues(const Model &model, const Matrix &m, size_t leg,
+                    const Version &release,
+                    const compat::ProjectVersions *projects) {
   std::map<std::string, std::string> out;
-  DerivedValues table(model, m, release);
+  DerivedValues table(model, m, release, projects);
   for (auto [key, value] : table.of(leg))
     out[key.str()] = value.str();
   return out;

@@ -166,3 +166,10 @@ const Check *Plan::check(llvm::StringRef name) const {
       return &c;
   return nullptr;
 }
+
+const Partner *Plan::partner(llvm::StringRef name) const {
+  for (const Partner &p : partners)
+    if (p.project == name)
+      return &p;
+  return nullptr;
+}

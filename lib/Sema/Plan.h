@@ -172,8 +172,11 @@ struct Matrix {
 /// whole leg, so a leg costs their conditions and no allocation.
 class DerivedValues {
 public:
+  /// \p projects: what `PROJECT.release` compares in the model's overrides
+  /// (Plan::projectVersions).
   DerivedValues(const compat::Model &model, const Matrix &m,
-                const Version &release);
+                const Version &release,
+                const compat::ProjectVersions *projects = nullptr);
 
   using KeyValue = std::pair<llvm::StringRef, llvm::StringRef>;
   /// The derived values of \p leg in key order; valid until the next call.
@@ -261,9 +264,10 @@ private:
 };
 
 /// A leg's derived values: pins in force and model properties, by key.
-std::map<std::string, std::string> derivedValues(const compat::Model &model,
-                                                 const Matrix &m, size_t leg,
-                                                 const Version &release);
+std::map<std::string, std::string>
+derivedValues(const compat::Model &model, const Matrix &m, size_t leg,
+              const Version &release,
+              const compat::ProjectVersions *projects = nullptr);
 
 /// Text with every name resolved (repo settings, release placeholders,
 /// milestones) except the RC number, which only a run knows: the pieces
@@ -414,10 +418,21 @@ struct Step {
   template <class T> const T *as() const { return std::get_if<T>(&payload); }
 };
 
+/// `after pytorch.rc`: a stage of a release this one goes with, done when
+/// the tag its first `git.tag` step makes (with RC 1) is on that project's
+/// remote.
+struct PartnerWait {
+  std::string project, version, stage;
+  std::string tag;    ///< `v2.4.0-rc1`.
+  std::string remote; ///< The partner project's `remote` setting.
+  llvm::SMRange range;
+};
+
 struct Stage {
   std::string name;
   std::vector<std::string> params;
   std::vector<std::string> after;
+  std::vector<PartnerWait> partners; ///< `after pytorch.rc`.
   std::optional<Date> notBefore;
   /// A cron line (UTC) for a stage that recurs (`on "0 7 * * *"`): each run
   /// builds main as `{version}.devYYYYMMDD`.
@@ -488,6 +503,17 @@ struct PatchBase {
   Template finalTag;                ///< `v2.4.0`; empty without `final_tag`.
 };
 
+struct Plan;
+
+/// A release of another project this one goes with (`with pytorch 2.4.0;`),
+/// checked on its own: its milestones, version, matrices and stages are what
+/// `pytorch.NAME` names.
+struct Partner {
+  std::string project;
+  std::shared_ptr<const Plan> plan;
+  llvm::SMRange range; ///< The `with` item.
+};
+
 struct Plan {
   std::string project;
   std::optional<Version> version; ///< Release files.
@@ -509,6 +535,10 @@ struct Plan {
   std::vector<Stage> stages; ///< In dependency order.
   std::vector<Matrix> matrices;
   std::vector<Overlay> overlays;
+  std::vector<Partner> partners;
+  /// This release's project and version, then each partner's: what
+  /// `PROJECT.release` compares in conditions.
+  compat::ProjectVersions projectVersions;
   /// Positions in `milestones` and `matrices` by name, filled by Sema with
   /// them: a plan can have tens of thousands of milestones.
   llvm::StringMap<size_t> milestoneIndex, matrixIndex;
@@ -517,7 +547,13 @@ struct Plan {
   const Matrix *matrix(llvm::StringRef name) const;
   int channelIndex(llvm::StringRef name) const;
   const Check *check(llvm::StringRef name) const;
+  const Partner *partner(llvm::StringRef project) const;
 };
+
+/// `{pytorch.version}` (also `major`, `minor`, `micro`): the version of the
+/// release of that project \p plan goes with; nullopt if \p name is none.
+std::optional<std::string> partnerPlaceholder(const Plan &plan,
+                                              llvm::StringRef name);
 
 } // namespace relc::sema
 

@@ -30,6 +30,8 @@ void sema::printPlan(const Plan &plan, llvm::raw_ostream &os) {
       os << ", final tag " << b->finalTag.bind(std::nullopt);
     os << "\n";
   }
+  for (const Partner &pt : plan.partners)
+    os << "  with " << pt.project << " " << pt.plan->version->str() << "\n";
   if (plan.model)
     for (size_t i = 0; i < plan.model->names.size(); ++i)
       os << "  model " << plan.model->names[i] << "\n";
@@ -47,8 +49,11 @@ void sema::printPlan(const Plan &plan, llvm::raw_ostream &os) {
     os << "  stage " << s.name;
     if (!s.params.empty())
       os << "(" << llvm::join(s.params, ", ") << ")";
-    if (!s.after.empty())
-      os << " after " << llvm::join(s.after, ", ");
+    std::vector<std::string> after = s.after;
+    for (const PartnerWait &w : s.partners)
+      after.push_back(w.project + "." + w.stage + " (tag " + w.tag + ")");
+    if (!after.empty())
+      os << " after " << llvm::join(after, ", ");
     if (s.notBefore)
       os << " on " << s.notBefore->str();
     if (!s.cron.empty())
@@ -162,7 +167,7 @@ bool sema::explainLeg(DiagnosticEngine &diags, const Plan &plan,
   std::vector<const ValueRef *> byAxis(plan.model->axes.size(), nullptr);
   for (size_t a = 0; a < m.axes.size(); ++a)
     byAxis[m.axes[a].modelAxis] = &m.axes[a].values[row[a]].ref;
-  compat::LegView view{byAxis, &*plan.version};
+  compat::LegView view{byAxis, &*plan.version, -1, &plan.projectVersions};
   std::string name = "(" + spec.trim().str() + ")";
 
   for (size_t leg = 0; leg < m.legCount(); ++leg) {
@@ -186,8 +191,8 @@ bool sema::explainLeg(DiagnosticEngine &diags, const Plan &plan,
     if (!plan.channels.empty())
       os << "  channels: " << (chans.empty() ? "none" : llvm::join(chans, ", "))
          << "\n";
-    for (const auto &[key, value] :
-         derivedValues(*plan.model, m, leg, *plan.version))
+    for (const auto &[key, value] : derivedValues(
+             *plan.model, m, leg, *plan.version, &plan.projectVersions))
       os << "  " << key << ": " << value << "\n";
     return true;
   }

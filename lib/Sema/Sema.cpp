@@ -93,9 +93,12 @@ class Sema {
 public:
   Sema(DiagnosticEngine &diags, const ast::File &file, const ast::File &project,
        llvm::ArrayRef<ModelDir> modelDirs, ModelCache *models,
-       const ast::File *minor)
+       const ast::File *minor,
+       llvm::ArrayRef<std::shared_ptr<const Plan>> partnerPlans = {},
+       llvm::ArrayRef<std::shared_ptr<const Plan>> minorPartners = {})
       : diags(diags), file(file), project(project), minor(minor),
-        modelDirs(modelDirs), models(models) {}
+        modelDirs(modelDirs), models(models), partnerPlans(partnerPlans),
+        minorPartners(minorPartners) {}
 
   std::unique_ptr<Plan> run();
 
@@ -108,6 +111,8 @@ private:
   void checkChannels();
   void checkPolicy();
   void checkSchedule();
+  void checkPartners();
+  void waitForPartner(Stage &st, const ast::Name &after);
   void checkPatchSchedule(const ast::Item &s);
   bool readBase();
   bool isPatch() const {
@@ -154,10 +159,13 @@ private:
   const ast::File *minor; ///< What a patch release stands on.
   llvm::ArrayRef<ModelDir> modelDirs;
   ModelCache *models;
+  /// The checked releases of the `with` items, in order; null where one
+  /// did not check.
+  llvm::ArrayRef<std::shared_ptr<const Plan>> partnerPlans, minorPartners;
   std::unique_ptr<Plan> plan = std::make_unique<Plan>();
 
   std::vector<const ast::Item *> compat, repo, channels, checks, policy,
-      schedule, matrices, stages, overlays;
+      schedule, matrices, stages, overlays, withs;
   /// The project's matrices: what a release's matrix may take (`from`).
   std::vector<const ast::Item *> baseMatrices;
   std::map<std::string, const ast::ScheduleEntry *> milestoneEntries;
@@ -179,7 +187,7 @@ void Sema::collectItems(const ast::File &f) {
     bool projectOnly = it.kind == K::Repo || it.kind == K::Channels ||
                        it.kind == K::Stage || it.kind == K::Overlay ||
                        it.kind == K::Policy;
-    bool releaseOnly = it.kind == K::Schedule;
+    bool releaseOnly = it.kind == K::Schedule || it.kind == K::With;
     if ((projectOnly && !isProject) || (releaseOnly && isProject)) {
       diags.report(DiagKind::MisplacedItem, it.range,
                    "'" + ast::Item::keyword(it.kind) + "' belongs in " +
@@ -222,6 +230,9 @@ void Sema::collectItems(const ast::File &f) {
       break;
     case K::Overlay:
       overlays.push_back(&it);
+      break;
+    case K::With:
+      withs.push_back(&it);
       break;
     }
   }
@@ -425,6 +436,22 @@ std::optional<Date> Sema::dateOf(const Expr &e, bool quiet) {
   if (auto *p = llvm::dyn_cast<ast::PathExpr>(&e)) {
     // `release` inside the schedule, `schedule.release` anywhere.
     const std::vector<ast::Name> &parts = p->parts;
+    // `pytorch.branch_cut`: a milestone of a release this one goes with.
+    if (const Partner *pt =
+            parts.size() == 2 ? plan->partner(parts[0].text) : nullptr) {
+      if (const Milestone *m = pt->plan->milestone(parts[1].text))
+        return m->date;
+      if (quiet)
+        return std::nullopt;
+      std::vector<std::string> names;
+      for (const Milestone &m : pt->plan->milestones)
+        names.push_back(m.name);
+      diags.report(DiagKind::UnknownName, parts[1].range,
+                   "release " + pt->project + " " + pt->plan->version->str() +
+                       " has no milestone '" + parts[1].text + "'" +
+                       didYouMean(parts[1].text, names));
+      return std::nullopt;
+    }
     size_t skip = parts.size() == 2 && parts[0].text == "schedule" ? 1 : 0;
     if (parts.size() == skip + 1) {
       auto it = milestoneEntries.find(parts[skip].text);
@@ -618,6 +645,94 @@ void Sema::checkPatchSchedule(const ast::Item &s) {
         }
 }
 
+//===---------------------------------------------------------- partners ===//
+
+/// The releases this one goes with, as the loader found and Compilation
+/// checked them: one per project, each checked without errors.
+void Sema::checkPartners() {
+  for (size_t i = 0; i < withs.size(); ++i) {
+    const ast::Item &w = *withs[i];
+    std::string what = w.name.text + " " + w.version->str();
+    if (w.name.text == file.name.text) {
+      diags.report(DiagKind::PartnerNotFound, w.name.range,
+                   "a release goes with releases of other projects, not "
+                   "with one of its own ('" +
+                       what + "')");
+      continue;
+    }
+    if (const Partner *first = plan->partner(w.name.text)) {
+      diags.report(DiagKind::DuplicateDefinition, w.range,
+                   "a second release of " + w.name.text +
+                       "; a release goes with one release of each project");
+      diags.note(first->range.Start, "the first is here");
+      continue;
+    }
+    if (i >= partnerPlans.size() || !partnerPlans[i]) {
+      diags.report(DiagKind::PartnerNotFound, w.name.range,
+                   "release " + what +
+                       " does not check; 'relc check' its release file");
+      continue;
+    }
+    plan->partners.push_back({w.name.text, partnerPlans[i], w.range});
+  }
+  if (plan->version)
+    plan->projectVersions.emplace_back(file.name.text, *plan->version);
+  for (const Partner &pt : plan->partners)
+    plan->projectVersions.emplace_back(pt.project, *pt.plan->version);
+}
+
+/// `after pytorch.rc`: done once the tag that stage of the partner makes
+/// first (RC 1 of an RC stage) is on the partner's remote. A project checked
+/// alone knows no partners; each release checks the name.
+void Sema::waitForPartner(Stage &st, const ast::Name &after) {
+  if (file.kind == ast::File::Kind::Project)
+    return;
+  auto [project, stage] = llvm::StringRef(after.text).split('.');
+  const Partner *pt = plan->partner(project);
+  // A `with` that names it but did not check is reported there.
+  if (!pt && llvm::any_of(withs, [&](const ast::Item *w) {
+        return w->name.text == project;
+      }))
+    return;
+  if (!pt) {
+    diags.report(DiagKind::PartnerNotFound, after.range,
+                 "stage '" + st.name + "' runs after " + after.text +
+                     ", but this release goes with no release of " + project +
+                     "; add 'with " + project + " VERSION;' to it");
+    return;
+  }
+  const Plan &other = *pt->plan;
+  std::string what = project.str() + " " + other.version->str();
+  const Stage *waited = nullptr;
+  std::vector<std::string> names;
+  for (const Stage &s : other.stages) {
+    names.push_back(s.name);
+    if (s.name == stage)
+      waited = &s;
+  }
+  if (!waited) {
+    diags.report(DiagKind::UnknownName, after.range,
+                 "release " + what + " has no stage '" + stage + "'" +
+                     didYouMean(stage, names));
+    return;
+  }
+  const TagStep *tag = nullptr;
+  for (const Step &s : waited->steps)
+    if (!tag)
+      tag = s.as<TagStep>();
+  if (!tag) {
+    diags.report(DiagKind::TypeMismatch, after.range,
+                 "stage " + after.text + " of release " + what +
+                     " tags nothing, so relc cannot tell from " + project +
+                     "'s remote when it is done; wait for a stage that runs "
+                     "'git.tag'");
+    return;
+  }
+  st.partners.push_back({project.str(), other.version->str(), stage.str(),
+                         tag->name.bind(1), other.repository.remote,
+                         after.range});
+}
+
 /// Reads what a patch release stands on from its minor's file: the minor's
 /// release date (its schedule checked on its own, quietly: `relc check` of
 /// that file reports its problems) and its final tag.
@@ -634,11 +749,13 @@ bool Sema::readBase() {
   PatchBase &base = plan->base.emplace();
   base.minor = v.minorRelease();
   base.file = minor;
-  Sema sub(diags, *minor, project, modelDirs, models, nullptr);
+  Sema sub(diags, *minor, project, modelDirs, models, nullptr, minorPartners);
   bool wasQuiet = diags.isQuiet();
   unsigned before = diags.errorCount();
   diags.setQuiet(true);
   sub.collectItems(*minor);
+  sub.plan->version = minor->releaseVersion->value;
+  sub.checkPartners(); // The minor's schedule may name its partners'.
   sub.checkSchedule();
   diags.setQuiet(wasQuiet);
   if (diags.errorCount() != before) {
@@ -816,6 +933,13 @@ bool Sema::isPlaceholder(llvm::StringRef name,
   if (llvm::is_contained(releasePlaceholders, name) ||
       llvm::is_contained(params, name) || repoByName.count(name.str()))
     return true;
+  // `{pytorch.version}`; a project checked alone knows no partners.
+  if (partnerPlaceholder(*plan, name))
+    return true;
+  if (auto [partner, what] = name.split('.');
+      file.kind == ast::File::Kind::Project && !what.empty() &&
+      partner != "schedule" && llvm::is_contained(releasePlaceholders, what))
+    return true;
   // A project's strings may name milestones each release defines.
   return name.consume_front("schedule.") &&
          (file.kind == ast::File::Kind::Project ||
@@ -847,6 +971,8 @@ void Sema::checkPlaceholders(const Expr &e,
       known.push_back(r.first);
     for (const auto &m : milestoneEntries)
       known.push_back("schedule." + m.first);
+    for (const Partner &pt : plan->partners)
+      known.push_back(pt.project + ".version");
     diags.report(DiagKind::UnknownPlaceholder, part.range,
                  "unknown placeholder '{" + part.text + "}'" +
                      didYouMean(part.text, known));
@@ -922,6 +1048,8 @@ void Sema::placeholder(Template &out, llvm::StringRef name,
     if (name == "next_minor")
       return out.append(plan->nextMinor->str());
   }
+  if (std::optional<std::string> text = partnerPlaceholder(*plan, name))
+    return out.append(*text);
   llvm::StringRef milestone = name;
   if (milestone.consume_front("schedule."))
     if (const Milestone *m = plan->milestone(milestone))
@@ -1587,6 +1715,10 @@ void Sema::checkStages() {
         continue;
       }
       for (const ast::Name &a : t.stages) {
+        if (llvm::StringRef(a.text).contains('.')) {
+          waitForPartner(st, a);
+          continue;
+        }
         if (!stageSet.count(a.text)) {
           diags.report(DiagKind::UnknownName, a.range,
                        "unknown stage '" + a.text + "'" +
@@ -1838,6 +1970,7 @@ std::unique_ptr<Plan> Sema::run() {
     plan->nextMinor = *Version::parse(std::to_string(v.major()) + "." +
                                       std::to_string(v.minor() + 1));
   }
+  checkPartners();
   checkRepo();
   if (isPatch() && !readBase())
     return nullptr;
@@ -1861,8 +1994,10 @@ std::unique_ptr<Plan> Sema::run() {
                      "' needs a compatibility model; add 'compat \"PATH\";' "
                      "to the project");
   else if (loadModels() && file.kind == ast::File::Kind::Release &&
-           expandMatrices(diags, *plan, matrices, baseMatrices))
+           expandMatrices(diags, *plan, matrices, baseMatrices)) {
     checkBuilds();
+    checkPartnerMatrices(diags, *plan);
+  }
   if (diags.errorCount() != errorsBefore)
     return nullptr;
   return std::move(plan);
@@ -1871,8 +2006,12 @@ std::unique_ptr<Plan> Sema::run() {
 std::unique_ptr<Plan>
 sema::analyze(DiagnosticEngine &diags, const ast::File &file,
               const ast::File &project, llvm::ArrayRef<ModelDir> modelDirs,
-              ModelCache *models, const ast::File *minor) {
-  return Sema(diags, file, project, modelDirs, models, minor).run();
+              ModelCache *models, const ast::File *minor,
+              llvm::ArrayRef<std::shared_ptr<const Plan>> partners,
+              llvm::ArrayRef<std::shared_ptr<const Plan>> minorPartners) {
+  return Sema(diags, file, project, modelDirs, models, minor, partners,
+              minorPartners)
+      .run();
 }
 
 bool sema::isModelName(llvm::StringRef text) {

@@ -43,15 +43,18 @@ struct ModelCache {
 
 /// Checks \p file (a release, or a project on its own) with \p project and,
 /// for a patch release, \p minor, the release file of the minor it stands on
-/// (its schedule, and the matrices the patch does not redefine).
+/// (its schedule, and the matrices the patch does not redefine). \p partners
+/// are the checked plans of the releases its `with` items name, in order
+/// (null where one has errors); \p minorPartners those of its minor's.
 /// Models named by name are searched in \p modelDirs, in order. Models
 /// come from \p models when it holds them, and are added to it. Returns
 /// the plan, or nullptr if there were errors (all reported).
-std::unique_ptr<Plan> analyze(DiagnosticEngine &diags, const ast::File &file,
-                              const ast::File &project,
-                              llvm::ArrayRef<ModelDir> modelDirs = {},
-                              ModelCache *models = nullptr,
-                              const ast::File *minor = nullptr);
+std::unique_ptr<Plan>
+analyze(DiagnosticEngine &diags, const ast::File &file,
+        const ast::File &project, llvm::ArrayRef<ModelDir> modelDirs = {},
+        ModelCache *models = nullptr, const ast::File *minor = nullptr,
+        llvm::ArrayRef<std::shared_ptr<const Plan>> partners = {},
+        llvm::ArrayRef<std::shared_ptr<const Plan>> minorPartners = {});
 
 /// The names Sema knows by heart, for the language server's completion:
 /// the settings of `repo` and of `patch policy`, the release placeholders
@@ -80,6 +83,12 @@ bool compileFields(DiagnosticEngine &diags, const Plan &plan, Matrix &m,
                    llvm::ArrayRef<const ast::MatrixEntry *> entries,
                    const compat::CondScope &scope,
                    const ast::Item *channels = nullptr);
+
+/// Each leg of a matrix of \p plan lies within the matrix of the same name
+/// (or the only matrix) of each release it goes with, on the axes the two
+/// share: reported at the leg's value, with a note at the partner's matrix
+/// (Partners.cpp). False if it reported.
+bool checkPartnerMatrices(DiagnosticEngine &diags, const Plan &plan);
 
 /// What the patch policy needs to know of one checked release, kept after
 /// its plan is gone: `relc check` of many files keeps one of these each.

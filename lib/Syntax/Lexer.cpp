@@ -279,6 +279,7 @@ const Literal keywords[] = {{"import", L::K_IMPORT},
                             {"git.tag", L::K_GIT_TAG},
                             {"git.commit", L::K_GIT_COMMIT},
                             {"recipe", L::K_RECIPE},
+                            {"with", L::K_WITH},
                             {"..", L::RANGE},
                             {"=", L::ASSIGN},
                             {"+=", L::APPEND}};

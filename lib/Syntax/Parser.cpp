@@ -142,6 +142,7 @@ bool isNameToken(size_t type) {
   case P::K_ALLOW:
   case P::K_IMPORT:
   case P::K_RECIPE:
+  case P::K_WITH:
     return true;
   default:
     return false;
@@ -181,9 +182,9 @@ std::string describeExpected(const antlr4::misc::IntervalSet &set,
   if (has(P::K_SCHEDULE) && has(P::K_MATRIX) && has(P::K_STAGE)) {
     parts.push_back("an item ('compat', 'repo', 'channels', 'check', "
                     "'patch policy', 'schedule', 'matrix', 'stage', "
-                    "'overlay')");
+                    "'overlay', 'with')");
     drop({P::K_COMPAT, P::K_REPO, P::K_CHANNELS, P::K_CHECK, P::K_PATCH,
-          P::K_SCHEDULE, P::K_MATRIX, P::K_STAGE, P::K_OVERLAY});
+          P::K_SCHEDULE, P::K_MATRIX, P::K_STAGE, P::K_OVERLAY, P::K_WITH});
   }
   if (has(P::VERSION) || has(P::INT)) {
     parts.push_back("a version");

@@ -80,6 +80,10 @@ private:
     return std::string(r.Start.getPointer(), r.End.getPointer());
   }
   Name name(P::NameContext *ctx) { return {text(ctx), range(ctx)}; }
+  /// `pytorch.rc` stays one name: Sema tells a partner's by the dot.
+  Name qualifiedName(P::QualifiedNameContext *ctx) {
+    return {text(ctx), range(ctx)};
+  }
   std::vector<Name> names(const std::vector<P::NameContext *> &ctxs) {
     std::vector<Name> out;
     for (auto *c : ctxs)
@@ -434,8 +438,8 @@ ConditionPtr Transformer::negation(P::NegationContext *ctx) {
           : cmp->LE() ? Op::Le
           : cmp->GT() ? Op::Gt
                       : Op::Ge;
-  return std::make_unique<CompareCondition>(r, name(c->name()), op,
-                                            value(c->value()));
+  return std::make_unique<CompareCondition>(
+      r, qualifiedName(c->qualifiedName()), op, value(c->value()));
 }
 
 Setting Transformer::setting(P::SettingContext *ctx) {
@@ -659,12 +663,20 @@ Item Transformer::item(P::ItemContext *ctx) {
         tr.date = expr(on->expr());
       } else {
         tr.kind = StageTrigger::Kind::After;
-        tr.stages = names(static_cast<P::AfterTriggerContext *>(t)->name());
+        // `pytorch.rc` stays one name: Sema tells a partner's stage by the
+        // dot.
+        for (auto *ref :
+             static_cast<P::AfterTriggerContext *>(t)->qualifiedName())
+          tr.stages.push_back(qualifiedName(ref));
       }
       it.triggers.push_back(std::move(tr));
     }
     for (auto *s : st->step())
       it.steps.push_back(step(s));
+  } else if (auto *w = dynamic_cast<P::WithItemContext *>(ctx)) {
+    it.kind = Item::Kind::With;
+    it.name = name(w->name());
+    it.version = version(w->version());
   } else {
     auto *o = static_cast<P::OverlayItemContext *>(ctx);
     it.kind = Item::Kind::Overlay;

@@ -13,7 +13,7 @@ _relc_options() {
   matrix) echo "--format= --channel= --where= --matrix= --explain= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
   graph) echo "--format= --stage= --rc= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
   emit) echo "-o --check --lock= --no-split --skip-invalid --format= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
-  run) echo "--stage= --execute --rc= --step= --leg= --built= --repo= --remote= --state-dir= --approve= --today= --artifacts= --timeout= --format= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
+  run) echo "--stage= --execute --rc= --step= --leg= --built= --repo= --remote= --state-dir= --approve= --partner-remote= --today= --artifacts= --timeout= --format= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
   calendar) echo "--format= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
   docs) echo "--check --write --skip-invalid --diagnostics-format= --diagnostics-output= --error-limit=" ;;
   lsp) echo "--max-message-size=" ;;
