@@ -166,3 +166,12 @@ const Check *Plan::check(llvm::StringRef name) const {
       return &c;
   return nullptr;
 }
+
+const Repository *Plan::repositoryNamed(llvm::StringRef name) const {
+  if (name.empty())
+    return &repository;
+  for (const Repository &r : repositories)
+    if (r.name == name)
+      return &r;
+  return nullptr;
+}

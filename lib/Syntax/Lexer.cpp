@@ -279,6 +279,8 @@ const Literal keywords[] = {{"import", L::K_IMPORT},
                             {"git.tag", L::K_GIT_TAG},
                             {"git.commit", L::K_GIT_COMMIT},
                             {"recipe", L::K_RECIPE},
+                            {"git.pin", L::K_GIT_PIN},
+                            {"record", L::K_RECORD},
                             {"..", L::RANGE},
                             {"=", L::ASSIGN},
                             {"+=", L::APPEND}};
