@@ -1589,6 +1589,20 @@ std::string Executor::missingOf(llvm::StringRef name) {
         return c->file + " on " + c->branch + " holds " +
                (*text ? now.str() : std::string("nothing")) + ", not " +
                c->content;
+    } else if (auto *p = std::get_if<graph::PinNode>(&n.payload)) {
+      // A pin on a branch: what the stage leaves for the next (its content
+      // may be a commit, which only a run knows).
+      std::optional<Oid> head = resolve(p->branch);
+      if (!head)
+        return "branch " + p->branch + " is not on " + remoteName;
+      llvm::Expected<std::optional<std::string>> text =
+          repo->readFile(*head, p->file);
+      if (!text) {
+        llvm::consumeError(text.takeError());
+        return p->file + " on " + p->branch + " cannot be read";
+      }
+      if (!*text || llvm::StringRef(**text).trim().empty())
+        return p->file + " on " + p->branch + " pins nothing";
     } else if (n.once) {
       std::string marker = "refs/relc/once/" + graph::slug(g.project) + "/" +
                            g.version + "/" + n.id;

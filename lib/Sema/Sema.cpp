@@ -329,32 +329,42 @@ std::optional<std::string> Sema::findModel(const ast::Item &it) {
   return std::nullopt;
 }
 
+/// Reads the settings of one `repo` block into \p byName and \p values,
+/// reporting those not in \p allowed, set twice, or not one string.
+static void
+readRepoSettings(DiagnosticEngine &diags, const ast::Item &it,
+                 const std::vector<std::string> &allowed,
+                 std::map<std::string, const ast::Setting *> &byName,
+                 std::map<std::string, std::string> &values) {
+  for (const ast::Setting &s : it.settings) {
+    if (!llvm::is_contained(allowed, s.key.text)) {
+      diags.report(DiagKind::UnknownName, s.key.range,
+                   "unknown repo setting '" + s.key.text + "'" +
+                       didYouMean(s.key.text, allowed));
+      continue;
+    }
+    if (!byName.emplace(s.key.text, &s).second) {
+      diags.report(DiagKind::DuplicateDefinition, s.key.range,
+                   "repo setting '" + s.key.text + "' is set twice");
+      diags.note(byName[s.key.text]->range.Start, "first set here");
+      continue;
+    }
+    const auto *str = s.values.size() == 1
+                          ? llvm::dyn_cast<ast::StringExpr>(s.values[0].get())
+                          : nullptr;
+    if (!str) {
+      diags.report(DiagKind::TypeMismatch, s.range,
+                   "repo setting '" + s.key.text + "' takes one string");
+      continue;
+    }
+    values[s.key.text] = str->value;
+  }
+}
+
 void Sema::checkRepo() {
   checkSingle(diags, repo);
   for (const ast::Item *it : repo)
-    for (const ast::Setting &s : it->settings) {
-      if (!llvm::is_contained(repoSettings, s.key.text)) {
-        diags.report(DiagKind::UnknownName, s.key.range,
-                     "unknown repo setting '" + s.key.text + "'" +
-                         didYouMean(s.key.text, strings(repoSettings)));
-        continue;
-      }
-      if (!repoByName.emplace(s.key.text, &s).second) {
-        diags.report(DiagKind::DuplicateDefinition, s.key.range,
-                     "repo setting '" + s.key.text + "' is set twice");
-        diags.note(repoByName[s.key.text]->range.Start, "first set here");
-        continue;
-      }
-      const auto *str = s.values.size() == 1
-                            ? llvm::dyn_cast<ast::StringExpr>(s.values[0].get())
-                            : nullptr;
-      if (!str) {
-        diags.report(DiagKind::TypeMismatch, s.range,
-                     "repo setting '" + s.key.text + "' takes one string");
-        continue;
-      }
-      plan->repo[s.key.text] = str->value;
-    }
+    readRepoSettings(diags, *it, strings(repoSettings), repoByName, plan->repo);
 }
 
 /// The repository description: settings resolved, defaults where unset.
@@ -389,29 +399,7 @@ void Sema::checkOtherRepos() {
     }
     OtherRepo &o = slot->second;
     o.item = it;
-    for (const ast::Setting &s : it->settings) {
-      if (!llvm::is_contained(allowed, s.key.text)) {
-        diags.report(DiagKind::UnknownName, s.key.range,
-                     "unknown repo setting '" + s.key.text + "'" +
-                         didYouMean(s.key.text, allowed));
-        continue;
-      }
-      if (!o.byName.emplace(s.key.text, &s).second) {
-        diags.report(DiagKind::DuplicateDefinition, s.key.range,
-                     "repo setting '" + s.key.text + "' is set twice");
-        diags.note(o.byName[s.key.text]->range.Start, "first set here");
-        continue;
-      }
-      const auto *str = s.values.size() == 1
-                            ? llvm::dyn_cast<ast::StringExpr>(s.values[0].get())
-                            : nullptr;
-      if (!str) {
-        diags.report(DiagKind::TypeMismatch, s.range,
-                     "repo setting '" + s.key.text + "' takes one string");
-        continue;
-      }
-      o.values[s.key.text] = str->value;
-    }
+    readRepoSettings(diags, *it, allowed, o.byName, o.values);
   }
 }
 
