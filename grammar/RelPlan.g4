@@ -30,7 +30,9 @@ unitDecl
 // hold, and how a release overrides its project, is checked by Sema.
 item
   : K_COMPAT STRING ';'                               # compatItem
-  | K_REPO '{' setting* '}'                           # repoItem
+  // `repo { ... }` is the main repository; `repo builder { ... }` another
+  // one the project drives (docs/language.md, "Several repositories").
+  | K_REPO name? '{' setting* '}'                     # repoItem
   | K_CHANNELS name ('>' name)* channelsBody          # channelsItem
   | K_CHECK name '=' name '(' (arg (',' arg)*)? ')' ';'  # checkItem
   | K_PATCH K_POLICY '{' setting* '}'                 # policyItem
@@ -170,6 +172,8 @@ step
   : K_GIT_BRANCH expr K_FROM expr stepOption* ';'              # branchStep
   | K_GIT_TAG expr K_ON expr stepOption* ';'                   # tagStep
   | K_GIT_COMMIT expr '=' expr K_ON expr stepOption* ';'       # commitStep
+  | K_GIT_PIN expr '=' expr K_ON expr stepOption* ';'          # pinStep
+  | K_RECORD name '=' expr K_ON expr stepOption* ';'           # recordStep
   | K_BUILD name stepOption* ';'                               # buildStep
   | K_REQUIRE name (',' name)* ';'                             # requireStep
   | K_APPROVE STRING stepOption* ';'                           # approveStep
@@ -242,7 +246,7 @@ name
   | K_CHANNEL | K_CHANNELS | K_COMPAT | K_MATRIX | K_CHECK | K_STAGE
   | K_FROM | K_IN | K_ON | K_AFTER | K_UNTIL | K_BUILD | K_RUN | K_WAIT
   | K_APPROVE | K_REQUIRE | K_OVERLAY | K_ALLOW | K_IMPORT | K_RECIPE
-  | K_WITH
+  | K_WITH | K_RECORD
   ;
 
 // ---------------------------------------------------------------- lexer ----
@@ -287,6 +291,8 @@ K_GIT_TAG    : 'git.tag';
 K_GIT_COMMIT : 'git.commit';
 K_RECIPE   : 'recipe';
 K_WITH     : 'with';
+K_GIT_PIN  : 'git.pin';
+K_RECORD   : 'record';
 
 RANGE  : '..';
 ASSIGN : '=';

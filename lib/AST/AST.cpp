@@ -74,6 +74,10 @@ llvm::StringRef Step::keyword(Kind kind) {
     return "run";
   case Kind::Wait:
     return "wait until";
+  case Kind::Pin:
+    return "git.pin";
+  case Kind::Record:
+    return "record";
   }
   return "";
 }

@@ -358,13 +358,25 @@ struct StepOption {
 };
 
 struct Step {
-  enum class Kind { Branch, Tag, Commit, Build, Require, Approve, Run, Wait };
+  enum class Kind {
+    Branch,
+    Tag,
+    Commit,
+    Build,
+    Require,
+    Approve,
+    Run,
+    Wait,
+    Pin,
+    Record
+  };
   Kind kind;
   SMRange range;
-  /// Branch: name, from. Tag: tag, on. Commit: file, content, on.
-  /// Approve: group. Run: command. Wait: date.
+  /// Branch: name, from. Tag: tag, on. Commit and Pin: file, content, on.
+  /// Record: file, on. Approve: group. Run: command. Wait: date.
   std::vector<ExprPtr> operands;
   /// Build: matrix (and channel in `channel`). Require: check names.
+  /// Record: the name it records under.
   std::vector<Name> names;
   std::optional<Name> channel;
   std::vector<StepOption> options;
@@ -434,7 +446,9 @@ struct Item {
   };
   Kind kind;
   SMRange range;
-  Name name; ///< Check, matrix, stage; overlay: the backend; with: project.
+  /// Check, matrix, stage; overlay: the backend; with: the project; repo:
+  /// the repository's name, empty for the main repository (`repo { ... }`).
+  Name name;
   std::unique_ptr<StringExpr> path; ///< Compat path; overlay job selector.
   std::vector<Setting> settings;    ///< Repo, policy.
   // Channels

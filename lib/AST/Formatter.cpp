@@ -190,7 +190,11 @@ static std::string stepSource(const Step &s) {
     out += " " + operand(0) + " on " + operand(1);
     break;
   case Step::Kind::Commit:
+  case Step::Kind::Pin:
     out += " " + operand(0) + " = " + operand(1) + " on " + operand(2);
+    break;
+  case Step::Kind::Record:
+    out += " " + s.names[0].text + " = " + operand(0) + " on " + operand(1);
     break;
   case Step::Kind::Build:
     out += " " + s.names[0].text;
@@ -408,10 +412,13 @@ void FileFormatter::item(const Item &it) {
   }
   case Item::Kind::Repo:
   case Item::Kind::Policy:
-    block(r, Item::keyword(it.kind).str(), close, [&] {
-      for (const Setting &s : it.settings)
-        statement(s.range, settingSource(s));
-    });
+    block(r,
+          Item::keyword(it.kind).str() +
+              (it.name.text.empty() ? "" : " " + it.name.text),
+          close, [&] {
+            for (const Setting &s : it.settings)
+              statement(s.range, settingSource(s));
+          });
     return;
   case Item::Kind::Schedule:
     block(r, "schedule", close, [&] {

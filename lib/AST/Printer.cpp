@@ -239,7 +239,8 @@ void Printer::item(const Item &it) {
   }
   case Item::Kind::Repo:
   case Item::Kind::Policy: {
-    node(it.kind == Item::Kind::Repo ? "Repo" : "PatchPolicy", "", it.range);
+    node(it.kind == Item::Kind::Repo ? "Repo" : "PatchPolicy", it.name.text,
+         it.range);
     Nest n(*this);
     settings(it.settings);
     return;

@@ -479,6 +479,8 @@ void Completer::stageStep() {
     add("git.branch", Keyword, "git.branch NAME from REF;");
     add("git.tag", Keyword, "git.tag NAME on REF;");
     add("git.commit", Keyword, "git.commit FILE = \"CONTENT\" on BRANCH;");
+    add("git.pin", Keyword, "git.pin FILE = REPO.SETTING on BRANCH;");
+    add("record", Keyword, "record NAME = FILE on BRANCH;");
     add("build", Keyword, "build MATRIX channel CHANNEL;");
     add("require", Keyword, "require CHECK, ...;");
     add("approve", Keyword, "approve \"GROUP\";");

@@ -430,9 +430,10 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
     steps.push(std::move(*install));
   bool tagged = false;
   auto step = [&](const std::string &name, YNode stepId, const GNode *n) {
-    bool git = n && (n->kind() == GNode::Kind::Branch ||
-                     n->kind() == GNode::Kind::Tag ||
-                     n->kind() == GNode::Kind::Commit);
+    bool git =
+        n &&
+        (n->kind() == GNode::Kind::Branch || n->kind() == GNode::Kind::Tag ||
+         n->kind() == GNode::Kind::Commit || n->kind() == GNode::Kind::Pin);
     YNode st;
     st.set("name", YNode::str(name));
     // The first tag's commit is what the stage's builds check out: relc
@@ -447,7 +448,17 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
       env.set("RELC_APPROVE", YNode::str(n->as<graph::ApprovalNode>().group));
     // Git steps and `once` markers push with the job's token, passed by
     // name: never written into the checkout, never in a script.
-    if (git || (n && n->once))
+    // The job's token reaches its own repository only: a step on another
+    // one pushes with that repository's secret, RELC_GIT_TOKEN_BUILDER for
+    // `repo builder` (a repository name is a word, so the secret's name
+    // is too).
+    if (git && !n->repo().empty()) {
+      std::string secret = "RELC_GIT_TOKEN_";
+      for (char c : n->repo())
+        secret += llvm::isAlnum(c) ? llvm::toUpper(c) : '_';
+      env.set("RELC_GIT_TOKEN",
+              YNode::expression("${{ secrets." + secret + " }}"));
+    } else if (git || (n && n->once))
       env.set("RELC_GIT_TOKEN",
               YNode::expression("${{ secrets.GITHUB_TOKEN }}"));
     // A literal block: the command reads as it runs.

@@ -206,9 +206,9 @@ std::vector<Job> emit::stageJobs(const graph::Graph &g, llvm::StringRef stage,
   for (size_t k = 0; k < jobs.size(); ++k) {
     Job &j = jobs[k];
     for (const Node *n : j.nodes) {
-      j.writesGit |= n->kind() == Node::Kind::Branch ||
-                     n->kind() == Node::Kind::Tag ||
-                     n->kind() == Node::Kind::Commit;
+      j.writesGit |=
+          n->kind() == Node::Kind::Branch || n->kind() == Node::Kind::Tag ||
+          n->kind() == Node::Kind::Commit || n->kind() == Node::Kind::Pin;
       j.publishes |= n->once;
       j.irreversible |= !n->reversible;
       for (const std::string &d : n->needs) {

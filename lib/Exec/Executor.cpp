@@ -90,6 +90,17 @@ struct Outcome {
   std::vector<std::string> findings; ///< Checks: one line per problem.
   bool acted = false;
   std::string commit; ///< Tags: the commit the tag names, for the journal.
+  std::string value;  ///< Records: the value read.
+};
+
+/// What a run knows of one remote: its refs, what a dry run would have
+/// created there, and where this stage's branches were cut. A run works on
+/// one at a time (Executor::enter); the state of the others waits here.
+struct World {
+  std::string remoteName, url;
+  git::RemoteRefs refs;
+  std::map<std::string, Oid> simulated, cutPoints;
+  bool ready = false; ///< Listed and downloaded (not swapped).
 };
 
 /// 128 random bits and the process id, in hex.
@@ -149,7 +160,18 @@ private:
   Outcome wait(const Node &n);
   Outcome branch(const Node &n);
   Outcome tag(const Node &n);
-  Outcome commit(const Node &n);
+  Outcome commit(const Node &n, const std::string &file,
+                 const std::string &content, const std::string &branchName,
+                 const std::string &message,
+                 llvm::function_ref<std::string(llvm::StringRef)> already);
+  Outcome pin(const Node &n);
+  Outcome recordFile(const Node &n);
+  /// Makes repository \p name (empty: the main one) the world the steps
+  /// see, reaching it on first use; false (reported) if it cannot be.
+  bool enter(llvm::StringRef name);
+  bool reach(const std::string &name);
+  void swapWorld(World &w);
+  bool loadCutPoints();
   Outcome check(const Node &n);
   Outcome approval(const Node &n);
   Outcome shell(const Node &n);
@@ -210,6 +232,12 @@ private:
   std::string remoteName, url;
   git::RemoteRefs refs;
   std::map<std::string, Oid> simulated;
+  /// The other repositories' worlds, by name, while the main one's (or
+  /// another's: `current`) is in the members above.
+  std::map<std::string, World> worlds;
+  std::string current;
+  /// What record steps read, in order: `triton`, the SHA.
+  std::vector<std::pair<std::string, std::string>> recorded;
   graph::Graph g;
   std::optional<unsigned> rc;
   /// The commit each `from` of this stage's branches was cut at.
@@ -385,9 +413,22 @@ bool Executor::download() {
       if (ref(full))
         wanted.insert(full);
   };
-  want(g.repository.mainBranch);
+  const sema::Repository *here = &g.repository;
+  for (const sema::Repository &r : g.repositories)
+    if (r.name == current)
+      here = &r;
+  want(here->mainBranch);
   for (const Node &n : g.nodes) {
-    if (auto *b = std::get_if<graph::BranchNode>(&n.payload)) {
+    if (auto *p = std::get_if<graph::PinNode>(&n.payload);
+        p && p->of == current)
+      want(p->ref);
+    if (n.repo() != current)
+      continue;
+    if (auto *p = std::get_if<graph::PinNode>(&n.payload)) {
+      want(p->branch);
+    } else if (auto *r = std::get_if<graph::RecordNode>(&n.payload)) {
+      want(r->on);
+    } else if (auto *b = std::get_if<graph::BranchNode>(&n.payload)) {
       want(b->name);
       want(b->from);
     } else if (auto *t = std::get_if<graph::TagNode>(&n.payload)) {
@@ -417,6 +458,68 @@ bool Executor::readWorld() {
     return gitError(u.takeError(), "cannot use remote");
   url = *u;
   return relist();
+}
+
+void Executor::swapWorld(World &w) {
+  std::swap(remoteName, w.remoteName);
+  std::swap(url, w.url);
+  std::swap(refs, w.refs);
+  std::swap(simulated, w.simulated);
+  std::swap(cutPoints, w.cutPoints);
+}
+
+bool Executor::enter(llvm::StringRef name) {
+  if (name == current)
+    return true;
+  if (!current.empty())
+    swapWorld(worlds[current]);
+  current.clear();
+  if (name.empty())
+    return true;
+  World &w = worlds[name.str()];
+  swapWorld(w);
+  current = name.str();
+  if (w.ready)
+    return true;
+  w.ready = reach(current);
+  return w.ready;
+}
+
+/// Reaches another repository: through the clone's remote of the name its
+/// `remote` setting gives (default: the repository's name), else through
+/// its `url`. Then as for the main one: list, download, cut points.
+bool Executor::reach(const std::string &name) {
+  const sema::Repository *r = nullptr;
+  for (const sema::Repository &x : g.repositories)
+    if (x.name == name)
+      r = &x;
+  if (!r) {
+    diags.report(DiagKind::RunInvalid, llvm::SMRange(),
+                 "the plan declares no repository '" + name + "'");
+    return false;
+  }
+  remoteName = r->remote;
+  llvm::Expected<std::string> u = repo->remoteUrl(remoteName);
+  if (u) {
+    url = *u;
+  } else if (!r->url.empty()) {
+    llvm::consumeError(u.takeError());
+    url = r->url;
+  } else {
+    diags.report(DiagKind::GitFailed, r->range,
+                 "cannot reach repository " + name +
+                     ": this clone has no "
+                     "remote '" +
+                     remoteName + "' and the plan gives it no 'url' (" +
+                     llvm::toString(u.takeError()) + ")");
+    return false;
+  }
+  if (!relist() || !download() || !loadCutPoints())
+    return false;
+  if (!opts.json)
+    out << "repository " << name << ": remote " << remoteName << " (" << url
+        << ")\n";
+  return true;
 }
 
 // ---------------------------------------------------------------- RC numbers
@@ -730,10 +833,13 @@ static bool newerThan(llvm::StringRef have, llvm::StringRef want) {
   return h && w && *w < *h;
 }
 
-Outcome Executor::commit(const Node &n) {
-  const graph::CommitNode &cn = n.as<graph::CommitNode>();
-  const std::string &file = cn.file, &content = cn.content,
-                    &branchName = cn.branch;
+/// Commits \p file = \p content on \p branchName unless it holds that
+/// already, or \p already says why what it holds will do.
+Outcome
+Executor::commit(const Node &n, const std::string &file,
+                 const std::string &content, const std::string &branchName,
+                 const std::string &message,
+                 llvm::function_ref<std::string(llvm::StringRef)> already) {
   std::string full = "refs/heads/" + branchName;
   // Another push can land on the branch between probe and push: probe again
   // and retry, a few times.
@@ -752,9 +858,9 @@ Outcome Executor::commit(const Node &n) {
     if (*text && now == llvm::StringRef(content).trim())
       return {Status::Skipped,
               file + " on " + branchName + " already holds " + content};
-    if (*text && newerThan(now, content))
-      return {Status::Skipped, file + " on " + branchName + " holds " +
-                                   now.str() + ", newer than " + content};
+    if (*text)
+      if (std::string why = already(now); !why.empty())
+        return {Status::Skipped, why};
     std::string was = *text ? "holds " + llvm::StringRef(**text).trim().str()
                             : "does not exist";
     std::string detail = file + " on " + branchName + " " + was;
@@ -764,8 +870,8 @@ Outcome Executor::commit(const Node &n) {
     llvm::Expected<Oid> c = repo->commitFile(
         *head, file,
         llvm::StringRef(content).endswith("\n") ? content : content + "\n",
-        !cn.message.empty()
-            ? cn.message
+        !message.empty()
+            ? message
             : "Set " + file + " to " + content + "\n\nrelc: " + g.project +
                   " " + g.version + ", step " + n.id + "\n",
         repo->signature());
@@ -789,6 +895,75 @@ Outcome Executor::commit(const Node &n) {
             {},
             true};
   }
+}
+
+/// The pin: what the ref names in its repository, committed in this one.
+Outcome Executor::pin(const Node &n) {
+  const graph::PinNode &p = n.as<graph::PinNode>();
+  std::string home = current;
+  if (!enter(p.of)) {
+    enter(home);
+    return {Status::Failed, "cannot reach repository " + p.of, {}, false};
+  }
+  std::optional<Oid> at = resolve(p.ref);
+  std::string where = remoteName;
+  enter(home);
+  if (!at)
+    return conflict(n, "cannot pin " + p.ref + " of " + p.of + ": it does " +
+                           "not exist on " + where);
+  std::string content = p.commit ? at->hex : p.ref;
+  return commit(
+      n, p.file, content, p.branch, p.message,
+      [&](llvm::StringRef now) -> std::string {
+        // A pinned commit the ref has since moved past (a pick on
+        // the release branch) is still that ref's: pinned once.
+        if (!p.commit || now.size() != 40 ||
+            !llvm::all_of(now, llvm::isHexDigit) || !repo->has(Oid{now.str()}))
+          return "";
+        llvm::Expected<bool> on = repo->isAncestor(Oid{now.str()}, *at);
+        if (!on) {
+          llvm::consumeError(on.takeError());
+          return "";
+        }
+        return *on ? p.file + " on " + p.branch + " pins " +
+                         now.take_front(12).str() + ", on " + p.ref + " of " +
+                         p.of
+                   : "";
+      });
+}
+
+Outcome Executor::recordFile(const Node &n) {
+  const graph::RecordNode &r = n.as<graph::RecordNode>();
+  std::optional<Oid> head = resolve(r.on);
+  if (!head)
+    return conflict(n, "cannot read " + r.file + ": " + r.on +
+                           " does not exist on " + remoteName);
+  llvm::Expected<std::optional<std::string>> text =
+      repo->readFile(*head, r.file);
+  if (!text) {
+    gitError(text.takeError(), "cannot read " + r.file);
+    return {Status::Failed, "git failed", {}, false};
+  }
+  std::string at = r.file + " on " + r.on + " at " + head->abbrev();
+  if (!*text)
+    return failed(n, DiagKind::StepFailed,
+                  "record " + r.name + ": " + at + " does not exist");
+  llvm::StringRef value =
+      llvm::StringRef(**text).trim().split('\n').first.trim();
+  if (value.empty())
+    return failed(n, DiagKind::StepFailed,
+                  "record " + r.name + ": " + at + " is empty");
+  if (r.commit &&
+      (value.size() != 40 || !llvm::all_of(value, llvm::isHexDigit)))
+    return failed(n, DiagKind::StepFailed,
+                  "record " + r.name + ": " + at + " holds '" +
+                      value.take_front(80) +
+                      "', not a commit id (40 hex "
+                      "digits)");
+  recorded.emplace_back(r.name, value.str());
+  Outcome o(Status::Passed, r.name + ": " + value.str() + " (" + at + ")");
+  o.value = value.str();
+  return o;
 }
 
 Outcome Executor::check(const Node &n) {
@@ -1371,7 +1546,14 @@ std::string Executor::missingOf(llvm::StringRef name) {
   lo.stage = name.str();
   graph::Graph other = graph::lower(*g.plan, lo, *g.sm, g.file);
   bool needsRecord = false;
+  // Each step is looked for on its repository's remote; then back home.
+  struct Home {
+    Executor &e;
+    ~Home() { e.enter(""); }
+  } home{*this};
   for (const Node &n : other.nodes) {
+    if (!enter(n.repo()))
+      return "repository " + n.repo().str() + " cannot be reached";
     if (auto *b = std::get_if<graph::BranchNode>(&n.payload)) {
       if (!ref("refs/heads/" + b->name))
         return "branch " + b->name + " is not on " + remoteName;
@@ -1409,6 +1591,20 @@ std::string Executor::missingOf(llvm::StringRef name) {
         return c->file + " on " + c->branch + " holds " +
                (*text ? now.str() : std::string("nothing")) + ", not " +
                c->content;
+    } else if (auto *p = std::get_if<graph::PinNode>(&n.payload)) {
+      // A pin on a branch: what the stage leaves for the next (its content
+      // may be a commit, which only a run knows).
+      std::optional<Oid> head = resolve(p->branch);
+      if (!head)
+        return "branch " + p->branch + " is not on " + remoteName;
+      llvm::Expected<std::optional<std::string>> text =
+          repo->readFile(*head, p->file);
+      if (!text) {
+        llvm::consumeError(text.takeError());
+        return p->file + " on " + p->branch + " cannot be read";
+      }
+      if (!*text || llvm::StringRef(**text).trim().empty())
+        return p->file + " on " + p->branch + " pins nothing";
     } else if (n.once) {
       std::string marker = "refs/relc/once/" + graph::slug(g.project) + "/" +
                            g.version + "/" + n.id;
@@ -1514,8 +1710,20 @@ Outcome Executor::step(const Node &n) {
       }
     return o;
   }
-  case Node::Kind::Commit:
-    return commit(n);
+  case Node::Kind::Commit: {
+    const graph::CommitNode &c = n.as<graph::CommitNode>();
+    return commit(n, c.file, c.content, c.branch, c.message,
+                  [&](llvm::StringRef now) {
+                    return newerThan(now, c.content)
+                               ? c.file + " on " + c.branch + " holds " +
+                                     now.str() + ", newer than " + c.content
+                               : std::string();
+                  });
+  }
+  case Node::Kind::Pin:
+    return pin(n);
+  case Node::Kind::Record:
+    return recordFile(n);
   case Node::Kind::Build:
     return leg(n);
   case Node::Kind::Check:
@@ -1575,6 +1783,34 @@ bool Executor::setup() {
   return true;
 }
 
+/// Cut points recorded by an earlier run of this stage, on this remote.
+bool Executor::loadCutPoints() {
+  for (const llvm::json::Object *e : records())
+    if (field(*e, "event") == "pin" && field(*e, "stage") == opts.stage)
+      if (auto from = e->getString("from"))
+        if (auto c = e->getString("commit"))
+          cutPoints[from->str()] = Oid{c->str()};
+  for (const auto &[from, cut] : cutPoints) {
+    std::optional<Oid> source = resolve(from);
+    if (!source)
+      continue;
+    llvm::Expected<bool> on = repo->has(cut) ? repo->isAncestor(cut, *source)
+                                             : llvm::Expected<bool>(false);
+    if (!on)
+      llvm::consumeError(on.takeError());
+    if (!on || !*on) {
+      diags.report(DiagKind::WorldContradictsPlan, llvm::SMRange(),
+                   "the journal's cut point " + cut.abbrev() +
+                       " for branches from " + from + " is not on " + from +
+                       (current.empty() ? "" : " of " + current) + " (at " +
+                       source->abbrev() +
+                       "); remove its \"pin\" record to cut again");
+      return false;
+    }
+  }
+  return true;
+}
+
 RunSummary Executor::run() {
   g = unbound; // Until the RC number is known.
   if (!setup() || !resolveRc(rc))
@@ -1628,29 +1864,8 @@ RunSummary Executor::run() {
           gitError(std::move(e), "cannot use the log of " + n->id);
           return {};
         }
-  // Cut points recorded by an earlier run of this stage.
-  for (const llvm::json::Object *e : records())
-    if (field(*e, "event") == "pin" && field(*e, "stage") == opts.stage)
-      if (auto from = e->getString("from"))
-        if (auto c = e->getString("commit"))
-          cutPoints[from->str()] = Oid{c->str()};
-  for (const auto &[from, cut] : cutPoints) {
-    std::optional<Oid> source = resolve(from);
-    if (!source)
-      continue;
-    llvm::Expected<bool> on = repo->has(cut) ? repo->isAncestor(cut, *source)
-                                             : llvm::Expected<bool>(false);
-    if (!on)
-      llvm::consumeError(on.takeError());
-    if (!on || !*on) {
-      diags.report(DiagKind::WorldContradictsPlan, llvm::SMRange(),
-                   "the journal's cut point " + cut.abbrev() +
-                       " for branches from " + from + " is not on " + from +
-                       " (at " + source->abbrev() +
-                       "); remove its \"pin\" record to cut again");
-      return {};
-    }
-  }
+  if (!loadCutPoints())
+    return {};
 
   std::string title = g.project + " " + g.version + ", stage " + opts.stage +
                       (rc ? " rc" + std::to_string(*rc) : "");
@@ -1666,7 +1881,12 @@ RunSummary Executor::run() {
   unsigned legs = 0; // Build legs not printed yet.
   for (const Node *&n : todo) {
     ++stepNo;
-    Outcome o = step(*n);
+    // A step acts on its repository's remote, and its journal entry is
+    // that remote's (the journal is one, its state per remote).
+    Outcome o = enter(n->repo())
+                    ? step(*n)
+                    : Outcome(Status::Failed,
+                              "cannot reach repository " + n->repo().str());
     diags.flush();
     // The legs of a build are CI's business: one line for all of them.
     bool leg = n->kind() == Node::Kind::Build && o.status == Status::Ci;
@@ -1696,8 +1916,11 @@ RunSummary Executor::run() {
         {"acted", o.acted}, {"detail", o.detail}};
     if (!o.commit.empty())
       entry["commit"] = o.commit;
+    if (!o.value.empty())
+      entry["value"] = o.value;
     if (opts.execute && o.status != Status::Would && !record(std::move(entry)))
       ok = false;
+    enter("");
     Status status = o.status;
     results.emplace_back(n, std::move(o));
     maybeKill("after-step");
@@ -1756,6 +1979,9 @@ void Executor::printSummary(bool ok) {
                                          {"detail", o.detail},
                                          {"findings", std::move(findings)}});
     }
+    llvm::json::Object values;
+    for (const auto &[name, value] : recorded)
+      values[name] = value;
     llvm::json::Object doc{{"project", g.project},
                            {"release", g.version},
                            {"stage", opts.stage},
@@ -1763,6 +1989,8 @@ void Executor::printSummary(bool ok) {
                            {"remote", url},
                            {"result", ok ? "ok" : "stopped"},
                            {"steps", std::move(steps)}};
+    if (!recorded.empty())
+      doc["recorded"] = std::move(values);
     if (rc)
       doc["rc"] = int64_t(*rc);
     out << llvm::formatv("{0:2}", llvm::json::Value(std::move(doc))) << "\n";
@@ -1796,6 +2024,8 @@ void Executor::printSummary(bool ok) {
   for (const auto &[name, status] : rows)
     out << llvm::left_justify(name, width) << "  " << statusName(status)
         << "\n";
+  for (const auto &[name, value] : recorded)
+    out << name << ": " << value << "\n";
   out << (ok ? "ok" : "stopped") << ": " << llvm::join(parts, ", ");
   if (!ok)
     out << "; once that is dealt with, the same command goes on from here";

@@ -31,9 +31,12 @@ namespace relc::graph {
 /// The version of the JSON form; bump it when a field changes meaning.
 constexpr int formatVersion = 1;
 
+// Git steps name the remote they act on and, when it is not the main
+// repository, the repository (`repo builder { ... }`) in `repo`.
+
 /// A branch on the remote, cut from `from`.
 struct BranchNode {
-  std::string name, from, remote;
+  std::string name, from, remote, repo;
 };
 /// A tag on the remote at the head of `on`.
 struct TagNode {
@@ -43,10 +46,24 @@ struct TagNode {
   /// The name's template around its RC number: {`v2.4.0-rc`, ``}; one
   /// part if the name has none.
   std::vector<std::string> nameParts;
+  std::string repo;
 };
 /// A commit on `branch` that sets `file` to `content`.
 struct CommitNode {
-  std::string file, content, branch, remote, message;
+  std::string file, content, branch, remote, message, repo;
+};
+/// A commit on `branch` that sets `file` to `ref` of repository `of` (on
+/// its remote `ofRemote`): the name, or with `commit` the commit it names
+/// there when the step runs.
+struct PinNode {
+  std::string file, ref, of, ofRemote, branch, remote, message, repo;
+  bool commit = false;
+};
+/// Reads `file` at the head of `on` and records its first line as `name`;
+/// with `commit`, that line must be a commit id.
+struct RecordNode {
+  std::string name, file, on, remote, repo;
+  bool commit = false;
 };
 /// One leg of a matrix, in one phase: built, tested or uploaded, as its
 /// matrix's recipes say (docs/language.md, "Recipes"). A matrix without
@@ -103,9 +120,21 @@ struct WaitNode {
 
 struct Node {
   /// In the order of Payload's alternatives.
-  enum class Kind { Branch, Tag, Commit, Build, Check, Approval, Shell, Wait };
-  using Payload = std::variant<BranchNode, TagNode, CommitNode, BuildNode,
-                               CheckNode, ApprovalNode, ShellNode, WaitNode>;
+  enum class Kind {
+    Branch,
+    Tag,
+    Commit,
+    Build,
+    Check,
+    Approval,
+    Shell,
+    Wait,
+    Pin,
+    Record
+  };
+  using Payload =
+      std::variant<BranchNode, TagNode, CommitNode, BuildNode, CheckNode,
+                   ApprovalNode, ShellNode, WaitNode, PinNode, RecordNode>;
   /// Stable across runs and across RC numbers: `rc/tag-rc_tag`,
   /// `rc/build-wheels/3.12-linux-x86_64-cuda-12.4`.
   std::string id;
@@ -123,6 +152,9 @@ struct Node {
   Kind kind() const { return Kind(payload.index()); }
   template <class T> const T &as() const { return std::get<T>(payload); }
   static llvm::StringRef kindName(Kind kind);
+  /// The repository a git step works on ("" : the main one, and for the
+  /// steps that are not git steps).
+  llvm::StringRef repo() const;
   /// For people: the kind and what it works on (`branch release/2.4`).
   std::string summary() const;
 };
@@ -157,8 +189,9 @@ struct LowerOptions {
 struct Graph {
   std::string project, version, file;
   sema::Repository repository;
-  std::optional<unsigned> rc;    ///< The RC number bound, if any.
-  std::vector<StageInfo> stages; ///< In dependency order.
+  std::vector<sema::Repository> repositories; ///< The other ones.
+  std::optional<unsigned> rc;                 ///< The RC number bound, if any.
+  std::vector<StageInfo> stages;              ///< In dependency order.
   /// The tags of the release itself (every stage's tags without an RC
   /// number), whichever stages were lowered: once one is out, no more RCs.
   std::vector<std::string> releaseTags;

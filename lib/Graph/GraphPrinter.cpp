@@ -28,25 +28,41 @@ std::vector<std::pair<std::string, std::string>> graph::fields(const Node &n) {
   switch (n.kind()) {
   case Node::Kind::Branch: {
     const BranchNode &b = n.as<BranchNode>();
-    f = {{"name", b.name}, {"from", b.from}, {"remote", b.remote}};
+    f = {{"name", b.name},
+         {"from", b.from},
+         {"remote", b.remote},
+         {"repo", b.repo}};
     break;
   }
   case Node::Kind::Tag: {
     const TagNode &t = n.as<TagNode>();
-    f = {{"name", t.name},
-         {"on", t.on},
-         {"remote", t.remote},
-         {"annotated", t.annotated ? "true" : "false"},
-         {"message", t.message}};
+    f = {{"name", t.name},       {"on", t.on},
+         {"remote", t.remote},   {"annotated", t.annotated ? "true" : "false"},
+         {"message", t.message}, {"repo", t.repo}};
     break;
   }
   case Node::Kind::Commit: {
     const CommitNode &c = n.as<CommitNode>();
-    f = {{"file", c.file},
-         {"content", c.content},
-         {"branch", c.branch},
-         {"remote", c.remote},
-         {"message", c.message}};
+    f = {{"file", c.file},     {"content", c.content}, {"branch", c.branch},
+         {"remote", c.remote}, {"message", c.message}, {"repo", c.repo}};
+    break;
+  }
+  case Node::Kind::Pin: {
+    const PinNode &p = n.as<PinNode>();
+    f = {{"file", p.file},       {"of", p.of},
+         {"ref", p.ref},         {"as", p.commit ? "commit" : "branch"},
+         {"branch", p.branch},   {"remote", p.remote},
+         {"message", p.message}, {"repo", p.repo}};
+    break;
+  }
+  case Node::Kind::Record: {
+    const RecordNode &r = n.as<RecordNode>();
+    f = {{"name", r.name},
+         {"file", r.file},
+         {"on", r.on},
+         {"remote", r.remote},
+         {"as", r.commit ? "commit" : ""},
+         {"repo", r.repo}};
     break;
   }
   case Node::Kind::Build: {
@@ -119,6 +135,19 @@ void graph::printJson(const Graph &g, llvm::raw_ostream &os) {
     j.attribute("plan", g.file);
     if (g.rc)
       j.attribute("rc", int64_t(*g.rc));
+    // The other repositories the plan drives; a plan of one repository
+    // prints as before.
+    if (!g.repositories.empty())
+      j.attributeArray("repositories", [&] {
+        for (const sema::Repository &r : g.repositories)
+          j.object([&] {
+            j.attribute("name", r.name);
+            j.attribute("remote", r.remote);
+            if (!r.url.empty())
+              j.attribute("url", r.url);
+            j.attribute("mainBranch", r.mainBranch);
+          });
+      });
     j.attributeArray("stages", [&] {
       for (const StageInfo &s : g.stages)
         j.object([&] {

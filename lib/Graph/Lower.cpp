@@ -41,19 +41,39 @@ llvm::StringRef Node::kindName(Kind kind) {
     return "shell";
   case Kind::Wait:
     return "wait";
+  case Kind::Pin:
+    return "pin";
+  case Kind::Record:
+    return "record";
   }
   return "?";
 }
 
+llvm::StringRef Node::repo() const {
+  if (auto *b = std::get_if<BranchNode>(&payload))
+    return b->repo;
+  if (auto *t = std::get_if<TagNode>(&payload))
+    return t->repo;
+  if (auto *c = std::get_if<CommitNode>(&payload))
+    return c->repo;
+  if (auto *p = std::get_if<PinNode>(&payload))
+    return p->repo;
+  if (auto *r = std::get_if<RecordNode>(&payload))
+    return r->repo;
+  return "";
+}
+
 std::string Node::summary() const {
   std::string s = kindName(kind()).str();
+  // A step on another repository says which.
+  std::string in = repo().empty() ? "" : " in " + repo().str();
   std::vector<std::pair<std::string, std::string>> f = fields(*this);
   for (llvm::StringRef name :
        {"name", "file", "check", "group", "command", "date"})
     for (const auto &[k, v] : f)
       if (k == name)
-        return s + " " + v;
-  return s;
+        return s + " " + v + in;
+  return s + in;
 }
 
 const CheckArgValue *CheckNode::arg(llvm::StringRef name) const {
@@ -146,7 +166,9 @@ Node &Lowerer::add(std::string idTail, llvm::SMLoc loc, Node::Payload payload) {
 }
 
 void Lowerer::lowerStep(const sema::Step &s, std::vector<std::string> &added) {
-  const std::string &remote = plan.repository.remote;
+  const sema::Repository *repository = plan.repositoryNamed(s.repo);
+  const std::string &remote =
+      repository ? repository->remote : plan.repository.remote;
   llvm::SMLoc loc = s.range.Start;
   auto finish = [&](Node &n) {
     n.once = s.once;
@@ -155,30 +177,66 @@ void Lowerer::lowerStep(const sema::Step &s, std::vector<std::string> &added) {
     added.push_back(n.id);
   };
   std::string idName = slug(bind(s.idName));
+  // `cut/branch-builder.release_branch`: steps on two repositories that
+  // name the same setting stay apart, and the id says which repository.
+  if (!s.repo.empty())
+    idName = slug(s.repo) + "." + idName;
 
   if (auto *b = s.as<sema::BranchStep>()) {
-    BranchNode p{bind(b->name), bind(b->from), remote};
+    BranchNode p{bind(b->name), bind(b->from), remote, s.repo};
     std::string key = "branch " + remote + " " + p.name;
     Node &n = add("branch-" + idName, loc, std::move(p));
     n.key = std::move(key);
     finish(n);
   } else if (auto *t = s.as<sema::TagStep>()) {
-    TagNode p{bind(t->name),    bind(t->on),
-              remote,           t->annotated,
-              bind(t->message), std::vector<std::string>(t->name.parts())};
+    TagNode p{bind(t->name),
+              bind(t->on),
+              remote,
+              t->annotated,
+              bind(t->message),
+              std::vector<std::string>(t->name.parts()),
+              s.repo};
     std::string key = "tag " + remote + " " + p.name;
     Node &n = add("tag-" + idName, loc, std::move(p));
     n.key = std::move(key);
     n.reversible = false; // A pushed tag is public; it never moves.
     finish(n);
   } else if (auto *c = s.as<sema::CommitStep>()) {
-    CommitNode p{bind(c->file), bind(c->content), bind(c->branch), remote,
-                 bind(c->message)};
+    CommitNode p{bind(c->file), bind(c->content), bind(c->branch),
+                 remote,        bind(c->message), s.repo};
     std::string key =
         "commit " + remote + " " + p.branch + " " + p.file + " = " + p.content;
     Node &n = add("commit-" + idName, loc, std::move(p));
     n.key = std::move(key);
     n.reversible = false; // Pushed history stays.
+    finish(n);
+  } else if (auto *pin = s.as<sema::PinStep>()) {
+    const sema::Repository *of = plan.repositoryNamed(pin->of);
+    PinNode p{bind(pin->file),
+              bind(pin->ref),
+              pin->of,
+              of ? of->remote : "",
+              bind(pin->branch),
+              remote,
+              bind(pin->message),
+              s.repo,
+              pin->commit};
+    std::string key = "pin " + remote + " " + p.branch + " " + p.file + " = " +
+                      p.ofRemote + " " + p.ref + (p.commit ? " commit" : "");
+    // `cut/pin-xla`: what is pinned names the step.
+    std::string id =
+        "pin-" + (s.repo.empty() ? "" : slug(s.repo) + ".") + slug(p.of);
+    Node &n = add(std::move(id), loc, std::move(p));
+    n.key = std::move(key);
+    n.reversible = false; // Pushed history stays.
+    finish(n);
+  } else if (auto *r = s.as<sema::RecordStep>()) {
+    RecordNode p{r->name, bind(r->file), bind(r->on),
+                 remote,  s.repo,        r->commit};
+    std::string key = "record " + remote + " " + p.on + " " + p.file + " " +
+                      stage->name + instance();
+    Node &n = add("record-" + idName, loc, std::move(p));
+    n.key = std::move(key);
     finish(n);
   } else if (auto *b = s.as<sema::BuildStep>()) {
     if (const sema::Matrix *m = plan.matrix(b->matrix))
@@ -379,6 +437,7 @@ Graph Lowerer::run(llvm::StringRef displayPath) {
   g.version = plan.version->str();
   g.file = displayPath.str();
   g.repository = plan.repository;
+  g.repositories = plan.repositories;
   g.rc = opts.rc;
   g.plan = &plan;
   g.sm = &sm;

@@ -173,3 +173,12 @@ const Partner *Plan::partner(llvm::StringRef name) const {
       return &p;
   return nullptr;
 }
+
+const Repository *Plan::repositoryNamed(llvm::StringRef name) const {
+  if (name.empty())
+    return &repository;
+  for (const Repository &r : repositories)
+    if (r.name == name)
+      return &r;
+  return nullptr;
+}

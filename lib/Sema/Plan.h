@@ -297,6 +297,12 @@ private:
 struct Repository {
   std::string remote = "origin";
   std::string mainBranch = "main";
+  /// Another repository the project drives (`repo builder { ... }`): its
+  /// name, empty for the main one. A run reaches it through the remote
+  /// `remote` of the clone it runs in (default: the name) or, if the clone
+  /// has no such remote, through `url`.
+  std::string name, url;
+  llvm::SMRange range; ///< Its name in the plan.
 };
 
 //===------------------------------------------------------------- checks ===//
@@ -381,6 +387,21 @@ struct TagStep {
 struct CommitStep {
   Template file, content, branch, message;
 };
+/// `git.pin FILE = REPO.SETTING on BRANCH;`: a commit on BRANCH setting FILE
+/// to the name `ref` has in repository `of` or (`as commit`) the commit it
+/// names there when the step runs.
+struct PinStep {
+  Template file, ref, branch, message;
+  std::string of; ///< The repository `ref` is in ("" : the main one).
+  bool commit = false;
+};
+/// `record NAME = FILE on BRANCH;`: reads FILE at the head of BRANCH and
+/// records its first line as NAME; `as commit`: it must be a commit id.
+struct RecordStep {
+  std::string name;
+  Template file, on;
+  bool commit = false;
+};
 struct BuildStep {
   std::string matrix, channel;
   std::optional<Duration> timeout;
@@ -407,9 +428,12 @@ struct WaitStep {
 struct Step {
   using Payload =
       std::variant<BranchStep, TagStep, CommitStep, BuildStep, RequireStep,
-                   ApprovalStep, CommandStep, WaitStep>;
+                   ApprovalStep, CommandStep, WaitStep, PinStep, RecordStep>;
   Payload payload;
   bool once = false;
+  /// The repository a git step works on (`in builder`): a name of
+  /// Plan::repositories; empty: the main repository.
+  std::string repo;
   /// What names the step in node ids: the operand as written (a setting's
   /// name, `release_branch`) where it is a name, else its text.
   Template idName;
@@ -523,6 +547,9 @@ struct Plan {
   std::shared_ptr<const compat::Model> model;
   std::map<std::string, std::string> repo; ///< Settings as written.
   Repository repository;
+  /// The other repositories (`repo NAME { ... }`), in declaration order.
+  std::vector<Repository> repositories;
+  const Repository *repositoryNamed(llvm::StringRef name) const;
   /// Patch policy settings: `categories` -> its names; a number as text.
   std::map<std::string, std::vector<std::string>> policy;
   /// Where each patch policy setting is written (for notes).

@@ -37,6 +37,9 @@ void sema::printPlan(const Plan &plan, llvm::raw_ostream &os) {
       os << "  model " << plan.model->names[i] << "\n";
   for (const auto &[key, value] : plan.repo)
     os << "  repo " << key << " = \"" << value << "\"\n";
+  for (const Repository &r : plan.repositories)
+    os << "  repository " << r.name << ": remote \"" << r.remote << "\", url \""
+       << r.url << "\", main branch \"" << r.mainBranch << "\"\n";
   if (!plan.channels.empty())
     os << "  channels " << llvm::join(plan.channels, " > ") << "\n";
   for (const Milestone &m : plan.milestones)

@@ -59,9 +59,11 @@ llvm::StringRef triggerMilestone(const ast::StageTrigger &t) {
 /// Which options each step takes (`once` is listed where it makes sense).
 llvm::ArrayRef<llvm::StringRef> stepOptions(ast::Step::Kind k) {
   using K = ast::Step::Kind;
-  static const llvm::StringRef branch[] = {"once"};
-  static const llvm::StringRef tag[] = {"once", "annotated", "message"};
-  static const llvm::StringRef commit[] = {"once", "message"};
+  static const llvm::StringRef branch[] = {"once", "in"};
+  static const llvm::StringRef tag[] = {"once", "annotated", "message", "in"};
+  static const llvm::StringRef commit[] = {"once", "message", "in"};
+  static const llvm::StringRef pin[] = {"once", "message", "as", "in"};
+  static const llvm::StringRef record[] = {"as", "in"};
   static const llvm::StringRef build[] = {"timeout", "split"};
   static const llvm::StringRef approve[] = {"timeout"};
   static const llvm::StringRef run[] = {"once", "env", "timeout", "cwd"};
@@ -72,6 +74,10 @@ llvm::ArrayRef<llvm::StringRef> stepOptions(ast::Step::Kind k) {
     return tag;
   case K::Commit:
     return commit;
+  case K::Pin:
+    return pin;
+  case K::Record:
+    return record;
   case K::Build:
     return build;
   case K::Approve:
@@ -174,6 +180,30 @@ private:
   llvm::StringSet<> expanding; ///< Repo settings being expanded.
   std::map<std::string, const ast::Setting *> repoByName;
   std::map<std::string, const ast::Setting *> policyByName;
+
+  // Other repositories (`repo builder { ... }`): each has settings of its
+  // own, which a step names with `in builder` and a pin with
+  // `builder.release_branch`.
+  struct OtherRepo {
+    const ast::Item *item = nullptr;
+    std::map<std::string, std::string> values;
+    std::map<std::string, const ast::Setting *> byName;
+  };
+  std::vector<const ast::Item *> namedRepos;
+  std::map<std::string, OtherRepo> others;
+  /// Whose settings names resolve to: null, the main repository's.
+  const OtherRepo *scope = nullptr;
+  const std::map<std::string, std::string> &settingValues() const {
+    return scope ? scope->values : plan->repo;
+  }
+  const std::map<std::string, const ast::Setting *> &settingDefs() const {
+    return scope ? scope->byName : repoByName;
+  }
+  void checkOtherRepos();
+  void describeOtherRepos();
+  /// The repository a step's `in` option names ("" : the main one, or
+  /// none it could name, reported).
+  std::string stepRepository(const ast::Step &s);
 };
 
 } // namespace
@@ -200,7 +230,7 @@ void Sema::collectItems(const ast::File &f) {
       compat.push_back(&it);
       break;
     case K::Repo:
-      repo.push_back(&it);
+      (it.name.text.empty() ? repo : namedRepos).push_back(&it);
       break;
     case K::Channels:
       channels.push_back(&it);
@@ -312,32 +342,42 @@ std::optional<std::string> Sema::findModel(const ast::Item &it) {
   return std::nullopt;
 }
 
+/// Reads the settings of one `repo` block into \p byName and \p values,
+/// reporting those not in \p allowed, set twice, or not one string.
+static void
+readRepoSettings(DiagnosticEngine &diags, const ast::Item &it,
+                 const std::vector<std::string> &allowed,
+                 std::map<std::string, const ast::Setting *> &byName,
+                 std::map<std::string, std::string> &values) {
+  for (const ast::Setting &s : it.settings) {
+    if (!llvm::is_contained(allowed, s.key.text)) {
+      diags.report(DiagKind::UnknownName, s.key.range,
+                   "unknown repo setting '" + s.key.text + "'" +
+                       didYouMean(s.key.text, allowed));
+      continue;
+    }
+    if (!byName.emplace(s.key.text, &s).second) {
+      diags.report(DiagKind::DuplicateDefinition, s.key.range,
+                   "repo setting '" + s.key.text + "' is set twice");
+      diags.note(byName[s.key.text]->range.Start, "first set here");
+      continue;
+    }
+    const auto *str = s.values.size() == 1
+                          ? llvm::dyn_cast<ast::StringExpr>(s.values[0].get())
+                          : nullptr;
+    if (!str) {
+      diags.report(DiagKind::TypeMismatch, s.range,
+                   "repo setting '" + s.key.text + "' takes one string");
+      continue;
+    }
+    values[s.key.text] = str->value;
+  }
+}
+
 void Sema::checkRepo() {
   checkSingle(diags, repo);
   for (const ast::Item *it : repo)
-    for (const ast::Setting &s : it->settings) {
-      if (!llvm::is_contained(repoSettings, s.key.text)) {
-        diags.report(DiagKind::UnknownName, s.key.range,
-                     "unknown repo setting '" + s.key.text + "'" +
-                         didYouMean(s.key.text, strings(repoSettings)));
-        continue;
-      }
-      if (!repoByName.emplace(s.key.text, &s).second) {
-        diags.report(DiagKind::DuplicateDefinition, s.key.range,
-                     "repo setting '" + s.key.text + "' is set twice");
-        diags.note(repoByName[s.key.text]->range.Start, "first set here");
-        continue;
-      }
-      const auto *str = s.values.size() == 1
-                            ? llvm::dyn_cast<ast::StringExpr>(s.values[0].get())
-                            : nullptr;
-      if (!str) {
-        diags.report(DiagKind::TypeMismatch, s.range,
-                     "repo setting '" + s.key.text + "' takes one string");
-        continue;
-      }
-      plan->repo[s.key.text] = str->value;
-    }
+    readRepoSettings(diags, *it, strings(repoSettings), repoByName, plan->repo);
 }
 
 /// The repository description: settings resolved, defaults where unset.
@@ -347,6 +387,86 @@ static void describeRepository(Plan &plan, const Template &remote,
     plan.repository.remote = remote.bind(std::nullopt);
   if (!mainBranch.empty())
     plan.repository.mainBranch = mainBranch.bind(std::nullopt);
+}
+
+void Sema::checkOtherRepos() {
+  std::vector<std::string> allowed = strings(repoSettings);
+  allowed.push_back("url");
+  for (const ast::Item *it : namedRepos) {
+    const ast::Name &name = it->name;
+    // `patch.X` and `schedule.X` already mean something in a path.
+    if (name.text == "patch" || name.text == "schedule") {
+      diags.report(DiagKind::DuplicateDefinition, name.range,
+                   "a repository cannot be called '" + name.text + "': '" +
+                       name.text + ".NAME' names " +
+                       (name.text == "patch" ? "a patch policy setting"
+                                             : "a milestone"));
+      continue;
+    }
+    auto [slot, fresh] = others.try_emplace(name.text);
+    if (!fresh) {
+      diags.report(DiagKind::DuplicateDefinition, name.range,
+                   "repository '" + name.text + "' is declared twice");
+      diags.note(slot->second.item->name.loc(), "first declared here");
+      continue;
+    }
+    OtherRepo &o = slot->second;
+    o.item = it;
+    readRepoSettings(diags, *it, allowed, o.byName, o.values);
+  }
+}
+
+/// Each other repository as a run needs it: its remote (by default named
+/// like the repository), its URL and main branch, resolved.
+void Sema::describeOtherRepos() {
+  for (const ast::Item *it : namedRepos) {
+    auto o = others.find(it->name.text);
+    if (o == others.end() || o->second.item != it)
+      continue;
+    scope = &o->second;
+    Repository r;
+    r.name = it->name.text;
+    r.range = it->name.range;
+    r.remote = r.name;
+    if (Template t = setting("remote"); !t.empty())
+      r.remote = t.bind(std::nullopt);
+    if (Template t = setting("main_branch"); !t.empty())
+      r.mainBranch = t.bind(std::nullopt);
+    r.url = setting("url").bind(std::nullopt);
+    plan->repositories.push_back(std::move(r));
+    for (const ast::Setting &s : it->settings) {
+      for (const ast::ExprPtr &e : s.values)
+        checkPlaceholders(*e, {});
+      checkSettingCycle(s);
+      checkRepoText(s);
+    }
+    scope = nullptr;
+  }
+}
+
+std::string Sema::stepRepository(const ast::Step &s) {
+  for (const ast::StepOption &o : s.options) {
+    if (o.name.text != "in")
+      continue;
+    auto *p = llvm::dyn_cast_or_null<ast::PathExpr>(o.value.get());
+    if (!p || p->parts.size() != 1) {
+      diags.report(DiagKind::TypeMismatch,
+                   o.value ? o.value->getRange() : o.range,
+                   "'in' takes the name of a repository the project declares "
+                   "('repo NAME { ... }')");
+      return "";
+    }
+    const ast::Name &name = p->parts[0];
+    if (others.count(name.text))
+      return name.text;
+    std::vector<std::string> known;
+    for (const auto &kv : others)
+      known.push_back(kv.first);
+    diags.report(DiagKind::UnknownName, name.range,
+                 "unknown repository '" + name.text + "'" +
+                     didYouMean(name.text, known));
+  }
+  return "";
 }
 
 void Sema::checkChannels() {
@@ -883,8 +1003,11 @@ bool Sema::stageApplies(const ast::Item &stage) const {
 
 std::vector<std::string> Sema::referenceNames() const {
   std::vector<std::string> names;
-  for (const auto &r : repoByName)
+  for (const auto &r : settingDefs())
     names.push_back(r.first);
+  for (const auto &[repoName, o] : others)
+    for (const auto &r : o.byName)
+      names.push_back(repoName + "." + r.first);
   for (const auto &m : milestoneEntries)
     names.push_back("schedule." + m.first);
   for (const auto &p : policyByName)
@@ -912,7 +1035,11 @@ void Sema::checkReference(const Expr &e, llvm::StringRef what) {
   const auto &parts = p->parts;
   bool ok = false;
   if (parts.size() == 1)
-    ok = repoByName.count(name);
+    ok = settingDefs().count(name);
+  else if (auto other =
+               parts.size() == 2 ? others.find(parts[0].text) : others.end();
+           other != others.end())
+    ok = other->second.byName.count(parts[1].text);
   else if (parts.size() == 2 && parts[0].text == "patch")
     ok = policyByName.count(parts[1].text);
   else if (parts.size() == 2 && parts[0].text == "schedule")
@@ -984,13 +1111,16 @@ void Sema::checkPlaceholders(const Expr &e,
 /// A repo setting with its own placeholders resolved; "" if unset. A
 /// setting that names itself, through others, stays visible as `{name}`.
 Template Sema::setting(llvm::StringRef name) {
-  auto it = plan->repo.find(name.str());
-  if (it == plan->repo.end())
+  const std::map<std::string, std::string> &values = settingValues();
+  auto it = values.find(name.str());
+  if (it == values.end())
     return Template();
-  if (!expanding.insert(name).second)
+  // Two repositories may each have a setting of the same name.
+  std::string key = (scope ? scope->item->name.text + "." : "") + name.str();
+  if (!expanding.insert(key).second)
     return Template(("{" + name + "}").str());
   Template t = expand(it->second, {});
-  expanding.erase(name);
+  expanding.erase(key);
   return t;
 }
 
@@ -999,13 +1129,14 @@ Template Sema::setting(llvm::StringRef name) {
 void Sema::checkSettingCycle(const ast::Setting &s) {
   std::vector<std::string> path{s.key.text};
   std::function<bool(llvm::StringRef)> reaches = [&](llvm::StringRef name) {
-    auto it = repoByName.find(name.str());
-    if (it == repoByName.end())
+    const std::map<std::string, const ast::Setting *> &defs = settingDefs();
+    auto it = defs.find(name.str());
+    if (it == defs.end())
       return false;
     for (const ast::ExprPtr &e : it->second->values)
       if (auto *str = llvm::dyn_cast<ast::StringExpr>(e.get()))
         for (const ast::StringExpr::Part &p : str->parts) {
-          if (!p.isPlaceholder || !repoByName.count(p.text))
+          if (!p.isPlaceholder || !defs.count(p.text))
             continue;
           if (p.text == s.key.text)
             return true;
@@ -1054,7 +1185,7 @@ void Sema::placeholder(Template &out, llvm::StringRef name,
   if (milestone.consume_front("schedule."))
     if (const Milestone *m = plan->milestone(milestone))
       return out.append(m->date.str());
-  if (plan->repo.count(name.str()))
+  if (settingValues().count(name.str()))
     return out.append(setting(name));
   // A project checked alone has no version or milestones: leave it visible.
   out.append(("{" + name + "}").str());
@@ -1103,6 +1234,16 @@ Template Sema::render(const Expr &e, llvm::ArrayRef<std::string> params) {
     }
     if (parts.size() == 2 && parts[0].text == "schedule") {
       placeholder(out, p->str(), params);
+      return out;
+    }
+    // `xla.release_branch`: a setting of another repository.
+    if (auto other =
+            parts.size() == 2 ? others.find(parts[0].text) : others.end();
+        other != others.end()) {
+      const OtherRepo *saved = scope;
+      scope = &other->second;
+      out = setting(parts[1].text);
+      scope = saved;
       return out;
     }
     return setting(p->str());
@@ -1294,7 +1435,11 @@ void Sema::checkStepNames(const ast::Step &s,
     ref(1, "ref");
     break;
   case K::Commit:
+  case K::Pin:
     ref(2, "branch");
+    break;
+  case K::Record:
+    ref(1, "ref");
     break;
   case K::Approve:
     if (const Expr *e = operand(0)) {
@@ -1742,6 +1887,10 @@ void Sema::checkStages() {
     for (const ast::Step &s : it->steps) {
       llvm::ArrayRef<llvm::StringRef> allowed = stepOptions(s.kind);
       bool once = false;
+      // Names in a step's operands are its repository's settings.
+      std::string stepRepo =
+          llvm::is_contained(allowed, "in") ? stepRepository(s) : std::string();
+      scope = stepRepo.empty() ? nullptr : &others[stepRepo];
       for (const ast::StepOption &o : s.options) {
         if (!llvm::is_contained(allowed, o.name.text)) {
           diags.report(DiagKind::StepOption, o.range,
@@ -1769,6 +1918,18 @@ void Sema::checkStages() {
               !llvm::isa<ast::ObjectExpr>(o.value.get()))
             diags.report(DiagKind::TypeMismatch, o.value->getRange(),
                          "'env' takes an object such as { KEY: \"value\" }");
+          if (o.name.text == "as") {
+            auto *p = llvm::dyn_cast<ast::PathExpr>(o.value.get());
+            bool branchOk = s.kind == ast::Step::Kind::Pin;
+            if (!p ||
+                !(p->str() == "commit" || (branchOk && p->str() == "branch")))
+              diags.report(DiagKind::TypeMismatch, o.value->getRange(),
+                           branchOk ? "'as' takes 'branch' (the file holds "
+                                      "the name, the default) or 'commit' "
+                                      "(the commit it names)"
+                                    : "'as' takes 'commit' (the value must "
+                                      "be a commit id)");
+          }
         }
       }
       for (const ast::ExprPtr &op : s.operands) {
@@ -1781,8 +1942,17 @@ void Sema::checkStages() {
       for (const ast::StepOption &o : s.options)
         if (o.value)
           checkNoExpression(*o.value, st.params);
+      if (s.kind == ast::Step::Kind::Pin && s.operands.size() > 1) {
+        auto *p = llvm::dyn_cast<ast::PathExpr>(s.operands[1].get());
+        if (!p || p->parts.size() != 2 || !others.count(p->parts[0].text))
+          diags.report(DiagKind::TypeMismatch, s.operands[1]->getRange(),
+                       "'git.pin' pins a ref of another repository: "
+                       "REPO.SETTING, such as 'xla.release_branch'");
+      }
       checkStepNames(s, st.params);
       st.steps.push_back(lowerStep(s, st.params, once));
+      st.steps.back().repo = stepRepo;
+      scope = nullptr;
       if (s.kind == ast::Step::Kind::Require)
         for (const ast::Name &n : s.names)
           if (!checkSet.count(n.text))
@@ -1848,6 +2018,13 @@ Step Sema::lowerStep(const ast::Step &s, llvm::ArrayRef<std::string> params,
     return std::nullopt;
   };
   auto operand = [&](size_t i) { return render(*s.operands[i], params); };
+  // `as commit`: a word, not a setting's name.
+  auto asCommit = [&] {
+    const ast::StepOption *o = option("as");
+    auto *p =
+        llvm::dyn_cast_or_null<ast::PathExpr>(o ? o->value.get() : nullptr);
+    return p && p->str() == "commit";
+  };
 
   Step step;
   step.once = once;
@@ -1872,6 +2049,20 @@ Step Sema::lowerStep(const ast::Step &s, llvm::ArrayRef<std::string> params,
   case K::Commit:
     step.payload =
         CommitStep{operand(0), operand(1), operand(2), text("message")};
+    break;
+  case K::Pin: {
+    PinStep p{operand(0), operand(1), operand(2), text("message"), "", false};
+    if (auto *path = llvm::dyn_cast<ast::PathExpr>(s.operands[1].get());
+        path && path->parts.size() == 2)
+      p.of = path->parts[0].text;
+    p.commit = asCommit();
+    step.payload = std::move(p);
+    break;
+  }
+  case K::Record:
+    step.idName = Template(s.names[0].text);
+    step.payload =
+        RecordStep{s.names[0].text, operand(0), operand(1), asCommit()};
     break;
   case K::Build: {
     BuildStep b{s.names[0].text, s.channel ? s.channel->text : "",
@@ -1972,6 +2163,7 @@ std::unique_ptr<Plan> Sema::run() {
   }
   checkPartners();
   checkRepo();
+  checkOtherRepos();
   if (isPatch() && !readBase())
     return nullptr;
   checkChannels();
@@ -1986,6 +2178,7 @@ std::unique_ptr<Plan> Sema::run() {
       checkSettingCycle(s);
       checkRepoText(s);
     }
+  describeOtherRepos();
   checkStages();
   checkOverlays();
   if (!matrices.empty() && compat.empty())

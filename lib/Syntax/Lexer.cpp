@@ -280,6 +280,8 @@ const Literal keywords[] = {{"import", L::K_IMPORT},
                             {"git.commit", L::K_GIT_COMMIT},
                             {"recipe", L::K_RECIPE},
                             {"with", L::K_WITH},
+                            {"git.pin", L::K_GIT_PIN},
+                            {"record", L::K_RECORD},
                             {"..", L::RANGE},
                             {"=", L::ASSIGN},
                             {"+=", L::APPEND}};

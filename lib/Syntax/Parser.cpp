@@ -143,6 +143,7 @@ bool isNameToken(size_t type) {
   case P::K_IMPORT:
   case P::K_RECIPE:
   case P::K_WITH:
+  case P::K_RECORD:
     return true;
   default:
     return false;
@@ -164,10 +165,12 @@ std::string describeExpected(const antlr4::misc::IntervalSet &set,
   };
 
   if (has(P::K_GIT_BRANCH) && has(P::K_RUN) && has(P::K_APPROVE)) {
-    parts.push_back("a step ('git.branch', 'git.tag', 'git.commit', 'build', "
-                    "'require', 'approve', 'run', 'wait until')");
-    drop({P::K_GIT_BRANCH, P::K_GIT_TAG, P::K_GIT_COMMIT, P::K_BUILD,
-          P::K_REQUIRE, P::K_APPROVE, P::K_RUN, P::K_WAIT});
+    parts.push_back("a step ('git.branch', 'git.tag', 'git.commit', "
+                    "'git.pin', 'record', 'build', 'require', 'approve', "
+                    "'run', 'wait until')");
+    drop({P::K_GIT_BRANCH, P::K_GIT_TAG, P::K_GIT_COMMIT, P::K_GIT_PIN,
+          P::K_RECORD, P::K_BUILD, P::K_REQUIRE, P::K_APPROVE, P::K_RUN,
+          P::K_WAIT});
   }
   if (has(P::STRING) && has(P::DATE) && has(P::VERSION) && has(P::IDENT)) {
     parts.push_back("a value");

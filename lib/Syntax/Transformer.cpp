@@ -539,6 +539,15 @@ Step Transformer::step(P::StepContext *ctx) {
     s.kind = Step::Kind::Commit;
     exprs(c->expr());
     options = c->stepOption();
+  } else if (auto *pin = dynamic_cast<P::PinStepContext *>(ctx)) {
+    s.kind = Step::Kind::Pin;
+    exprs(pin->expr());
+    options = pin->stepOption();
+  } else if (auto *rec = dynamic_cast<P::RecordStepContext *>(ctx)) {
+    s.kind = Step::Kind::Record;
+    s.names.push_back(name(rec->name()));
+    exprs(rec->expr());
+    options = rec->stepOption();
   } else if (auto *bu = dynamic_cast<P::BuildStepContext *>(ctx)) {
     s.kind = Step::Kind::Build;
     s.names.push_back(name(bu->name()));
@@ -595,6 +604,8 @@ Item Transformer::item(P::ItemContext *ctx) {
     it.path = string(c->STRING());
   } else if (auto *r = dynamic_cast<P::RepoItemContext *>(ctx)) {
     it.kind = Item::Kind::Repo;
+    if (r->name())
+      it.name = name(r->name());
     for (auto *s : r->setting())
       it.settings.push_back(setting(s));
   } else if (auto *ch = dynamic_cast<P::ChannelsItemContext *>(ctx)) {

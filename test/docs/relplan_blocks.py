@@ -155,6 +155,10 @@ def item_key(code):
     kind = words[0]
     if kind in ("check", "matrix", "stage"):
         return " ".join(words[:2])
+    # `repo {` is the main repository, `repo builder {` another one.
+    if kind == "repo":
+        named = re.match(r"\s*repo\s+([\w-]+)\s*\{", code)
+        return "repo " + named.group(1) if named else "repo"
     if kind == "overlay":
         return " ".join(words[:3])
     if kind == "patch":

@@ -329,3 +329,57 @@ TEST(FieldsTest, EmptyFieldsAreLeftOut) {
 }
 
 } // namespace
+
+/// A project driving a second repository: its steps name it in their id,
+/// act on its remote (key, fields) and resolve its settings, not the main
+/// repository's of the same name.
+TEST(LowerReposTest, StepsOfAnotherRepositoryNameIt) {
+  const char *const twoRepos = R"(project demo {
+  repo {
+    cut_from "main";
+    release_branch "release/{major}.{minor}";
+  }
+  repo xla {
+    remote "upstream-xla";
+    main_branch "master";
+    cut_from "master";
+    release_branch "r{major}.{minor}";
+  }
+  channels test > release;
+  stage cut {
+    git.branch release_branch from cut_from;
+    git.branch release_branch from cut_from in xla;
+    git.pin "pins/xla.txt" = xla.release_branch on release_branch;
+    record triton = "pins/triton.txt" on release_branch as commit;
+  }
+})";
+  PlanFixture fixture;
+  const sema::Plan *plan = fixture.checkRelease(test::demoRelease(), twoRepos);
+  ASSERT_TRUE(plan) << fixture.printed();
+  Graph g = lower(*plan, {}, fixture.sm, "demo/1.0.relplan");
+  ASSERT_EQ(g.repositories.size(), 1u);
+  EXPECT_EQ(g.repositories[0].remote, "upstream-xla");
+  EXPECT_EQ(g.repositories[0].mainBranch, "master");
+  EXPECT_EQ(idsOf(g, "cut"),
+            (Ids{"cut/branch-release_branch", "cut/branch-xla.release_branch",
+                 "cut/pin-xla", "cut/record-triton"}));
+  const Node &xla = *g.node("cut/branch-xla.release_branch");
+  EXPECT_EQ(xla.key, "branch upstream-xla r1.0");
+  EXPECT_EQ(xla.repo(), "xla");
+  EXPECT_EQ(fields(xla), (Fields{{"name", "r1.0"},
+                                 {"from", "master"},
+                                 {"remote", "upstream-xla"},
+                                 {"repo", "xla"}}));
+  EXPECT_EQ(xla.summary(), "branch r1.0 in xla");
+  const Node &main = *g.node("cut/branch-release_branch");
+  EXPECT_EQ(main.key, "branch origin release/1.0");
+  EXPECT_EQ(main.repo(), "");
+  const Node &pin = *g.node("cut/pin-xla");
+  EXPECT_EQ(pin.key, "pin origin release/1.0 pins/xla.txt = upstream-xla r1.0");
+  EXPECT_FALSE(pin.reversible);
+  EXPECT_EQ(pin.as<PinNode>().ofRemote, "upstream-xla");
+  const Node &record = *g.node("cut/record-triton");
+  EXPECT_TRUE(record.reversible);
+  EXPECT_TRUE(record.as<RecordNode>().commit);
+  EXPECT_EQ(record.as<RecordNode>().on, "release/1.0");
+}
