@@ -113,7 +113,9 @@ std::string inPhrase(antlr4::RuleContext *ctx) {
   return "at the top level";
 }
 
-bool isNameToken(size_t type) {
+} // namespace
+
+bool syntax::isNameToken(size_t type) {
   switch (type) {
   case P::IDENT:
   case P::K_RELEASE:
@@ -147,6 +149,8 @@ bool isNameToken(size_t type) {
     return false;
   }
 }
+
+namespace {
 
 /// Describes what the parser would have accepted, grouping the token sets
 /// that mean one thing to a plan author (every keyword that can start an
@@ -517,8 +521,8 @@ std::unique_ptr<ast::File> relc::parseBuffer(DiagnosticEngine &diags,
       "empty plan; expected 'project' or 'release'", &P::planFile, build);
 }
 
-ast::ConditionPtr relc::parseCondition(DiagnosticEngine &diags,
-                                       llvm::StringRef text) {
+ast::ConditionPtr syntax::parseConditionWithANTLR(DiagnosticEngine &diags,
+                                                  llvm::StringRef text) {
   auto build = [&](P::ConditionTextContext *tree, const TextMap &map,
                    antlr4::CommonTokenStream &) {
     return transform(tree, map, diags);
@@ -526,4 +530,11 @@ ast::ConditionPtr relc::parseCondition(DiagnosticEngine &diags,
   return parseText<ast::ConditionPtr>(diags, text, ParseOptions(), nullptr,
                                       "empty condition", &P::conditionText,
                                       build);
+}
+
+ast::ConditionPtr relc::parseCondition(DiagnosticEngine &diags,
+                                       llvm::StringRef text) {
+  if (ast::ConditionPtr simple = parseSimpleCondition(text))
+    return simple;
+  return parseConditionWithANTLR(diags, text);
 }

@@ -78,6 +78,27 @@ private:
   size_t pos = 0, line = 1, column = 0;
 };
 
+/// The value of a VERSION or INT token spelled \p spelled (`3.13t` is 3.13,
+/// free-threaded). If it is not PEP 440, \p err says why and the value is
+/// Version().
+std::unique_ptr<ast::VersionExpr>
+versionExpr(llvm::StringRef spelled, llvm::SMRange range, std::string &err);
+
+/// Whether a token of type \p type is one the grammar's `name` rule takes.
+bool isNameToken(size_t type);
+
+/// Parses a condition, as Parser.cpp's parseCondition does, if it is
+/// well-formed ASCII text whose values are names and versions: the AST that
+/// ANTLR's parser and the Transformer give, range for range. Returns nullptr,
+/// reporting nothing, for any other text; that text is left to ANTLR's
+/// parser, which words every error (ConditionParser.cpp says why).
+ast::ConditionPtr parseSimpleCondition(llvm::StringRef text);
+
+/// parseCondition's reference: ANTLR's parser, the Transformer, and relc's
+/// wording of every error.
+ast::ConditionPtr parseConditionWithANTLR(DiagnosticEngine &diags,
+                                          llvm::StringRef text);
+
 /// Builds the AST from a parse tree that parsed without errors. Literal
 /// values that the grammar accepts but that are still wrong (2024-02-30,
 /// a bad placeholder) are reported; the result is then nullptr.

@@ -252,22 +252,29 @@ Transformer::string(antlr4::tree::TerminalNode *node) {
                                       std::move(parts));
 }
 
-std::unique_ptr<VersionExpr> Transformer::version(P::VersionContext *ctx) {
-  SMRange r = range(ctx);
-  std::string spelled = text(ctx);
+std::unique_ptr<VersionExpr> syntax::versionExpr(llvm::StringRef spelled,
+                                                 SMRange r, std::string &err) {
   llvm::StringRef core = spelled;
   bool freeThreaded = core.size() > 1 && core.endswith("t") &&
                       llvm::isDigit(core[core.size() - 2]);
   if (freeThreaded)
     core = core.drop_back();
-  std::string err;
   std::optional<Version> v = Version::parse(core, &err);
-  if (!v) {
+  if (!v && err.empty())
+    err = "invalid version";
+  return std::make_unique<VersionExpr>(r, v ? std::move(*v) : Version(),
+                                       freeThreaded);
+}
+
+std::unique_ptr<VersionExpr> Transformer::version(P::VersionContext *ctx) {
+  SMRange r = range(ctx);
+  std::string spelled = text(ctx);
+  std::string err;
+  std::unique_ptr<VersionExpr> v = versionExpr(spelled, r, err);
+  if (!err.empty())
     error(DiagKind::InvalidVersion, r,
           "'" + spelled + "' is not a PEP 440 version: " + err);
-    return std::make_unique<VersionExpr>(r, Version(), freeThreaded);
-  }
-  return std::make_unique<VersionExpr>(r, std::move(*v), freeThreaded);
+  return v;
 }
 
 ExprPtr Transformer::expr(P::ExprContext *ctx) {
