@@ -76,13 +76,10 @@ bool relc::checkSourceText(DiagnosticEngine &diags, unsigned bufferId) {
   // the UTF-8 checker.
   const auto *p = reinterpret_cast<const llvm::UTF8 *>(begin);
   const auto *e = reinterpret_cast<const llvm::UTF8 *>(end);
-  if (llvm::isASCII(llvm::StringRef(begin, end - begin)))
-    p = e;
   while (p != e) {
-    if (*p < 0x80)
-      ++p;
-    else if (!llvm::isLegalUTF8String(
-                 &p, std::min(e, p + llvm::getNumBytesForUTF8(*p))))
+    p += asciiPrefix(llvm::StringRef(reinterpret_cast<const char *>(p), e - p));
+    if (p != e && !llvm::isLegalUTF8String(
+                      &p, std::min(e, p + llvm::getNumBytesForUTF8(*p))))
       break;
   }
   if (p != e) {

@@ -311,10 +311,6 @@ private:
 
 CodePointStream::CodePointStream(llvm::StringRef text) {
   _data.resize(text.size());
-  if (llvm::isASCII(text)) {
-    std::copy(text.bytes_begin(), text.bytes_end(), _data.begin());
-    return;
-  }
   // Source files are valid UTF-8 (checked when they are read). A plan with
   // one non-ASCII character in a comment is still nearly all ASCII: copy
   // that, and convert one character at a time only where it is not (a call
@@ -323,12 +319,19 @@ CodePointStream::CodePointStream(llvm::StringRef text) {
   const auto *src = text.bytes_begin(), *srcEnd = text.bytes_end();
   auto *begin = reinterpret_cast<llvm::UTF32 *>(&_data[0]), *dst = begin;
   while (src != srcEnd) {
-    if (*src < 0x80) {
-      *dst++ = *src++;
-      continue;
-    }
+    size_t ascii = asciiPrefix(
+        llvm::StringRef(reinterpret_cast<const char *>(src), srcEnd - src));
+    dst = std::copy(src, src + ascii, dst);
+    src += ascii;
+    if (src == srcEnd)
+      break;
+    const auto *before = src;
     llvm::ConvertUTF8toUTF32(&src, srcEnd, &dst, dst + 1,
                              llvm::lenientConversion);
+    if (src == before) { // Cannot happen when lenient; never loop forever.
+      *dst++ = 0xFFFD;
+      ++src;
+    }
   }
   _data.resize(dst - begin);
 }

@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 #include "Syntax/SyntaxImpl.h"
 
+#include "Basic/SourceFiles.h"
+
 #include "llvm/ADT/StringExtras.h"
 
 using namespace relc;
@@ -19,15 +21,20 @@ using namespace relc::syntax;
 using P = RelPlanParser;
 
 TextMap::TextMap(llvm::StringRef text) : text(text) {
-  bool ascii = llvm::all_of(
-      text, [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-  if (ascii)
-    return;
-  offsets.reserve(text.size() + 1);
-  for (size_t i = 0; i < text.size(); ++i)
+  size_t shift = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    i += asciiPrefix(text.substr(i));
+    if (i == text.size())
+      break;
     if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80)
-      offsets.push_back(i);
-  offsets.push_back(text.size());
+      continue;
+    // A continuation byte: every code point after it starts one byte later.
+    size_t next = i + 1 - ++shift;
+    if (!shifts.empty() && shifts.back().codePoint == next)
+      shifts.back().bytes = shift;
+    else
+      shifts.push_back({next, shift});
+  }
 }
 
 llvm::SMRange TextMap::range(const antlr4::Token *token) const {
