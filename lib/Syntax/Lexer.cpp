@@ -398,6 +398,11 @@ std::unique_ptr<antlr4::Token> PlanLexer::nextToken() {
 std::unique_ptr<antlr4::Token> PlanLexer::make(size_t type, size_t channel,
                                                size_t start, size_t stop,
                                                size_t tokLine, size_t tokCol) {
-  return antlr4::CommonTokenFactory::DEFAULT->create(
-      {this, input}, type, "", channel, start, stop, tokLine, tokCol);
+  // What CommonTokenFactory::DEFAULT makes (it copies no text), without the
+  // empty std::string it takes for the text at every token.
+  auto token = std::make_unique<antlr4::CommonToken>(
+      std::make_pair(this, input), type, channel, start, stop);
+  token->setLine(tokLine);
+  token->setCharPositionInLine(tokCol);
+  return token;
 }
