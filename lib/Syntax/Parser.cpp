@@ -313,9 +313,12 @@ CodePointStream::CodePointStream(llvm::StringRef text) {
   _data.resize(text.size());
   // Source files are valid UTF-8 (checked when they are read). A plan with
   // one non-ASCII character in a comment is still nearly all ASCII: copy
-  // that, and convert one character at a time only where it is not (a call
-  // with room for one code point converts exactly one, as the whole
-  // conversion would: 14 KB of PyTorch's project took 1 M instructions).
+  // that, and convert only where it is not, a character a call (14 KB of
+  // PyTorch's project took 1 M instructions through one conversion). The
+  // result is the whole conversion's: a call with room for one code point
+  // stops before the next, except that it also writes the replacement for a
+  // sequence cut short by the end of the text, for which _data, a code point
+  // per byte, has room.
   const auto *src = text.bytes_begin(), *srcEnd = text.bytes_end();
   auto *begin = reinterpret_cast<llvm::UTF32 *>(&_data[0]), *dst = begin;
   while (src != srcEnd) {

@@ -1,5 +1,4 @@
-//===- DynamicCast.cpp - dynamic_cast with a cache
-//-------------------------===//
+//===- DynamicCast.cpp - dynamic_cast with a cache -----------------------===//
 //
 // relc links with `--wrap=__dynamic_cast`, so every dynamic_cast of the
 // process, ANTLR's runtime's included, comes here first. ANTLR's parser and
@@ -13,8 +12,9 @@
 // even during construction), and on the source and target types: it is
 // null, or the source moved by a fixed offset. So the first cast of each
 // such triple asks libstdc++ and the answer is kept, per thread, in a small
-// direct-mapped table. test/unit/Basic/DynamicCastTest.cpp compares the two
-// on hierarchies with multiple, repeated and virtual bases.
+// direct-mapped table. The unit tests are linked the same way, and
+// test/unit/Tool/DynamicCastTest.cpp compares the two on hierarchies with
+// multiple, repeated and virtual bases.
 //
 //===----------------------------------------------------------------------===//
 #include <cstddef>

@@ -1,5 +1,4 @@
-//===- TextMapTest.cpp - Code points to bytes
-//------------------------------===//
+//===- TextMapTest.cpp - Code points to bytes -----------------------------===//
 //
 // TextMap keeps one entry per non-ASCII character instead of one per
 // character; on plans of the repository and random texts of ASCII, UTF-8

@@ -1,5 +1,4 @@
-//===- DynamicCastTest.cpp - The cached dynamic_cast gives libstdc++'s
-//-----===//
+//===- DynamicCastTest.cpp - Cached dynamic_cast against libstdc++ --------===//
 //
 // tools/relc/DynamicCast.cpp answers dynamic_casts from a cache keyed by the
 // object's vtable pointer and the two types. The unit tests are linked the
