@@ -233,11 +233,7 @@ TEST(ConditionParserTest, SameTreesOnRandomTexts) {
       ")",        "\"s\"", " ",       "//",    "\n"};
   std::mt19937 rng(20240610);
   for (int i = 0; i < 5000; ++i) {
-    std::string text;
-    size_t n = rng() % 10 + 1;
-    for (size_t j = 0; j < n; ++j)
-      text += pieces[rng() % std::size(pieces)];
-    compare(text);
+    compare(test::randomText(rng, pieces, 10));
     if (::testing::Test::HasFailure())
       return;
   }

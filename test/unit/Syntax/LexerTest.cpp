@@ -104,10 +104,7 @@ TEST(LexerTest, SameTokensOnRandomTexts) {
       "d",       "w",   "x", "9",      "{",  ";",     "<",   "\xc3\xa9"};
   std::mt19937 rng(20240610);
   for (int i = 0; i < 3000; ++i) {
-    std::string text;
-    size_t n = rng() % 12 + 1;
-    for (size_t j = 0; j < n; ++j)
-      text += pieces[rng() % std::size(pieces)];
+    std::string text = test::randomText(rng, pieces, 12);
     auto [antlr, relc] = bothLexers(text);
     ASSERT_EQ(antlr, relc) << text;
   }
@@ -131,18 +128,14 @@ TEST(LexerTest, CodePointsAsOneConversion) {
       // Not UTF-8 (source files are checked first, conditions of models are
       // not): the same replacement characters either way.
       "a\xff", "\xc3", "\xc3(", "x\xe2\x8a", "\xe2\x8a\xe2\x8a\x86",
-      "\x80\x80" "a", "\xed\xa0\x80", "\xf4\x90\x80\x80z", "\xc0\xaf"};
+      "\x80\x80\x61", "\xed\xa0\x80", "\xf4\x90\x80\x80z", "\xc0\xaf"};
   for (test::Input &in : test::sourceInputs("plans", {".relplan", ".yaml"}))
     texts.push_back(std::move(in.text));
   std::mt19937 rng(20240909);
   const char *pieces[] = {"a",    " ",    "\xc3", "\xa9", "\xe2", "\x8a",
                           "\x86", "\xf0", "\x9f", "\xff", "\n"};
-  for (int i = 0; i < 2000; ++i) {
-    std::string t;
-    for (size_t n = rng() % 8 + 1; n; --n)
-      t += pieces[rng() % std::size(pieces)];
-    texts.push_back(t);
-  }
+  for (int i = 0; i < 2000; ++i)
+    texts.push_back(test::randomText(rng, pieces, 8));
   for (const std::string &t : texts)
     ASSERT_EQ(CodePointStream(t).codePoints(), wholeConversion(t)) << t;
 }

@@ -46,10 +46,7 @@ TEST(TextMapTest, SameOffsetsAsATableOfEveryCharacter) {
                           "\xe2", "\x8a",      "\x86", "\xf0", "\xff"};
   std::mt19937 rng(20240910);
   for (int i = 0; i < 3000; ++i) {
-    std::string t;
-    for (size_t n = rng() % 12 + 1; n; --n)
-      t += pieces[rng() % std::size(pieces)];
-    expectSameOffsets(t);
+    expectSameOffsets(test::randomText(rng, pieces, 12));
     if (::testing::Test::HasFatalFailure())
       return;
   }
