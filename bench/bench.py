@@ -36,6 +36,8 @@ GOAL_STARTUP_MS = 5.0
 GOAL_10MB_S, GOAL_10MB_RSS_MB = 3.0, 1536.0
 GOAL_1M_JSON_S = 2.0
 GOAL_EMIT_10K_S = 1.0
+GOAL_CHECK_OVER_VERSION = 1.5   # `relc check 2.4.relplan` / `relc --version`
+GOAL_INCUMBENT_SPEEDUP = 15.0   # the incumbent's Linux release matrix / relc's
 
 
 # ------------------------------------------------------------------ running ---
@@ -196,6 +198,24 @@ def measure_hyperfine(argv, runs, budget, timeout, prepare_cmd=None):
     return Result(times, probe.rss, probe.rc, probe.stderr, source="hyperfine")
 
 
+def interleaved(cmds, rounds, timeout):
+    """Wall times of commands run in turn, one run of each per round, so that
+    every command sees the same load (a shared machine's load moves more
+    than a fast command's own time). One untimed round first. Returns a list
+    of Results, one per command, in the order given."""
+    times = [[] for _ in cmds]
+    status = [None] * len(cmds)
+    for rnd in range(rounds + 1):
+        for i, argv in enumerate(cmds):
+            t, kib, rc, err, killed = spawn_once(argv, timeout)
+            if status[i] is None:
+                status[i] = (rc, err, kib, killed)
+            if rnd:
+                times[i].append(t)
+    return [Result(ts, [st[2]], st[0], st[1], timed_out=st[3])
+            for ts, st in zip(times, status)]
+
+
 def output_bytes(argv, timeout):
     """Bytes the command writes to stdout (one untimed run, through a pipe)."""
     p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -336,6 +356,12 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=20240610)
     ap.add_argument("--harness", action="store_true",
                     help="use the built-in harness even if hyperfine is installed")
+    ap.add_argument("--incumbent", metavar="SCRIPT",
+                    help="pytorch/test-infra's tools/scripts/generate_binary_build_matrix.py: "
+                         "time its Linux release matrix against relc's (skipped without it; "
+                         "bench/README.md says how to get it)")
+    ap.add_argument("--incumbent-python", default="/usr/bin/python3",
+                    help="the Python that runs --incumbent (default /usr/bin/python3, Debian's)")
     ap.add_argument("--verify", action="store_true",
                     help="also run gen.py --verify (one `check --emit=plan` per case, and fmt --check)")
     args = ap.parse_args(argv)
@@ -454,6 +480,54 @@ def main(argv=None):
                       "" if VALGRIND else "; valgrind is not installed, so the column is empty"))
         startup_check = rows[-1]["r"]
         results["startup_check_median_s"] = startup_check.stat("median")
+
+        # The goal is relative: check within 1.5x of a process that only
+        # starts. Measured in alternation, as the load changes both alike.
+        pair = [("relc --version", [relc, "--version"]),
+                ("relc check 2.4.relplan", [relc, "check", plan])]
+        log("start-up against --version, interleaved (%d rounds)" % startup_runs)
+        version, check = interleaved([c for _, c in pair], startup_runs, args.timeout)
+        ratio = check.stat("median") / version.stat("median")
+        results["check_over_version"] = {"version": version.as_json(), "check": check.as_json(),
+                                         "ratio": ratio}
+        md.append("**`relc check 2.4.relplan` against `relc --version`**, %d rounds of one "
+                  "run each in turn: medians %s ms and %s ms (min %s and %s ms), ratio %.2f.\n" % (
+                      startup_runs, fmt_ms(check.stat("median")), fmt_ms(version.stat("median")),
+                      fmt_ms(check.stat("min")), fmt_ms(version.stat("min")), ratio))
+        if check.rc != 0:
+            problems.append("start-up: relc check exited %d: %s" % (check.rc, check.stderr[:300]))
+
+    # -- against the incumbent: PyTorch's matrix generator, Linux, release
+    if args.incumbent:
+        script = os.path.abspath(args.incumbent)
+        plan = os.path.join(REPO, "plans", "pytorch", "2.4.relplan")
+        pair = [("incumbent: generate_binary_build_matrix.py --channel release "
+                 "--operating-system linux",
+                 [args.incumbent_python, script, "--channel", "release",
+                  "--operating-system", "linux"]),
+                ("relc matrix 2.4.relplan --channel release --where "
+                 "\"platform in [linux-x86_64, linux-aarch64]\" --format=json",
+                 [relc, "matrix", plan, "--channel", "release", "--where",
+                  "platform in [linux-x86_64, linux-aarch64]", "--format=json"])]
+        log("against the incumbent, interleaved (%d rounds)" % startup_runs)
+        inc, mine = interleaved([c for _, c in pair], startup_runs, args.timeout)
+        speedup = inc.stat("median") / mine.stat("median")
+        results["incumbent"] = {"script": script, "python": args.incumbent_python,
+                                "incumbent": inc.as_json(), "relc": mine.as_json(),
+                                "speedup": speedup}
+        md.append("### Against the incumbent\n")
+        md.append("PyTorch's Linux release matrix: `%s` run by `%s`, and relc's, %d rounds of "
+                  "one run each in turn.\n" % (os.path.basename(script), args.incumbent_python,
+                                               startup_runs))
+        md.append(table([{"what": label, "r": r} for (label, _), r in zip(pair, (inc, mine))], [
+            ("command", lambda r: r["what"], False),
+            ("median ms", lambda r: fmt_ms(r["r"].stat("median")), True),
+            ("min ms", lambda r: fmt_ms(r["r"].stat("min")), True),
+            ("p90 ms", lambda r: fmt_ms(r["r"].stat("p90")), True)]))
+        md.append("relc is %.1fx faster (ratio of the medians).\n" % speedup)
+        for (label, _), r in zip(pair, (inc, mine)):
+            if r.rc != 0:
+                problems.append("incumbent: %s exited %d: %s" % (label, r.rc, r.stderr[:300]))
 
     # -- series
     tmp_emit = tempfile.mkdtemp(prefix="relc-bench-emit-")
@@ -576,6 +650,15 @@ def main(argv=None):
         m = results["startup_check_median_s"] * 1000
         goals.append(("start-up: `relc check plans/pytorch/2.4.relplan`", "< %g ms median" % GOAL_STARTUP_MS,
                       "%.2f ms" % m, m < GOAL_STARTUP_MS))
+    if "check_over_version" in results:
+        r = results["check_over_version"]["ratio"]
+        goals.append(("start-up: `relc check 2.4.relplan` against `relc --version`, interleaved",
+                      "<= %gx" % GOAL_CHECK_OVER_VERSION, "%.2fx" % r, r <= GOAL_CHECK_OVER_VERSION))
+    if "incumbent" in results:
+        x = results["incumbent"]["speedup"]
+        goals.append(("Linux release matrix against the incumbent, interleaved",
+                      ">= %gx faster" % GOAL_INCUMBENT_SPEEDUP, "%.1fx" % x,
+                      x >= GOAL_INCUMBENT_SPEEDUP))
     row = find("size", 10_000_000, "check")
     if row:
         t, mem = row["median_s"], row["max_rss_mb"]

@@ -71,9 +71,18 @@ bool relc::checkSourceText(DiagnosticEngine &diags, unsigned bufferId) {
                  "NUL byte in plan text");
     return false;
   }
-  const llvm::UTF8 *p = reinterpret_cast<const llvm::UTF8 *>(begin);
-  if (!llvm::isASCII(llvm::StringRef(begin, end - begin)) &&
-      !llvm::isLegalUTF8String(&p, reinterpret_cast<const llvm::UTF8 *>(end))) {
+  // Checked a sequence at a time where the text is not ASCII: a comment
+  // with one non-ASCII character no longer sends the whole file through
+  // the UTF-8 checker.
+  const auto *p = reinterpret_cast<const llvm::UTF8 *>(begin);
+  const auto *e = reinterpret_cast<const llvm::UTF8 *>(end);
+  while (p != e) {
+    p += asciiPrefix(llvm::StringRef(reinterpret_cast<const char *>(p), e - p));
+    if (p != e && !llvm::isLegalUTF8String(
+                      &p, std::min(e, p + llvm::getNumBytesForUTF8(*p))))
+      break;
+  }
+  if (p != e) {
     const char *bad = reinterpret_cast<const char *>(p);
     char hex[8];
     snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(*bad));

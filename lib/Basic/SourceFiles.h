@@ -15,7 +15,24 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/SMLoc.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace relc {
+
+/// How many bytes \p text starts with that are ASCII. Plans are nearly all
+/// ASCII: this finds the few other bytes a word at a time.
+inline size_t asciiPrefix(llvm::StringRef text) {
+  const char *p = text.data(), *end = p + text.size();
+  for (uint64_t word; end - p >= 8; p += 8) {
+    std::memcpy(&word, p, 8);
+    if (word & 0x8080808080808080ULL)
+      break;
+  }
+  while (p != end && static_cast<unsigned char>(*p) < 0x80)
+    ++p;
+  return p - text.data();
+}
 
 /// Reads \p path from the engine's file system into its SourceMgr (the
 /// buffer named \p path whatever the file system calls it) and returns its

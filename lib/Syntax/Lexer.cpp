@@ -285,29 +285,66 @@ const Literal keywords[] = {{"import", L::K_IMPORT},
                             {"..", L::RANGE},
                             {"=", L::ASSIGN},
                             {"+=", L::APPEND}};
-/// The rules between the keywords and the punctuation, in the grammar's order.
+/// The rules between the keywords and the punctuation, in the grammar's order,
+/// each with the characters a match can start with.
 struct Rule {
   size_t (Scan::*match)() const;
   size_t type;
+  bool (*first)(char32_t);
 };
-const Rule rules[] = {{&Scan::date, L::DATE},
-                      {&Scan::size, L::SIZE},
-                      {&Scan::duration, L::DURATION},
-                      {&Scan::integer, L::INT},
-                      {&Scan::version, L::VERSION},
-                      {&Scan::ident, L::IDENT},
-                      {&Scan::string, L::STRING},
-                      {&Scan::unterminatedString, L::UNTERMINATED_STRING},
-                      {&Scan::lineComment, L::LINE_COMMENT},
-                      {&Scan::blockComment, L::BLOCK_COMMENT},
-                      {&Scan::unterminatedComment, L::UNTERMINATED_COMMENT},
-                      {&Scan::ws, L::WS}};
+bool digitFirst(char32_t c) { return isDigit(c); }
+bool identFirst(char32_t c) { return isLetter(c) || c == '_'; }
+bool quoteFirst(char32_t c) { return c == '"'; }
+bool slashFirst(char32_t c) { return c == '/'; }
+bool spaceFirst(char32_t c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
+}
+const Rule rules[] = {
+    {&Scan::date, L::DATE, digitFirst},
+    {&Scan::size, L::SIZE, digitFirst},
+    {&Scan::duration, L::DURATION, digitFirst},
+    {&Scan::integer, L::INT, digitFirst},
+    {&Scan::version, L::VERSION, digitFirst},
+    {&Scan::ident, L::IDENT, identFirst},
+    {&Scan::string, L::STRING, quoteFirst},
+    {&Scan::unterminatedString, L::UNTERMINATED_STRING, quoteFirst},
+    {&Scan::lineComment, L::LINE_COMMENT, slashFirst},
+    {&Scan::blockComment, L::BLOCK_COMMENT, slashFirst},
+    {&Scan::unterminatedComment, L::UNTERMINATED_COMMENT, slashFirst},
+    {&Scan::ws, L::WS, spaceFirst}};
 const Literal punctuation[] = {
     {";", L::SEMI},   {"{", L::LBRACE},   {"}", L::RBRACE},   {"(", L::LPAREN},
     {")", L::RPAREN}, {"[", L::LBRACKET}, {"]", L::RBRACKET}, {",", L::COMMA},
     {":", L::COLON},  {".", L::DOT},      {"+", L::PLUS},     {"-", L::MINUS},
     {"==", L::EQ},    {"!=", L::NE},      {"<=", L::LE},      {">=", L::GE},
     {"<", L::LT},     {">", L::GT}};
+
+/// The keywords, rules and punctuation that can match text starting with a
+/// character, in the order above. Trying all of them at every token was
+/// most of the lexer's time; no rule starts with a character past ASCII.
+struct Candidates {
+  llvm::SmallVector<const Literal *, 4> keywords;
+  llvm::SmallVector<const Rule *, 4> rules;
+  llvm::SmallVector<const Literal *, 2> punctuation;
+};
+const Candidates &candidates(char32_t c) {
+  static const std::vector<Candidates> table = [] {
+    std::vector<Candidates> t(129);
+    for (char32_t ch = 0; ch < 128; ++ch) {
+      for (const Literal &k : keywords)
+        if (char32_t(k.text[0]) == ch)
+          t[ch].keywords.push_back(&k);
+      for (const Rule &r : rules)
+        if (r.first(ch))
+          t[ch].rules.push_back(&r);
+      for (const Literal &k : punctuation)
+        if (char32_t(k.text[0]) == ch)
+          t[ch].punctuation.push_back(&k);
+    }
+    return t;
+  }();
+  return table[std::min<char32_t>(c, 128)];
+}
 
 } // namespace
 
@@ -332,14 +369,15 @@ std::unique_ptr<antlr4::Token> PlanLexer::nextToken() {
         type = t;
       }
     };
-    for (const Literal &k : keywords)
-      if (s.lit(0, k.text))
-        consider(strlen(k.text), k.type);
-    for (const Rule &r : rules)
-      consider((s.*r.match)(), r.type);
-    for (const Literal &k : punctuation)
-      if (s.lit(0, k.text))
-        consider(strlen(k.text), k.type);
+    const Candidates &c = candidates(begin[pos]);
+    for (const Literal *k : c.keywords)
+      if (s.lit(0, k->text))
+        consider(strlen(k->text), k->type);
+    for (const Rule *r : c.rules)
+      consider((s.*r->match)(), r->type);
+    for (const Literal *k : c.punctuation)
+      if (s.lit(0, k->text))
+        consider(strlen(k->text), k->type);
     consider(1, L::BAD_CHAR);
 
     for (size_t i = 0; i < best; ++i) {
@@ -363,6 +401,11 @@ std::unique_ptr<antlr4::Token> PlanLexer::nextToken() {
 std::unique_ptr<antlr4::Token> PlanLexer::make(size_t type, size_t channel,
                                                size_t start, size_t stop,
                                                size_t tokLine, size_t tokCol) {
-  return antlr4::CommonTokenFactory::DEFAULT->create(
-      {this, input}, type, "", channel, start, stop, tokLine, tokCol);
+  // What CommonTokenFactory::DEFAULT makes (it copies no text), without the
+  // empty std::string it takes for the text at every token.
+  auto token = std::make_unique<antlr4::CommonToken>(
+      std::make_pair(this, input), type, channel, start, stop);
+  token->setLine(tokLine);
+  token->setCharPositionInLine(tokCol);
+  return token;
 }

@@ -15,19 +15,25 @@
 #include "RelPlanParser.h"
 #include "antlr4-runtime.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace relc::syntax {
 
 /// ANTLR counts code points; relc reports bytes. For ASCII text (the common
-/// case) the map is the identity and holds no table.
+/// case) the map is the identity and holds no table; otherwise it holds one
+/// entry per character that is not ASCII, not one per character of the text.
 class TextMap {
 public:
   explicit TextMap(llvm::StringRef text);
   const char *at(size_t codePointIndex) const {
-    if (offsets.empty())
-      return text.data() + std::min(codePointIndex, text.size());
-    return text.data() + offsets[std::min(codePointIndex, offsets.size() - 1)];
+    size_t byte = codePointIndex;
+    auto after = std::upper_bound(
+        shifts.begin(), shifts.end(), codePointIndex,
+        [](size_t i, const Shift &s) { return i < s.codePoint; });
+    if (after != shifts.begin())
+      byte += std::prev(after)->bytes;
+    return text.data() + std::min(byte, text.size());
   }
   llvm::SMLoc loc(size_t codePointIndex) const {
     return llvm::SMLoc::getFromPointer(at(codePointIndex));
@@ -41,7 +47,12 @@ public:
 
 private:
   llvm::StringRef text;
-  std::vector<uint32_t> offsets; ///< Empty when the text is ASCII.
+  /// From code point \p codePoint on, a character's byte offset is its index
+  /// plus \p bytes: the continuation bytes (10xxxxxx) before it.
+  struct Shift {
+    size_t codePoint, bytes;
+  };
+  std::vector<Shift> shifts; ///< By code point; empty when the text is ASCII.
 };
 
 /// The text as the lexer reads it, a UTF-32 code unit per character.
@@ -77,6 +88,27 @@ private:
   const char32_t *begin = nullptr, *end = nullptr;
   size_t pos = 0, line = 1, column = 0;
 };
+
+/// The value of a VERSION or INT token spelled \p spelled (`3.13t` is 3.13,
+/// free-threaded). If it is not PEP 440, \p err says why and the value is
+/// Version().
+std::unique_ptr<ast::VersionExpr>
+versionExpr(llvm::StringRef spelled, llvm::SMRange range, std::string &err);
+
+/// Whether a token of type \p type is one the grammar's `name` rule takes.
+bool isNameToken(size_t type);
+
+/// Parses a condition, as Parser.cpp's parseCondition does, if it is
+/// well-formed ASCII text whose values are names and versions: the AST that
+/// ANTLR's parser and the Transformer give, range for range. Returns nullptr,
+/// reporting nothing, for any other text; that text is left to ANTLR's
+/// parser, which words every error (ConditionParser.cpp says why).
+ast::ConditionPtr parseSimpleCondition(llvm::StringRef text);
+
+/// parseCondition's reference: ANTLR's parser, the Transformer, and relc's
+/// wording of every error.
+ast::ConditionPtr parseConditionWithANTLR(DiagnosticEngine &diags,
+                                          llvm::StringRef text);
 
 /// Builds the AST from a parse tree that parsed without errors. Literal
 /// values that the grammar accepts but that are still wrong (2024-02-30,

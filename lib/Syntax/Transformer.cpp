@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 #include "Syntax/SyntaxImpl.h"
 
+#include "Basic/SourceFiles.h"
+
 #include "llvm/ADT/StringExtras.h"
 
 using namespace relc;
@@ -19,15 +21,20 @@ using namespace relc::syntax;
 using P = RelPlanParser;
 
 TextMap::TextMap(llvm::StringRef text) : text(text) {
-  bool ascii = llvm::all_of(
-      text, [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-  if (ascii)
-    return;
-  offsets.reserve(text.size() + 1);
-  for (size_t i = 0; i < text.size(); ++i)
+  size_t shift = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    i += asciiPrefix(text.substr(i));
+    if (i == text.size())
+      break;
     if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80)
-      offsets.push_back(i);
-  offsets.push_back(text.size());
+      continue;
+    // A continuation byte: every code point after it starts one byte later.
+    size_t next = i + 1 - ++shift;
+    if (!shifts.empty() && shifts.back().codePoint == next)
+      shifts.back().bytes = shift;
+    else
+      shifts.push_back({next, shift});
+  }
 }
 
 llvm::SMRange TextMap::range(const antlr4::Token *token) const {
@@ -256,22 +263,29 @@ Transformer::string(antlr4::tree::TerminalNode *node) {
                                       std::move(parts));
 }
 
-std::unique_ptr<VersionExpr> Transformer::version(P::VersionContext *ctx) {
-  SMRange r = range(ctx);
-  std::string spelled = text(ctx);
+std::unique_ptr<VersionExpr> syntax::versionExpr(llvm::StringRef spelled,
+                                                 SMRange r, std::string &err) {
   llvm::StringRef core = spelled;
   bool freeThreaded = core.size() > 1 && core.endswith("t") &&
                       llvm::isDigit(core[core.size() - 2]);
   if (freeThreaded)
     core = core.drop_back();
-  std::string err;
   std::optional<Version> v = Version::parse(core, &err);
-  if (!v) {
+  if (!v && err.empty())
+    err = "invalid version";
+  return std::make_unique<VersionExpr>(r, v ? std::move(*v) : Version(),
+                                       freeThreaded);
+}
+
+std::unique_ptr<VersionExpr> Transformer::version(P::VersionContext *ctx) {
+  SMRange r = range(ctx);
+  std::string spelled = text(ctx);
+  std::string err;
+  std::unique_ptr<VersionExpr> v = versionExpr(spelled, r, err);
+  if (!err.empty())
     error(DiagKind::InvalidVersion, r,
           "'" + spelled + "' is not a PEP 440 version: " + err);
-    return std::make_unique<VersionExpr>(r, Version(), freeThreaded);
-  }
-  return std::make_unique<VersionExpr>(r, std::move(*v), freeThreaded);
+  return v;
 }
 
 ExprPtr Transformer::expr(P::ExprContext *ctx) {

@@ -65,3 +65,12 @@ test::sourceInputs(llvm::StringRef dir,
   }
   return inputs;
 }
+
+std::string test::randomText(std::mt19937 &rng,
+                             llvm::ArrayRef<const char *> pieces,
+                             size_t maxPieces) {
+  std::string text;
+  for (size_t n = rng() % maxPieces + 1; n; --n)
+    text += pieces[rng() % pieces.size()];
+  return text;
+}

@@ -12,6 +12,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,12 @@ struct Input {
 /// Paths containing `/Golden/` (expected outputs) are left out.
 std::vector<Input> sourceInputs(llvm::StringRef dir,
                                 llvm::ArrayRef<llvm::StringRef> extensions);
+
+/// Between one and \p maxPieces of \p pieces, chosen by \p rng and joined:
+/// random texts made of a grammar's pieces, for tests that hold two
+/// implementations to the same result.
+std::string randomText(std::mt19937 &rng, llvm::ArrayRef<const char *> pieces,
+                       size_t maxPieces);
 
 } // namespace relc::test
 

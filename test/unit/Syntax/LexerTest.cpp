@@ -14,6 +14,8 @@
 
 #include "RelPlanLexer.h"
 
+#include "llvm/Support/ConvertUTF.h"
+
 #include "gtest/gtest.h"
 
 #include <random>
@@ -102,13 +104,40 @@ TEST(LexerTest, SameTokensOnRandomTexts) {
       "d",       "w",   "x", "9",      "{",  ";",     "<",   "\xc3\xa9"};
   std::mt19937 rng(20240610);
   for (int i = 0; i < 3000; ++i) {
-    std::string text;
-    size_t n = rng() % 12 + 1;
-    for (size_t j = 0; j < n; ++j)
-      text += pieces[rng() % std::size(pieces)];
+    std::string text = test::randomText(rng, pieces, 12);
     auto [antlr, relc] = bothLexers(text);
     ASSERT_EQ(antlr, relc) << text;
   }
+}
+
+/// The code points of \p text as ANTLR's input stream held them before
+/// CodePointStream copied ASCII runs: one conversion of the whole text.
+std::u32string wholeConversion(llvm::StringRef text) {
+  std::u32string out(text.size(), 0);
+  const auto *src = text.bytes_begin();
+  auto *begin = reinterpret_cast<llvm::UTF32 *>(&out[0]), *dst = begin;
+  llvm::ConvertUTF8toUTF32(&src, text.bytes_end(), &dst, begin + out.size(),
+                           llvm::lenientConversion);
+  out.resize(dst - begin);
+  return out;
+}
+
+TEST(LexerTest, CodePointsAsOneConversion) {
+  std::vector<std::string> texts = {
+      "", "abc", "caf\xc3\xa9", "\xe2\x8a\x86 x \xf0\x9f\x98\x80y",
+      // Not UTF-8 (source files are checked first, conditions of models are
+      // not): the same replacement characters either way.
+      "a\xff", "\xc3", "\xc3(", "x\xe2\x8a", "\xe2\x8a\xe2\x8a\x86",
+      "\x80\x80\x61", "\xed\xa0\x80", "\xf4\x90\x80\x80z", "\xc0\xaf"};
+  for (test::Input &in : test::sourceInputs("plans", {".relplan", ".yaml"}))
+    texts.push_back(std::move(in.text));
+  std::mt19937 rng(20240909);
+  const char *pieces[] = {"a",    " ",    "\xc3", "\xa9", "\xe2", "\x8a",
+                          "\x86", "\xf0", "\x9f", "\xff", "\n"};
+  for (int i = 0; i < 2000; ++i)
+    texts.push_back(test::randomText(rng, pieces, 8));
+  for (const std::string &t : texts)
+    ASSERT_EQ(CodePointStream(t).codePoints(), wholeConversion(t)) << t;
 }
 
 } // namespace
