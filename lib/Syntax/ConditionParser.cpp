@@ -127,6 +127,16 @@ private:
       return std::make_unique<InCondition>(since(first), std::move(*axis),
                                            std::move(values));
     }
+    // A comparison may name a partner's value (`pytorch.release`): one
+    // dotted name, as the grammar's qualifiedName.
+    if (accept(P::DOT)) {
+      std::optional<Name> member = name();
+      if (!member)
+        return nullptr;
+      axis->range.End = member->range.End;
+      axis->text = std::string(axis->range.Start.getPointer(),
+                               axis->range.End.getPointer());
+    }
     std::optional<CompareCondition::Op> op = comparator();
     if (!op)
       return nullptr;
