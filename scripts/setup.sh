@@ -14,6 +14,7 @@ packages=(
   python3-jsonschema python3-yaml graphviz
   python3-icalendar pre-commit
   awscli # uploads to S3 targets, tested against s3rver (test/validators)
+  curl twine # uploads to package indexes (PyPI), tested against test/lit/Run/Inputs/index.py
   dpkg-dev file groff-base lintian # the Debian package (test/lit/Install/deb.test)
   clang-14 libclang-rt-14-dev # the fuzz targets (fuzz/): libFuzzer, ASan, UBSan
 )

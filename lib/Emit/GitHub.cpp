@@ -60,16 +60,14 @@ static YNode triggers(const graph::Graph &g, const graph::StageInfo &s) {
   }
   // A stage that tags an RC is started by pushing such a tag, too.
   if (!s.params.empty())
-    for (const GNode &n : g.nodes)
-      if (auto *t = std::get_if<graph::TagNode>(&n.payload);
-          t && n.stage == s.name && t->nameParts.size() > 1) {
-        // The name around the RC number, matched literally (a `+` in a
-        // tag would otherwise repeat the character before it).
-        std::vector<std::string> parts;
-        for (const std::string &p : t->nameParts)
-          parts.push_back(literalFilter(p));
-        on["push"]["tags"].push(YNode::str(llvm::join(parts, "*")));
-      }
+    for (const graph::TagNode *t : rcTags(g, s.name)) {
+      // The name around the RC number, matched literally (a `+` in a
+      // tag would otherwise repeat the character before it).
+      std::vector<std::string> parts;
+      for (const std::string &p : t->nameParts)
+        parts.push_back(literalFilter(p));
+      on["push"]["tags"].push(YNode::str(llvm::join(parts, "*")));
+    }
   // A parameterised stage runs per RC, for an RC tag push or a dispatch
   // naming the RC: every job must agree on the number, so no trigger
   // without one (relc run --step never guesses it). Every other stage is
@@ -191,6 +189,33 @@ static std::string datedVariable(llvm::StringRef name) {
   return name.str() + "=\"${" + name.str() + "//'{date}'/$RELC_DATE}\"\n";
 }
 
+/// Trusted publishing (PyPI's "other CI" flow, which is also what
+/// pypa/gh-action-pypi-publish does): the job's OIDC token for the index's
+/// audience is exchanged for a short-lived upload token, masked, and handed
+/// to twine through the job's environment. No password is stored anywhere.
+static YNode trustedPublishing() {
+  YNode st;
+  st.set("name", YNode::word("Get an upload token by trusted publishing"));
+  st.set("shell", YNode::word("bash"));
+  st["env"].set("RELC_INDEX", YNode::expression("${{ matrix.index }}"));
+  st.set("run",
+         YNode::word(
+             "command -v twine >/dev/null || pipx install twine\n"
+             "aud=$(curl -fsS \"$RELC_INDEX/_/oidc/audience\" | jq -r "
+             ".audience)\n"
+             "oidc=$(curl -fsS -H \"Authorization: bearer "
+             "$ACTIONS_ID_TOKEN_REQUEST_TOKEN\" "
+             "\"$ACTIONS_ID_TOKEN_REQUEST_URL&audience=$aud\" | jq -r "
+             ".value)\n"
+             "token=$(jq -n --arg t \"$oidc\" '{token: $t}' | curl -fsS -X "
+             "POST --data @- \"$RELC_INDEX/_/oidc/mint-token\" | jq -r "
+             ".token)\n"
+             "echo \"::add-mask::$token\"\n"
+             "echo \"TWINE_USERNAME=__token__\" >> \"$GITHUB_ENV\"\n"
+             "echo \"TWINE_PASSWORD=$token\" >> \"$GITHUB_ENV\"\n"));
+  return st;
+}
+
 /// A matrix job of legs with recipes (Jobs.cpp groups them): a build runs
 /// the recipe's command on the leg's runner, in its image, and keeps its
 /// artifacts under the leg's name; a test takes them back and runs its
@@ -260,7 +285,9 @@ recipeJob(DiagnosticEngine &diags, const Context &ctx, const ActionsLock &lock,
     }
     leg.set("artifacts", YNode::str(llvm::join(b.artifacts, "\n")));
     leg.set("artifact-dir", YNode::str(artifactDir(b.artifacts)));
-    if (upload)
+    if (upload && graph::isIndexUpload(b.upload))
+      leg.set("index", YNode::str(indexBase(b.index)));
+    else if (upload)
       leg.set("role", YNode::str(b.role));
     submodules |= b.submodules;
     include.push(std::move(leg));
@@ -297,18 +324,22 @@ recipeJob(DiagnosticEngine &diags, const Context &ctx, const ActionsLock &lock,
   if (upload) {
     if (std::optional<YNode> install = installRelc(lock))
       steps.push(std::move(*install));
-    std::optional<YNode> aws =
-        pinned(diags, lock, "aws-actions/configure-aws-credentials");
-    if (!aws)
-      return std::nullopt;
-    YNode creds;
-    creds.set("name", YNode::word("Assume the channel's upload role"));
-    creds.set("if", YNode::expression("${{ matrix.role != '' }}"));
-    creds.set("uses", *aws);
-    creds["with"].set("role-to-assume",
-                      YNode::expression("${{ matrix.role }}"));
-    creds["with"].set("aws-region", YNode::word("us-east-1"));
-    steps.push(std::move(creds));
+    if (graph::isIndexUpload(first.upload)) {
+      steps.push(trustedPublishing());
+    } else {
+      std::optional<YNode> aws =
+          pinned(diags, lock, "aws-actions/configure-aws-credentials");
+      if (!aws)
+        return std::nullopt;
+      YNode creds;
+      creds.set("name", YNode::word("Assume the channel's upload role"));
+      creds.set("if", YNode::expression("${{ matrix.role != '' }}"));
+      creds.set("uses", *aws);
+      creds["with"].set("role-to-assume",
+                        YNode::expression("${{ matrix.role }}"));
+      creds["with"].set("aws-region", YNode::word("us-east-1"));
+      steps.push(std::move(creds));
+    }
     YNode st;
     st.set("name", YNode::word("Upload unless already there"));
     st.set("shell", YNode::word("bash"));
@@ -337,7 +368,11 @@ recipeJob(DiagnosticEngine &diags, const Context &ctx, const ActionsLock &lock,
       run += datedVariable(k);
   st.set("run", YNode::word(run + "eval \"$RELC_COMMAND\"\n"));
   steps.push(std::move(st));
-  if (j.phase == Phase::Build &&
+  // A build that keeps nothing (a test run as a leg) has nothing to pass.
+  bool keeps = llvm::any_of(j.nodes, [](const GNode *n) {
+    return !n->as<graph::BuildNode>().artifacts.empty();
+  });
+  if (j.phase == Phase::Build && keeps &&
       !artifacts("Keep the artifacts", "actions/upload-artifact",
                  YNode::expression("${{ matrix.artifacts }}")))
     return std::nullopt;

@@ -46,15 +46,13 @@ static YNode literal(llvm::StringRef text) {
 /// text of a plan is ever part of a rule's expression.
 static std::string tagPattern(const graph::Graph &g,
                               const graph::StageInfo &s) {
-  for (const GNode &n : g.nodes)
-    if (auto *t = std::get_if<graph::TagNode>(&n.payload);
-        t && n.stage == s.name && t->nameParts.size() > 1) {
-      std::vector<std::string> parts;
-      for (const std::string &p : t->nameParts)
-        parts.push_back(regexLiteral(p));
-      return "/^" + llvm::join(parts, "[0-9]+") + "$/";
-    }
-  return "";
+  std::vector<const graph::TagNode *> tags = rcTags(g, s.name);
+  if (tags.empty())
+    return "";
+  std::vector<std::string> parts;
+  for (const std::string &p : tags.front()->nameParts)
+    parts.push_back(regexLiteral(p));
+  return "/^" + llvm::join(parts, "[0-9]+") + "$/";
 }
 
 static std::string tagVariable(const graph::StageInfo &s) {
@@ -139,12 +137,24 @@ static void recipeJobs(YNode &root, const Context &ctx,
     job.set("rules", rules(ctx.graph, s, false, false));
     vars.set("RELC_STEP", literal(n->id));
     if (b.phase == Phase::Upload) {
+      bool index = graph::isIndexUpload(b.upload);
       YNode token;
-      token.set("aud", YNode::str("sts.amazonaws.com"));
+      token.set("aud", YNode::str(index ? indexAudience(b.index)
+                                        : std::string("sts.amazonaws.com")));
       job["id_tokens"].set("RELC_ID_TOKEN", std::move(token));
-      vars.set("RELC_ROLE", literal(b.role));
+      if (index)
+        vars.set("RELC_INDEX", literal(indexBase(b.index)));
+      else
+        vars.set("RELC_ROLE", literal(b.role));
       vars.set("RELC_BUILT", literal(artifactDir(b.artifacts)));
       datedScript(script, s, {});
+      // Trusted publishing: the job's ID token for a short-lived upload
+      // token, which twine reads.
+      if (index)
+        script.push(YNode::str(
+            "TWINE_PASSWORD=$(jq -n --arg t \"$RELC_ID_TOKEN\" '{token: $t}' "
+            "| curl -fsS -X POST --data @- \"$RELC_INDEX/_/oidc/mint-token\" "
+            "| jq -r .token); export TWINE_PASSWORD TWINE_USERNAME=__token__"));
       script.push(YNode::str(
           "relc run \"$RELC_PLAN\" --stage " + s.name +
           " --step \"$RELC_STEP\" --built \"$RELC_BUILT\" --execute"));
@@ -167,7 +177,7 @@ static void recipeJobs(YNode &root, const Context &ctx,
       }
       datedScript(script, s, dated);
       script.push(YNode::str("eval \"$RELC_COMMAND\""));
-      if (b.phase == Phase::Build) {
+      if (b.phase == Phase::Build && !b.artifacts.empty()) {
         YNode artifacts, paths = YNode::sequence();
         for (const std::string &a : b.artifacts)
           paths.push(YNode::str(a));

@@ -347,3 +347,24 @@ void Overlays::reportUnmatched(DiagnosticEngine &diags,
                          "'; remove it");
   }
 }
+
+std::string emit::indexBase(llvm::StringRef index) {
+  size_t host = index.find("://");
+  size_t path = index.find('/', host == llvm::StringRef::npos ? 0 : host + 3);
+  return index.take_front(path).str();
+}
+
+std::string emit::indexAudience(llvm::StringRef index) {
+  llvm::StringRef host = llvm::StringRef(indexBase(index)).split("://").second;
+  return host.startswith("test.") ? "testpypi" : "pypi";
+}
+
+std::vector<const graph::TagNode *> emit::rcTags(const graph::Graph &g,
+                                                 llvm::StringRef stage) {
+  std::vector<const graph::TagNode *> out;
+  for (const graph::Node &n : g.nodes)
+    if (auto *t = std::get_if<graph::TagNode>(&n.payload);
+        t && n.stage == stage && t->nameParts.size() > 1)
+      out.push_back(t);
+  return out;
+}

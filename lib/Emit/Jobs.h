@@ -72,6 +72,20 @@ std::string jobId(llvm::StringRef text);
 std::string runCommand(llvm::StringRef stage,
                        const graph::Node *node = nullptr);
 
+/// The tags stage \p stage makes whose names hold an RC number (their
+/// `nameParts` are the text around it): a push of one starts the stage.
+std::vector<const graph::TagNode *> rcTags(const graph::Graph &g,
+                                           llvm::StringRef stage);
+
+/// `https://test.pypi.org/simple/` -> `https://test.pypi.org`: where a
+/// package index answers trusted publishing (`/_/oidc/...`).
+std::string indexBase(llvm::StringRef index);
+
+/// The OIDC audience a package index takes for trusted publishing, for CI
+/// systems that fix it in the file (GitLab's `id_tokens`): PyPI's is
+/// `pypi`, TestPyPI's `testpypi`.
+std::string indexAudience(llvm::StringRef index);
+
 /// `wheelhouse/*.whl` -> `wheelhouse`: the directory of a leg's first
 /// artifact glob, where CI puts its artifacts back for the test and upload
 /// (upload-artifact stores paths below the longest common directory).

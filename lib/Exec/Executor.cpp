@@ -1290,8 +1290,12 @@ Outcome Executor::legUpload(const Node &n) {
     if (!d)
       return failed(n, DiagKind::StepFailed, llvm::toString(d.takeError()));
     std::string name = llvm::sys::path::filename(f).str();
-    std::string url = uploadUrl(b.upload, name);
-    llvm::Expected<std::optional<std::string>> there = probeUpload(url);
+    // An index shows its files on its simple pages, not at a URL of each.
+    bool index = graph::isIndexUpload(b.upload);
+    std::string url =
+        index ? b.index + " (" + name + ")" : uploadUrl(b.upload, name);
+    llvm::Expected<std::optional<std::string>> there =
+        index ? probeIndex(b.index, name) : probeUpload(url);
     if (!there)
       return failed(n, DiagKind::StepFailed, llvm::toString(there.takeError()));
     if (!*there) {
@@ -1316,6 +1320,15 @@ Outcome Executor::legUpload(const Node &n) {
             "would upload " + llvm::join(missing, " ") + " to " + b.upload};
   std::vector<std::string> put;
   for (const std::string &f : missing) {
+    if (graph::isIndexUpload(b.upload)) {
+      // The index checks the digest twine sends; its simple pages may show
+      // the file only later (a CDN), which a rerun's probe then finds.
+      if (llvm::Error e = putIndex(store + "/" + f, b.upload))
+        return failed(n, DiagKind::StepFailed, llvm::toString(std::move(e)));
+      maybeKill("after-act");
+      put.push_back(llvm::sys::path::filename(f).str());
+      continue;
+    }
     std::string url = uploadUrl(b.upload, llvm::sys::path::filename(f));
     if (llvm::Error e = putUpload(store + "/" + f, url, digests[f]))
       return failed(n, DiagKind::StepFailed, llvm::toString(std::move(e)));

@@ -47,45 +47,51 @@ struct Ran {
   std::string out, err;
 };
 
-/// Runs the AWS CLI with \p args (and `--endpoint-url` from
-/// AWS_ENDPOINT_URL, which older CLIs do not read themselves).
-llvm::Expected<Ran> aws(std::vector<std::string> args) {
-  llvm::ErrorOr<std::string> exe = llvm::sys::findProgramByName("aws");
+/// Runs \p tool (found on PATH; \p why names what relc uses it for) with
+/// \p args, its output and errors kept.
+llvm::Expected<Ran> runTool(llvm::StringRef tool, llvm::StringRef why,
+                            std::vector<std::string> args) {
+  llvm::ErrorOr<std::string> exe = llvm::sys::findProgramByName(tool);
   if (!exe)
-    return llvm::createStringError(
-        exe.getError(),
-        "the AWS CLI ('aws') is not on PATH; S3 uploads use it");
-  args.insert(args.begin(), "aws");
-  if (const char *e = getenv("AWS_ENDPOINT_URL"); e && *e) {
-    args.push_back("--endpoint-url");
-    args.push_back(e);
-  }
+    return llvm::createStringError(exe.getError(), "'%s' is not on PATH; %s",
+                                   tool.str().c_str(), why.str().c_str());
+  args.insert(args.begin(), tool.str());
   llvm::SmallString<128> out, err;
   int fdOut, fdErr;
   if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("relc-aws", "out", fdOut, out))
+          llvm::sys::fs::createTemporaryFile("relc-tool", "out", fdOut, out))
     return llvm::errorCodeToError(ec);
   ::close(fdOut);
   if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("relc-aws", "err", fdErr, err))
+          llvm::sys::fs::createTemporaryFile("relc-tool", "err", fdErr, err))
     return llvm::errorCodeToError(ec);
   ::close(fdErr);
   std::vector<llvm::StringRef> refs(args.begin(), args.end());
   llvm::Optional<llvm::StringRef> redirects[] = {
       llvm::StringRef(""), llvm::StringRef(out), llvm::StringRef(err)};
-  std::string why;
+  std::string failure;
   Ran r;
   r.code = llvm::sys::ExecuteAndWait(*exe, refs, llvm::None, redirects,
-                                     /*SecondsToWait=*/600, 0, &why);
+                                     /*SecondsToWait=*/600, 0, &failure);
   for (auto [path, into] : {std::pair(&out, &r.out), std::pair(&err, &r.err)}) {
     if (auto b = llvm::MemoryBuffer::getFile(*path))
       *into = (*b)->getBuffer().str();
     llvm::sys::fs::remove(*path);
   }
   if (r.code < 0)
-    return llvm::createStringError(std::errc::io_error, "cannot run aws: %s",
-                                   why.c_str());
+    return llvm::createStringError(std::errc::io_error, "cannot run %s: %s",
+                                   tool.str().c_str(), failure.c_str());
   return r;
+}
+
+/// Runs the AWS CLI with \p args (and `--endpoint-url` from
+/// AWS_ENDPOINT_URL, which older CLIs do not read themselves).
+llvm::Expected<Ran> aws(std::vector<std::string> args) {
+  if (const char *e = getenv("AWS_ENDPOINT_URL"); e && *e) {
+    args.push_back("--endpoint-url");
+    args.push_back(e);
+  }
+  return runTool("aws", "S3 uploads use the AWS CLI", std::move(args));
 }
 
 std::string firstLine(llvm::StringRef s) {
@@ -169,5 +175,113 @@ llvm::Error exec::putUpload(llvm::StringRef path, llvm::StringRef url,
     return llvm::createStringError(
         std::errc::io_error, "cannot upload to %s: aws exited with %d: %s",
         url.str().c_str(), r->code, firstLine(r->err).c_str());
+  return llvm::Error::success();
+}
+
+/// The project a distribution file belongs to, normalised as the simple
+/// API names it (PEP 503): `Tiny_Lib-1.0-py3-none-any.whl` -> `tiny-lib`.
+static std::string projectOf(llvm::StringRef file) {
+  llvm::StringRef name;
+  if (file.endswith(".whl"))
+    name = file.split('-').first;
+  else
+    name = file.rsplit('-').first; // An sdist: NAME-VERSION.tar.gz.
+  std::string out;
+  for (char c : name) {
+    bool sep = c == '-' || c == '_' || c == '.';
+    if (sep && !out.empty() && out.back() == '-')
+      continue;
+    out += sep ? '-' : llvm::toLower(c);
+  }
+  return out;
+}
+
+llvm::Expected<std::optional<std::string>>
+exec::probeIndex(llvm::StringRef index, llvm::StringRef file) {
+  std::string page = uploadUrl(index, projectOf(file)) + "/";
+  llvm::SmallString<128> body;
+  int fd;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("relc-index", "page", fd, body))
+    return llvm::errorCodeToError(ec);
+  ::close(fd);
+  llvm::Expected<Ran> r = runTool(
+      "curl", "uploads to a package index are probed with curl",
+      {"--silent", "--show-error", "--location", "--max-time", "120",
+       "--header", "Accept: application/vnd.pypi.simple.v1+json, text/html",
+       "--output", std::string(body), "--write-out", "%{http_code}", page});
+  auto text = llvm::MemoryBuffer::getFile(body);
+  llvm::sys::fs::remove(body);
+  if (!r)
+    return r.takeError();
+  llvm::StringRef status = llvm::StringRef(r->out).trim();
+  if (r->code != 0 || !text)
+    return llvm::createStringError(
+        std::errc::io_error, "cannot probe %s: curl exited with %d: %s",
+        page.c_str(), r->code, firstLine(r->err).c_str());
+  if (status == "404")
+    return std::nullopt; // No file of the project yet.
+  if (status != "200")
+    return llvm::createStringError(std::errc::io_error,
+                                   "cannot probe %s: HTTP status %s",
+                                   page.c_str(), status.str().c_str());
+  llvm::StringRef page_ = (*text)->getBuffer();
+  if (llvm::Expected<llvm::json::Value> doc = llvm::json::parse(page_)) {
+    const llvm::json::Object *o = doc->getAsObject();
+    const llvm::json::Array *files = o ? o->getArray("files") : nullptr;
+    if (!files)
+      return llvm::createStringError(std::errc::invalid_argument,
+                                     "%s is JSON without 'files': not the "
+                                     "simple API",
+                                     page.c_str());
+    for (const llvm::json::Value &f : *files) {
+      const llvm::json::Object *fo = f.getAsObject();
+      if (!fo || fo->getString("filename") != file)
+        continue;
+      const llvm::json::Object *hashes = fo->getObject("hashes");
+      if (llvm::Optional<llvm::StringRef> d =
+              hashes ? hashes->getString("sha256") : llvm::None)
+        return std::optional<std::string>(d->lower());
+      return llvm::createStringError(
+          std::errc::invalid_argument,
+          "%s lists %s with no sha256: relc cannot tell whether it is the "
+          "same file",
+          page.c_str(), file.str().c_str());
+    }
+    return std::nullopt;
+  } else {
+    llvm::consumeError(doc.takeError());
+  }
+  // PEP 503 HTML: <a href="...FILE#sha256=HEX" ...>FILE</a>.
+  for (size_t at = page_.find("#sha256="); at != llvm::StringRef::npos;
+       at = page_.find("#sha256=", at + 1)) {
+    llvm::StringRef before = page_.take_front(at);
+    size_t slash = before.find_last_of("/\"=");
+    if (before.drop_front(slash + 1) != file)
+      continue;
+    return std::optional<std::string>(page_.substr(at + 8, 64).lower());
+  }
+  return std::nullopt;
+}
+
+llvm::Error exec::putIndex(llvm::StringRef path, llvm::StringRef url) {
+  llvm::Expected<Ran> r =
+      runTool("twine", "uploads to a package index use twine",
+              {"upload", "--non-interactive", "--disable-progress-bar",
+               "--repository-url", url.str(), path.str()});
+  if (!r)
+    return r.takeError();
+  if (r->code != 0) {
+    // twine says what the index answered on its last line.
+    llvm::StringRef said = llvm::StringRef(r->err).trim();
+    if (said.empty())
+      said = llvm::StringRef(r->out).trim();
+    std::string last = said.rsplit('\n').second.empty()
+                           ? said.str()
+                           : said.rsplit('\n').second.str();
+    return llvm::createStringError(
+        std::errc::io_error, "cannot upload %s to %s: twine exited with %d: %s",
+        path.str().c_str(), url.str().c_str(), r->code, last.c_str());
+  }
   return llvm::Error::success();
 }

@@ -65,6 +65,14 @@ struct RecordNode {
   std::string name, file, on, remote, repo;
   bool commit = false;
 };
+/// Whether an upload target is a Python package index's upload API
+/// (`https://upload.pypi.org/legacy/`): files go there through twine (in
+/// CI with a token from trusted publishing) and show in the channel's
+/// `index`, not at a URL of their own.
+inline bool isIndexUpload(llvm::StringRef target) {
+  return target.startswith("https://") || target.startswith("http://");
+}
+
 /// One leg of a matrix, in one phase: built, tested or uploaded, as its
 /// matrix's recipes say (docs/language.md, "Recipes"). A matrix without
 /// recipes has build nodes only, which CI lists and nothing builds.

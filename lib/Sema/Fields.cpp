@@ -404,6 +404,8 @@ void FieldCompiler::compileRecipe(const ast::MatrixEntry &e,
 void FieldCompiler::compileTarget(const ast::ChannelTarget &t, int channel) {
   ChannelTarget target;
   target.range = t.range;
+  const ast::Setting *uploadAt = nullptr;
+  bool indexTarget = false;
   for (const ast::Setting &s : t.settings) {
     const std::string &key = s.key.text;
     const auto *text = s.values.size() == 1
@@ -424,11 +426,15 @@ void FieldCompiler::compileTarget(const ast::ChannelTarget &t, int channel) {
       if (std::optional<LegText> u = compileText(*text, "'upload'"))
         target.upload = std::move(*u);
       llvm::StringRef v = text->value;
-      if (!v.startswith("s3://") && !v.startswith("file:///"))
+      if (!v.startswith("s3://") && !v.startswith("file:///") &&
+          !v.startswith("https://") && !v.startswith("http://"))
         diags.report(DiagKind::TypeMismatch, s.range,
-                     "an upload target is 's3://BUCKET/PREFIX/' or "
-                     "'file:///DIRECTORY/', not '" +
+                     "an upload target is 's3://BUCKET/PREFIX/', "
+                     "'file:///DIRECTORY/' or a package index's upload API "
+                     "('https://upload.pypi.org/legacy/'), not '" +
                          v.str() + "'");
+      uploadAt = &s;
+      indexTarget = v.startswith("https://") || v.startswith("http://");
     } else if (text->hasPlaceholders()) {
       diags.report(DiagKind::TypeMismatch, s.range,
                    "'" + key + "' is the same for every leg: no placeholders");
@@ -436,6 +442,12 @@ void FieldCompiler::compileTarget(const ast::ChannelTarget &t, int channel) {
       (key == "index" ? target.index : target.role) = text->value;
     }
   }
+  // A package index is probed through its simple pages.
+  if (uploadAt && indexTarget && target.index.empty())
+    diags.report(DiagKind::TypeMismatch, uploadAt->range,
+                 "a package index's upload API needs the channel's 'index' "
+                 "(its simple API, such as 'https://pypi.org/simple/'), "
+                 "where relc looks for a file before uploading it");
   m.targets[channel] = std::move(target);
 }
 
