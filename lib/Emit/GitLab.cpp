@@ -148,8 +148,14 @@ static void recipeJobs(YNode &root, const Context &ctx,
         vars.set("RELC_ROLE", literal(b.role));
       vars.set("RELC_BUILT", literal(artifactDir(b.artifacts)));
       datedScript(script, s, {});
-      // Trusted publishing: the job's ID token for a short-lived upload
-      // token, which twine reads.
+      // The channel's role, assumed by the AWS CLI from the job's ID token
+      // (a web identity), or trusted publishing: the ID token for a
+      // short-lived upload token, which twine reads.
+      if (!index && !b.role.empty())
+        script.push(YNode::str(
+            "printf '%s' \"$RELC_ID_TOKEN\" > \"$CI_BUILDS_DIR/relc-oidc\"; "
+            "export AWS_WEB_IDENTITY_TOKEN_FILE=\"$CI_BUILDS_DIR/relc-oidc\" "
+            "AWS_ROLE_ARN=\"$RELC_ROLE\""));
       if (index)
         script.push(YNode::str(
             "TWINE_PASSWORD=$(jq -n --arg t \"$RELC_ID_TOKEN\" '{token: $t}' "
