@@ -807,7 +807,10 @@ void Sema::checkPartners() {
 void Sema::waitForPartner(Stage &st, const ast::Name &after) {
   if (file.kind == ast::File::Kind::Project)
     return;
-  auto [project, stage] = llvm::StringRef(after.text).split('.');
+  // Not a structured binding: C++17 lambdas cannot capture those.
+  std::pair<llvm::StringRef, llvm::StringRef> parts =
+      llvm::StringRef(after.text).split('.');
+  llvm::StringRef project = parts.first, stage = parts.second;
   const Partner *pt = plan->partner(project);
   // A `with` that names it but did not check is reported there.
   if (!pt && llvm::any_of(withs, [&](const ast::Item *w) {
