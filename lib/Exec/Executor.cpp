@@ -182,6 +182,8 @@ private:
   std::string stageRecord(llvm::StringRef stage) const;
   bool recordStage();
   std::string missingOf(llvm::StringRef stage);
+  std::string fileOnBranch(const std::string &branch, const std::string &file,
+                           std::optional<std::string> &text);
   bool afterStagesComplete();
   bool partnersTagged();
   llvm::Expected<std::string> partnerUrl(const sema::PartnerWait &w) const;
@@ -1551,6 +1553,23 @@ bool Executor::recordStage() {
   return true;
 }
 
+/// \p file on \p branch of the remote, in \p text (nullopt if the branch
+/// has no such file); what stops reading it, or empty.
+std::string Executor::fileOnBranch(const std::string &branch,
+                                   const std::string &file,
+                                   std::optional<std::string> &text) {
+  std::optional<Oid> head = resolve(branch);
+  if (!head)
+    return "branch " + branch + " is not on " + remoteName;
+  llvm::Expected<std::optional<std::string>> read = repo->readFile(*head, file);
+  if (!read) {
+    llvm::consumeError(read.takeError());
+    return file + " on " + branch + " cannot be read";
+  }
+  text = std::move(*read);
+  return "";
+}
+
 /// What of stage \p name is not on the remote: its branches, its tags (an
 /// RC tag of any number), its once markers, and for a stage with other
 /// steps (commands, approvals) its completion record. Empty: complete.
@@ -1589,34 +1608,24 @@ std::string Executor::missingOf(llvm::StringRef name) {
     } else if (auto *c = std::get_if<graph::CommitNode>(&n.payload)) {
       // A file on a branch: what the patch's version stage leaves for its
       // RCs to build from.
-      std::optional<Oid> head = resolve(c->branch);
-      if (!head)
-        return "branch " + c->branch + " is not on " + remoteName;
-      llvm::Expected<std::optional<std::string>> text =
-          repo->readFile(*head, c->file);
-      if (!text) {
-        llvm::consumeError(text.takeError());
-        return c->file + " on " + c->branch + " cannot be read";
-      }
-      llvm::StringRef now = *text ? llvm::StringRef(**text).trim() : "";
-      if (!*text || (now != llvm::StringRef(c->content).trim() &&
-                     !newerThan(now, c->content)))
+      std::optional<std::string> text;
+      if (std::string why = fileOnBranch(c->branch, c->file, text);
+          !why.empty())
+        return why;
+      llvm::StringRef now = text ? llvm::StringRef(*text).trim() : "";
+      if (!text || (now != llvm::StringRef(c->content).trim() &&
+                    !newerThan(now, c->content)))
         return c->file + " on " + c->branch + " holds " +
-               (*text ? now.str() : std::string("nothing")) + ", not " +
+               (text ? now.str() : std::string("nothing")) + ", not " +
                c->content;
     } else if (auto *p = std::get_if<graph::PinNode>(&n.payload)) {
       // A pin on a branch: what the stage leaves for the next (its content
       // may be a commit, which only a run knows).
-      std::optional<Oid> head = resolve(p->branch);
-      if (!head)
-        return "branch " + p->branch + " is not on " + remoteName;
-      llvm::Expected<std::optional<std::string>> text =
-          repo->readFile(*head, p->file);
-      if (!text) {
-        llvm::consumeError(text.takeError());
-        return p->file + " on " + p->branch + " cannot be read";
-      }
-      if (!*text || llvm::StringRef(**text).trim().empty())
+      std::optional<std::string> text;
+      if (std::string why = fileOnBranch(p->branch, p->file, text);
+          !why.empty())
+        return why;
+      if (!text || llvm::StringRef(*text).trim().empty())
         return p->file + " on " + p->branch + " pins nothing";
     } else if (n.once) {
       std::string marker = "refs/relc/once/" + graph::slug(g.project) + "/" +
