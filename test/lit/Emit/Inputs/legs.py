@@ -1,7 +1,8 @@
 """legs.py WORKFLOW...: checks what the generated GitHub jobs of PyTorch's
 wheel legs promise, leg by leg, reading only the YAML:
 - a build runs on a runner of the leg's platform (Linux x86_64 on `linux.`
-  labels that are not arm64, aarch64 on `linux.arm64.`, macOS on `macos-`,
+  labels that are not arm64, aarch64 on `linux.arm64.`, macOS arm64 on
+  `macos-14`.. or `macos-m1`, macOS x86_64 on `macos-12-`/`macos-13-`,
   Windows on `windows`), in a container only on Linux;
 - every CUDA, ROCm or XPU leg that has a test job runs it on a runner with
   that accelerator (a label naming a GPU or XPU), and the legs without one
@@ -18,13 +19,14 @@ import yaml
 PLATFORM = {
     "linux-x86_64": r"^linux\.(?!arm64)",
     "linux-aarch64": r"^linux\.arm64\.",
-    "macos-arm64": r"^macos-",
+    "macos-arm64": r"^macos-(1[4-9]|m1)",
+    "macos-x86_64": r"^macos-1[23]-",
     "windows-x86_64": r"^windows[.-]",
     "windows-arm64": r"^windows-11-arm64",
 }
 GPU = r"(gpu|xpu|g4dn|g5)"
 UNTESTED = {("linux-aarch64", "cuda"), ("macos-arm64", "cpu"),
-            ("windows-x86_64", "xpu")}
+            ("macos-x86_64", "cpu"), ("windows-x86_64", "xpu")}
 
 problems = []
 legs = builds = tests = uploads = 0
