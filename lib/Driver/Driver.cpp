@@ -207,8 +207,9 @@ static Opt<bool> emitCheck(
     cl::sub(emitCmd), cl::cat(relcCategory));
 static Opt<std::string> emitLock(
     "lock",
-    cl::desc("The actions lock (default: actions.lock.yaml beside the plan "
-             "or in a directory above it)"),
+    cl::desc("The actions lock, with the relc package jobs install "
+             "(default: actions.lock.yaml beside the plan or in a directory "
+             "above it)"),
     cl::value_desc("file"), cl::sub(emitCmd), cl::cat(relcCategory));
 static Opt<bool> emitNoSplit(
     "no-split",
