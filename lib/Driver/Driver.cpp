@@ -478,6 +478,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv,
                       llvm::sys::fs::getMainExecutable(
                           argv.empty() ? "relc" : argv[0],
                           reinterpret_cast<void *>(&relc::runDriver)));
+  env.modelCacheDir = modelCacheDir();
   cl::ResetAllOptionOccurrences();
   cl::HideUnrelatedOptions(relcCategory, *cl::TopLevelSubCommand);
   cl::HideUnrelatedOptions(relcCategory, checkCmd);
