@@ -13,6 +13,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/xxhash.h"
 
+#include <algorithm>
+
 using namespace relc;
 using namespace relc::compat;
 using llvm::StringRef;
@@ -468,4 +470,26 @@ void ModelDiskCache::write(llvm::ArrayRef<CachedFile> files,
   std::string path = pathFor(dir, header);
   llvm::consumeError(
       llvm::writeFileAtomically(path + ".tmp-%%%%%%%%", path, w.out));
+  prune();
+}
+
+void ModelDiskCache::prune() const {
+  // Each edit of a model makes an entry: keep the newest few. An entry
+  // another run removes first, or reads as it goes, costs that run a load.
+  std::vector<std::pair<llvm::sys::TimePoint<>, std::string>> entries;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec)) {
+    llvm::StringRef name = llvm::sys::path::filename(it->path());
+    llvm::sys::fs::file_status st;
+    if (!name.startswith("model-") || it->status().getError())
+      continue;
+    if (!llvm::sys::fs::status(it->path(), st))
+      entries.emplace_back(st.getLastModificationTime(), it->path());
+  }
+  if (entries.size() <= maxEntries)
+    return;
+  std::sort(entries.begin(), entries.end());
+  for (size_t i = 0; i + maxEntries < entries.size(); ++i)
+    llvm::sys::fs::remove(entries[i].second);
 }

@@ -61,7 +61,11 @@ public:
   /// The entry's path for \p files (for tests).
   std::string entryPath(llvm::ArrayRef<CachedFile> files) const;
 
+  /// Entries kept; writing one more removes the oldest.
+  static constexpr size_t maxEntries = 64;
+
 private:
+  void prune() const;
   std::string dir;
 };
 

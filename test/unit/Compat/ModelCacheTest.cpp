@@ -194,6 +194,25 @@ TEST_F(ModelDiskCacheTest, ACorruptEntryReadsAsNone) {
   EXPECT_TRUE(cache.read(files));
 }
 
+TEST_F(ModelDiskCacheTest, KeepsTheNewestEntries) {
+  ModelDiskCache cache(std::string(dir.str()));
+  std::vector<std::string> texts;
+  for (size_t i = 0; i < ModelDiskCache::maxEntries + 5; ++i)
+    texts.push_back("name: m" + std::to_string(i) + "\n");
+  for (const std::string &t : texts) {
+    std::vector<CachedFile> files = {{"m.yaml", t}};
+    cache.write(files, "payload");
+    // The newest entry stays.
+    EXPECT_TRUE(cache.read(files));
+  }
+  size_t count = 0;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec))
+    ++count;
+  EXPECT_EQ(count, ModelDiskCache::maxEntries);
+}
+
 TEST_F(ModelDiskCacheTest, ADirectoryThatCannotBeMadeIsNoCache) {
   llvm::SmallString<128> file(dir);
   llvm::sys::path::append(file, "file");
