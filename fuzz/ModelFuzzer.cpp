@@ -10,8 +10,13 @@
 //===----------------------------------------------------------------------===//
 #include "FuzzFiles.h"
 
+#include "Basic/Diagnostics.h"
+#include "Basic/SourceFiles.h"
 #include "Compat/FastYaml.h"
+#include "Compat/ModelCache.h"
 #include "Driver/Commands.h"
+
+#include "Compat/ModelDump.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -45,6 +50,29 @@ static void compareReaders(llvm::StringRef text) {
   abort();
 }
 
+/// A model that loads cleanly must read back from the model cache's saved
+/// form as the very model the YAML gave.
+static void compareCached(const std::string &path) {
+  llvm::SourceMgr sm;
+  std::string ignored;
+  llvm::raw_string_ostream os(ignored);
+  DiagnosticEngine diags(sm, os);
+  Model fresh;
+  if (!loadModelFile(diags, path, {}, fresh) || diags.warningCount())
+    return;
+  std::vector<CachedFile> files = {
+      {"model.yaml", sourceText(sm, sm.getNumBuffers())}};
+  std::optional<std::string> saved = saveModel(fresh, files);
+  Model back;
+  back.paths = fresh.paths;
+  if (saved && restoreModel(sm, *saved, files, back) &&
+      test::dumpModel(back, sm) == test::dumpModel(fresh, sm))
+    return;
+  llvm::errs() << "the model cache does not give the loaded model back\n"
+               << test::dumpModel(fresh, sm);
+  abort();
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static fuzz::ScratchDir scratch("model");
   llvm::StringRef text(reinterpret_cast<const char *>(data), size);
@@ -56,6 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   llvm::raw_string_ostream outOs(out), errOs(err);
   std::istringstream in;
   int code = runCheck(opts, {llvm::vfs::getRealFileSystem(), in, outOs, errOs});
+  compareCached(scratch.path("model.yaml"));
   // To see what relc said about one input: RELC_FUZZ_VERBOSE=1 TARGET FILE.
   if (std::getenv("RELC_FUZZ_VERBOSE"))
     llvm::errs() << outOs.str() << errOs.str() << "exit code " << code << "\n";

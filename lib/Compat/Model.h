@@ -53,7 +53,8 @@ using SharedCond = std::shared_ptr<const Cond>;
 
 struct Override {
   ast::ConditionPtr when;
-  SharedCond compiledWhen; ///< Set by finishModel.
+  llvm::StringRef whenText; ///< Its bytes in the model's buffer.
+  SharedCond compiledWhen;  ///< Set by finishModel.
   Properties properties;
   SMLoc loc;
 };
@@ -130,7 +131,10 @@ struct Rule {
   std::string why;
   ast::ConditionPtr when, require; ///< Require.
   ast::ConditionPtr window;        ///< Window: which values count.
-  std::string per;                 ///< Window: `major`.
+  /// The bytes of each condition in the model's buffer, for the on-disk
+  /// cache (ModelCache.h), which keeps where a condition is, not its tree.
+  llvm::StringRef whenText, requireText, windowText;
+  std::string per; ///< Window: `major`.
   SMLoc perLoc;
   unsigned max = 0; ///< Window.
   SMLoc maxLoc;
@@ -164,6 +168,10 @@ enum class ModelReader { Fast, YamlCpp };
 bool loadModelFile(DiagnosticEngine &diags, llvm::StringRef path,
                    llvm::SMRange namedAt, Model &model,
                    ModelReader reader = ModelReader::Fast);
+
+/// loadModelFile for a file already in the SourceMgr, as buffer \p id.
+bool loadModelBuffer(DiagnosticEngine &diags, unsigned id, llvm::StringRef path,
+                     Model &model, ModelReader reader = ModelReader::Fast);
 
 /// Once every file is loaded: resolves and compiles the rules and checks
 /// that everything a rule or an entry names exists. False after reporting.

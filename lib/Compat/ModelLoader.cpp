@@ -210,7 +210,9 @@ private:
   std::optional<bool> boolean(const Field &f, const std::string &subject);
   std::optional<uint64_t> integer(const Field &f, const std::string &subject,
                                   const llvm::Twine &expected);
-  ast::ConditionPtr condition(const Field &f, const std::string &subject);
+  /// Parses a condition; \p text gets its bytes in the buffer.
+  ast::ConditionPtr condition(const Field &f, const std::string &subject,
+                              StringRef &text);
 
   bool checkFormat(const Field &f);
   void checkPlanName(const Field &f, StringRef what);
@@ -499,7 +501,8 @@ std::optional<uint64_t> Loader<N>::integer(const Field &f,
 /// point into the model.
 template <class N>
 ast::ConditionPtr Loader<N>::condition(const Field &f,
-                                       const std::string &subject) {
+                                       const std::string &subject,
+                                       StringRef &text) {
   if (!f.value.IsScalar()) {
     wrongType(f, subject, "a condition such as \"accel is cuda\"");
     return nullptr;
@@ -518,6 +521,7 @@ ast::ConditionPtr Loader<N>::condition(const Field &f,
                      " on one line, plain or in quotes, without escapes");
     return nullptr;
   }
+  text = *bytes;
   return parseCondition(diags, *bytes);
 }
 
@@ -983,7 +987,7 @@ void Loader<N>::loadOverrides(const Field &f, const std::string &subject,
       if (!accept(fields, p))
         continue;
       if (p.name == "when")
-        o.when = condition(p, where);
+        o.when = condition(p, where, o.whenText);
       else if (p.name == "properties")
         loadProperties(p, where, o.properties);
     }
@@ -1071,10 +1075,14 @@ template <class N> void Loader<N>::loadRule(const N &node, size_t position) {
           id && firstDefinition(diags, ruleSeen, "rule id", *id, valueRange(f));
       rule.id = id.value_or("");
     } else if (f.name == "when" || f.name == "require" || f.name == "window") {
-      ast::ConditionPtr &out = f.name == "when"      ? rule.when
-                               : f.name == "require" ? rule.require
-                                                     : rule.window;
-      out = condition(f, subject);
+      bool when = f.name == "when", require = f.name == "require";
+      ast::ConditionPtr &out = when      ? rule.when
+                               : require ? rule.require
+                                         : rule.window;
+      out = condition(f, subject,
+                      when      ? rule.whenText
+                      : require ? rule.requireText
+                                : rule.windowText);
       ok &= out != nullptr;
     } else if (f.name == "per") {
       std::optional<std::string> per = scalar(f, subject, "'major'");
@@ -1178,10 +1186,13 @@ static std::optional<YAML::Mark> textAfterDocument(StringRef text,
 
 bool compat::loadModelFile(DiagnosticEngine &diags, StringRef path,
                            SMRange namedAt, Model &model, ModelReader reader) {
-  unsigned errorsBefore = diags.errorCount();
   unsigned id = loadSourceFile(diags, path, namedAt);
-  if (!id)
-    return false;
+  return id && loadModelBuffer(diags, id, path, model, reader);
+}
+
+bool compat::loadModelBuffer(DiagnosticEngine &diags, unsigned id,
+                             StringRef path, Model &model, ModelReader reader) {
+  unsigned errorsBefore = diags.errorCount();
   StringRef text = sourceText(diags.getSourceMgr(), id);
   Loader<YAML::Node> loader(diags, text, model);
   try {

@@ -44,6 +44,9 @@ struct DriverEnv {
   llvm::raw_ostream *diagnostics = nullptr;
   /// Where `compat "NAME";` looks for NAME.yaml, in order.
   std::vector<sema::ModelDir> modelDirs;
+  /// Where loaded models are kept across runs (modelCacheDir()); empty:
+  /// nowhere.
+  std::string modelCacheDir;
 
   llvm::raw_ostream &diagStream() const {
     return diagnostics ? *diagnostics : err;
@@ -56,6 +59,10 @@ struct DriverEnv {
 /// Debian package put the bundled models and where the build tree links them.
 std::vector<sema::ModelDir> modelSearchPath(llvm::StringRef modelPath,
                                             llvm::StringRef executable);
+
+/// The directory of relc's model cache: RELC_CACHE_DIR if set (set and
+/// empty: no cache), else relc under XDG_CACHE_HOME, else ~/.cache/relc.
+std::string modelCacheDir();
 
 /// How a command reports problems; every command that reads plans has one.
 struct DiagnosticOptions {

@@ -28,7 +28,24 @@ Compilation::Compilation(llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fs,
 }
 
 Compilation::Compilation(const DriverEnv &env, const DiagnosticOptions &opts)
-    : Compilation(env.fs, env.diagStream(), opts, env.modelDirs) {}
+    : Compilation(env.fs, env.diagStream(), opts, env.modelDirs) {
+  if (!env.modelCacheDir.empty())
+    models.disk.emplace(env.modelCacheDir);
+}
+
+std::string relc::modelCacheDir() {
+  if (const char *dir = std::getenv("RELC_CACHE_DIR"))
+    return dir;
+  llvm::SmallString<256> path;
+  if (const char *xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    path = xdg;
+  else if (const char *home = std::getenv("HOME"); home && *home)
+    llvm::sys::path::append(path, home, ".cache");
+  else
+    return "";
+  llvm::sys::path::append(path, "relc");
+  return std::string(path);
+}
 
 std::vector<sema::ModelDir> relc::modelSearchPath(llvm::StringRef modelPath,
                                                   llvm::StringRef executable) {

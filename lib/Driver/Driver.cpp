@@ -207,8 +207,9 @@ static Opt<bool> emitCheck(
     cl::sub(emitCmd), cl::cat(relcCategory));
 static Opt<std::string> emitLock(
     "lock",
-    cl::desc("The actions lock (default: actions.lock.yaml beside the plan "
-             "or in a directory above it)"),
+    cl::desc("The actions lock, with the relc package jobs install "
+             "(default: actions.lock.yaml beside the plan or in a directory "
+             "above it)"),
     cl::value_desc("file"), cl::sub(emitCmd), cl::cat(relcCategory));
 static Opt<bool> emitNoSplit(
     "no-split",
@@ -477,6 +478,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv,
                       llvm::sys::fs::getMainExecutable(
                           argv.empty() ? "relc" : argv[0],
                           reinterpret_cast<void *>(&relc::runDriver)));
+  env.modelCacheDir = modelCacheDir();
   cl::ResetAllOptionOccurrences();
   cl::HideUnrelatedOptions(relcCategory, *cl::TopLevelSubCommand);
   cl::HideUnrelatedOptions(relcCategory, checkCmd);

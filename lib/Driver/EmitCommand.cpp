@@ -60,16 +60,29 @@ int relc::runEmit(const EmitOptions &opts, const DriverEnv &env) {
   std::unique_ptr<sema::Plan> plan = comp.loadRelease(opts.file, "emit");
   std::optional<emit::ActionsLock> lock;
   bool github = opts.backend == "github";
-  if (plan && github) {
+  // GitHub needs the lock for its actions; GitLab reads it, where there is
+  // one, for the relc package its jobs install.
+  if (plan) {
     std::string lockPath = opts.lock.empty()
                                ? findLock(comp.getFileSystem(), opts.file)
                                : opts.lock;
-    if (lockPath.empty())
+    if (lockPath.empty() && github)
       diags.report(DiagKind::ActionsLock, llvm::SMRange(),
                    "no actions.lock.yaml beside " + opts.file +
                        " or above it; write one or pass --lock");
-    else
+    else if (!lockPath.empty())
       lock = emit::loadActionsLock(diags, lockPath);
+    // Every stage's jobs run relc: a runner without it fails them all.
+    if (lock && !lock->relc)
+      diags.report(DiagKind::RelcNotPinned, lock->start,
+                   "the actions lock names no relc package, so the jobs that "
+                   "run relc expect it on the runner's PATH; add 'relc: "
+                   "{version, url, sha256}' (a relc .deb) to install it");
+    else if (!lock && !github)
+      diags.report(DiagKind::RelcNotPinned, llvm::SMRange(),
+                   "no actions.lock.yaml beside " + opts.file +
+                       " or above it names a relc package, so the jobs that "
+                       "run relc expect it on the runner's PATH");
   }
   diags.flush();
   if (!plan || diags.hasErrors() || (github && !lock))
@@ -108,7 +121,8 @@ int relc::runEmit(const EmitOptions &opts, const DriverEnv &env) {
       return name.startswith(prefix) && name.endswith(".yml");
     };
   } else {
-    std::optional<emit::Output> file = emit::gitlab(diags, ctx);
+    std::optional<emit::Output> file =
+        emit::gitlab(diags, ctx, lock ? &*lock : nullptr);
     if (!file) {
       diags.flush();
       return diags.exitCode();

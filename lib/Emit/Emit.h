@@ -33,7 +33,8 @@ struct PinnedRelc {
 /// The actions generated workflows may use, by name (`actions/checkout`),
 /// and the relc package their jobs install.
 struct ActionsLock {
-  std::string path; ///< The lock file, as named (for messages).
+  std::string path;  ///< The lock file, as named (for messages).
+  llvm::SMLoc start; ///< Its first byte, for diagnostics about the whole.
   std::map<std::string, PinnedAction> actions;
   std::optional<PinnedRelc> relc;
   const PinnedAction *find(llvm::StringRef name) const {
@@ -73,7 +74,10 @@ std::string header(const llvm::SourceMgr &sm, llvm::StringRef planPath,
 std::optional<std::vector<Output>>
 github(DiagnosticEngine &diags, const Context &ctx, const ActionsLock &lock);
 
-std::optional<Output> gitlab(DiagnosticEngine &diags, const Context &ctx);
+/// The one `.gitlab-ci.yml`. Jobs that run relc first install the package
+/// \p lock names, if it names one (GitLab has no actions to pin).
+std::optional<Output> gitlab(DiagnosticEngine &diags, const Context &ctx,
+                             const ActionsLock *lock);
 
 /// GitHub refuses a matrix of more than 256 jobs; GitLab a `parallel` of
 /// more than 200.

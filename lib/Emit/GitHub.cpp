@@ -155,15 +155,9 @@ static std::optional<YNode> installRelc(const ActionsLock &lock) {
   YNode &env = st["env"];
   env.set("RELC_DEB_URL", YNode::str(lock.relc->url));
   env.set("RELC_DEB_SHA256", YNode::str(lock.relc->sha256));
-  st.set(
-      "run",
-      YNode::word("curl -fsSL --retry 3 -o \"$RUNNER_TEMP/relc.deb\" "
-                  "\"$RELC_DEB_URL\"\n"
-                  "echo \"$RELC_DEB_SHA256  $RUNNER_TEMP/relc.deb\" | "
-                  "sha256sum -c -\n"
-                  "dpkg-deb -x \"$RUNNER_TEMP/relc.deb\" "
-                  "\"$RUNNER_TEMP/relc\"\n"
-                  "echo \"$RUNNER_TEMP/relc/usr/bin\" >> \"$GITHUB_PATH\"\n"));
+  st.set("run", YNode::word(installRelcLines("$RUNNER_TEMP") +
+                            "echo \"$RUNNER_TEMP/relc/usr/bin\" >> "
+                            "\"$GITHUB_PATH\"\n"));
   return st;
 }
 

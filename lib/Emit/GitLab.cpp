@@ -104,6 +104,21 @@ static void datedScript(YNode &script, const graph::StageInfo &s,
                            "\" | sed \"s/{date}/$RELC_DATE/g\"); export " + v));
 }
 
+/// Where a job runs relc, the lines that first install the lock's relc
+/// package into a directory of the job's own and put it on PATH; nothing
+/// without a package (relc must then be on the runner's PATH).
+static void installRelc(YNode &script, const PinnedRelc *relc) {
+  if (!relc)
+    return;
+  script.push(YNode::str("RELC_HOME=$(mktemp -d)"));
+  std::string lines = installRelcLines("$RELC_HOME");
+  llvm::SmallVector<llvm::StringRef, 4> each;
+  llvm::StringRef(lines).split(each, '\n', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef line : each)
+    script.push(YNode::str(line.str()));
+  script.push(YNode::str("export PATH=\"$RELC_HOME/relc/usr/bin:$PATH\""));
+}
+
 /// The jobs of a matrix job of legs with recipes, one per leg (GitLab's
 /// `needs` between `parallel: matrix` jobs cannot pair a leg's test with
 /// its build): a build runs the recipe's command on a runner with the
@@ -114,6 +129,7 @@ static void recipeJobs(YNode &root, const Context &ctx,
                        const graph::StageInfo &s, const Job &j,
                        llvm::StringRef prefix,
                        const std::map<std::string, std::string> &jobOfNode,
+                       const PinnedRelc *relc,
                        std::vector<std::string> &jobIds) {
   using Phase = graph::BuildNode::Phase;
   for (const GNode *n : j.nodes) {
@@ -147,6 +163,7 @@ static void recipeJobs(YNode &root, const Context &ctx,
       else
         vars.set("RELC_ROLE", literal(b.role));
       vars.set("RELC_BUILT", literal(artifactDir(b.artifacts)));
+      installRelc(script, relc);
       datedScript(script, s, {});
       // The channel's role, assumed by the AWS CLI from the job's ID token
       // (a web identity), or trusted publishing: the ID token for a
@@ -201,8 +218,8 @@ static void recipeJobs(YNode &root, const Context &ctx,
   (void)prefix;
 }
 
-std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
-                                   const Context &ctx) {
+std::optional<Output> emit::gitlab(DiagnosticEngine &diags, const Context &ctx,
+                                   const ActionsLock *lock) {
   YNode root;
   YNode &stages = root["stages"];
   for (const graph::StageInfo &s : ctx.graph.stages)
@@ -215,6 +232,11 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
   for (const graph::StageInfo &s : ctx.graph.stages)
     if (std::string tags = tagPattern(ctx.graph, s); !tags.empty())
       root["variables"].set(tagVariable(s), literal(tags));
+  const PinnedRelc *relc = lock && lock->relc ? &*lock->relc : nullptr;
+  if (relc) {
+    root["variables"].set("RELC_DEB_URL", literal(relc->url));
+    root["variables"].set("RELC_DEB_SHA256", literal(relc->sha256));
+  }
 
   std::map<std::string, std::vector<std::string>> lastJobs; // Per stage.
   Overlays overlays(ctx.overlays, "gitlab");
@@ -235,7 +257,7 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
                                : prefix + j.id;
     for (const Job &j : jobs) {
       if (j.recipe) {
-        recipeJobs(root, ctx, s, j, prefix, jobOfNode, jobIds);
+        recipeJobs(root, ctx, s, j, prefix, jobOfNode, relc, jobIds);
         continue;
       }
       YNode job;
@@ -281,6 +303,7 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags,
       // Built apart and set in order: a reference into the job does not
       // survive adding a key to it.
       YNode script = YNode::sequence(), parallel;
+      installRelc(script, relc);
       datedScript(script, s, {});
       if (j.matrix) {
         YNode &matrix = parallel["matrix"];

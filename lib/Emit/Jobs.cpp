@@ -73,6 +73,14 @@ std::string emit::shellWord(llvm::StringRef s) {
   return out + "'";
 }
 
+std::string emit::installRelcLines(llvm::StringRef dir) {
+  std::string deb = "\"" + dir.str() + "/relc.deb\"";
+  return "curl -fsSL --retry 3 -o " + deb + " \"$RELC_DEB_URL\"\n" +
+         "echo \"$RELC_DEB_SHA256  " + dir.str() + "/relc.deb\" | " +
+         "sha256sum -c -\n" + "dpkg-deb -x " + deb + " \"" + dir.str() +
+         "/relc\"\n";
+}
+
 std::string emit::runCommand(llvm::StringRef stage, const graph::Node *node) {
   bool approve = node && node->kind() == graph::Node::Kind::Approval;
   return "relc run \"$RELC_PLAN\" --stage " + stage.str() +

@@ -94,6 +94,13 @@ std::string artifactDir(llvm::ArrayRef<std::string> globs);
 /// `'cut/branch-release_branch'`: a single-quoted shell word.
 std::string shellWord(llvm::StringRef s);
 
+/// The shell lines that install the lock's relc package under \p dir (a
+/// directory the job owns, as the shell should read it): download, check
+/// the SHA-256, unpack without root. The URL and digest reach the lines
+/// through `RELC_DEB_URL` and `RELC_DEB_SHA256`, never through their text;
+/// `DIR/relc/usr/bin` is then to go on PATH, in the backend's own way.
+std::string installRelcLines(llvm::StringRef dir);
+
 /// The plan's `overlay BACKEND "GLOB" {...}` items for one backend, in the
 /// order written, remembering which matched a job and which of their
 /// `allow`s an edit needed.

@@ -99,6 +99,7 @@ std::optional<ActionsLock> emit::loadActionsLock(DiagnosticEngine &diags,
   };
   ActionsLock lock;
   lock.path = path.str();
+  lock.start = llvm::SMLoc::getFromPointer(text.data());
   try {
     YAML::Node root = YAML::Load(text.str());
     YAML::Node actions = root.IsMap() ? root["actions"] : YAML::Node();

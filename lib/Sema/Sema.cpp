@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Sema/Sema.h"
+#include "Basic/SourceFiles.h"
 
 #include "Basic/Printable.h"
 #include "Basic/Suggest.h"
@@ -311,13 +312,52 @@ bool Sema::loadModels() {
       return true;
     }
   }
-  auto model = std::make_shared<compat::Model>();
+  std::vector<unsigned> ids;
   bool ok = true;
+  for (size_t i = 0; i < compat.size(); ++i) {
+    ids.push_back(loadSourceFile(diags, paths[i], compat[i]->path->getRange()));
+    ok &= ids.back() != 0;
+  }
+  if (!ok) {
+    // What could be read is still checked, so that one run reports it all.
+    compat::Model partial;
+    for (size_t i = 0; i < ids.size(); ++i)
+      if (ids[i])
+        compat::loadModelBuffer(diags, ids[i], paths[i], partial);
+    return false;
+  }
+  // The files' names and bytes find a model saved by an earlier run.
+  const compat::ModelDiskCache *disk =
+      models && models->disk ? &*models->disk : nullptr;
+  std::vector<compat::CachedFile> files;
+  for (size_t i = 0; i < paths.size(); ++i)
+    files.push_back(
+        {llvm::sys::path::filename(paths[i]), sourceText(sm, ids[i])});
+  if (disk)
+    if (std::optional<std::string> saved = disk->read(files)) {
+      auto model = std::make_shared<compat::Model>();
+      model->paths = paths;
+      if (compat::restoreModel(sm, *saved, files, *model) &&
+          compat::finishModel(diags, *model)) {
+        plan->model = model;
+        models->byPaths.emplace(std::move(paths), std::move(model));
+        return true;
+      }
+    }
+  auto model = std::make_shared<compat::Model>();
+  unsigned reported = diags.errorCount() + diags.warningCount();
   for (size_t i = 0; i < compat.size(); ++i)
-    ok &= compat::loadModelFile(diags, paths[i], compat[i]->path->getRange(),
-                                *model);
+    ok &= compat::loadModelBuffer(diags, ids[i], paths[i], *model);
+  // Saved as loaded, before finishModel, which a restored model goes
+  // through again; only a model that loaded without a word, since a
+  // restored one reports nothing of the loading.
+  std::optional<std::string> saved;
+  if (ok && disk && diags.errorCount() + diags.warningCount() == reported)
+    saved = compat::saveModel(*model, files);
   ok = ok && compat::finishModel(diags, *model);
   plan->model = model;
+  if (ok && saved)
+    disk->write(files, *saved);
   if (ok && models)
     models->byPaths.emplace(std::move(paths), std::move(model));
   return ok;

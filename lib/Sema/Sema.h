@@ -12,12 +12,14 @@
 #define RELC_SEMA_SEMA_H
 
 #include "Basic/Diagnostics.h"
+#include "Compat/ModelCache.h"
 #include "Sema/Plan.h"
 
 #include "llvm/Support/raw_ostream.h"
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,9 @@ struct ModelDir {
 struct ModelCache {
   std::map<std::vector<std::string>, std::shared_ptr<const compat::Model>>
       byPaths;
+  /// Across runs: model sets that loaded without a diagnostic, on disk
+  /// (compat::ModelDiskCache); none without a directory.
+  std::optional<compat::ModelDiskCache> disk;
 };
 
 /// Checks \p file (a release, or a project on its own) with \p project and,

@@ -38,6 +38,11 @@ config.environment["PATH"] = os.pathsep.join(
     [relc_bin_dir, llvm_tools_dir, config.environment.get("PATH", "")])
 # Diagnostics must not depend on the terminal or the locale.
 config.environment["LC_ALL"] = "C.UTF-8"
+# One model cache for the whole suite, in the build tree, never the user's:
+# most tests then read their models from it, and every test's expectations
+# hold for a cached model as for a fresh one.
+config.environment["RELC_CACHE_DIR"] = os.path.join(config.test_exec_root,
+                                                    ".relc-cache")
 # The fault-injection suite's seed and trial counts (Run/faults.test).
 for name, value in os.environ.items():
     if name.startswith("RELC_FAULT_"):

@@ -12,6 +12,7 @@
 #include "Basic/Diagnostics.h"
 #include "Compat/Model.h"
 
+#include "ModelDump.h"
 #include "SourceInputs.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -46,66 +47,6 @@ std::string yamlCppTree(const std::string &text) {
   }
 }
 
-std::string where(const llvm::SourceMgr &sm, llvm::SMLoc loc) {
-  if (!loc.isValid())
-    return "-";
-  auto [line, col] = sm.getLineAndColumn(loc);
-  return std::to_string(line) + ":" + std::to_string(col);
-}
-
-/// Everything the loader put into \p m, locations as line:column.
-std::string dumpModel(const Model &m, const llvm::SourceMgr &sm) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  auto props = [&](const Properties &ps) {
-    for (const auto &[name, p] : ps)
-      os << " " << name << "=" << p.str() << (p.isList ? "[]" : "") << "@"
-         << where(sm, p.loc);
-  };
-  auto entry = [&](const Entry &e) {
-    os << "  " << e.label() << "@" << where(sm, e.loc) << " title=" << e.title
-       << " from=" << e.versionsFrom << "@" << where(sm, e.versionsLoc)
-       << " status=" << statusName(e.status) << "@" << where(sm, e.statusLoc)
-       << " released=" << (e.released ? e.released->str() : "-") << "@"
-       << where(sm, e.releasedLoc)
-       << " bugfix=" << (e.endOfBugfix ? e.endOfBugfix->str() : "-")
-       << " eol=" << (e.endOfLife ? e.endOfLife->str() : "-") << "@"
-       << where(sm, e.endOfLifeLoc) << " ft=" << e.freeThreaded << "@"
-       << where(sm, e.freeThreadedLoc);
-    for (const auto &[comp, list] : e.supports) {
-      os << " supports " << comp << "@" << where(sm, e.supportsLoc.at(comp));
-      for (const Supported &v : list)
-        os << " " << v.version.str() << "@" << where(sm, v.loc);
-    }
-    props(e.properties);
-    for (const Override &o : e.overrides) {
-      os << " override@" << where(sm, o.loc);
-      props(o.properties);
-    }
-    os << "\n";
-  };
-  for (size_t i = 0; i < m.names.size(); ++i)
-    os << "model " << m.names[i] << " " << m.paths[i] << "\n";
-  for (const Axis &a : m.axes) {
-    os << "axis " << a.name << "@" << where(sm, a.loc) << " " << a.title << " "
-       << (a.kind == Axis::Kind::Version ? "version" : "name") << "\n";
-    for (const Entry &e : a.values)
-      entry(e);
-  }
-  for (const Component &c : m.components) {
-    os << "component " << c.name << "@" << where(sm, c.loc) << " " << c.title
-       << "\n";
-    for (const Entry &e : c.versions)
-      entry(e);
-  }
-  for (const Rule &r : m.rules)
-    os << "rule " << r.id << "@" << where(sm, r.loc) << " " << r.why << " "
-       << (r.when != nullptr) << (r.require != nullptr) << (r.window != nullptr)
-       << " per=" << r.per << "@" << where(sm, r.perLoc) << " max=" << r.max
-       << "@" << where(sm, r.maxLoc) << "\n";
-  return os.str();
-}
-
 /// The model and the diagnostics of loading \p text with \p reader.
 std::string load(const std::string &text, ModelReader reader) {
   auto fs = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
@@ -120,7 +61,7 @@ std::string load(const std::string &text, ModelReader reader) {
     bool ok = loadModelFile(diags, "/m/model.yaml", {}, model, reader);
     os << "loaded: " << ok << "\n";
   }
-  return os.str() + dumpModel(model, sm);
+  return os.str() + test::dumpModel(model, sm);
 }
 
 TEST(FastYamlTest, SameTreeAsYamlCppWhereverItReads) {
