@@ -15,6 +15,8 @@
 #include "RelPlanParser.h"
 #include "antlr4-runtime.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 #include <algorithm>
 #include <vector>
 
@@ -94,6 +96,33 @@ private:
 /// Version().
 std::unique_ptr<ast::VersionExpr>
 versionExpr(llvm::StringRef spelled, llvm::SMRange range, std::string &err);
+
+/// The text of \p r, a range within one buffer.
+inline llvm::StringRef spelling(llvm::SMRange r) {
+  return {r.Start.getPointer(),
+          size_t(r.End.getPointer() - r.Start.getPointer())};
+}
+
+/// Where the conversion of a literal reports what is wrong with it: the
+/// Transformer reports to the engine, the written-out plan parser declines
+/// the file (PlanParser.cpp).
+using LiteralError =
+    llvm::function_ref<void(DiagKind, llvm::SMRange, const llvm::Twine &)>;
+
+// The values of the literal tokens, each from the token's range. Each gives
+// a node even after an error, except a string with an unterminated
+// placeholder (nullptr).
+std::unique_ptr<ast::StringExpr> stringLiteral(llvm::SMRange token,
+                                               LiteralError error);
+std::unique_ptr<ast::VersionExpr> versionLiteral(llvm::SMRange token,
+                                                 LiteralError error);
+ast::ExprPtr dateLiteral(llvm::SMRange token, LiteralError error);
+ast::ExprPtr durationLiteral(llvm::SMRange token, LiteralError error);
+ast::ExprPtr sizeLiteral(llvm::SMRange token, LiteralError error);
+
+/// The comparison a comparator's first token of type \p type makes
+/// (`is`: Is, which a `not` after it makes IsNot), if it starts one.
+std::optional<ast::CompareCondition::Op> comparatorOp(size_t type);
 
 /// Whether a token of type \p type is one the grammar's `name` rule takes.
 bool isNameToken(size_t type);
