@@ -134,6 +134,17 @@ bool isNameToken(size_t type);
 /// parser, which words every error (ConditionParser.cpp says why).
 ast::ConditionPtr parseSimpleCondition(llvm::StringRef text);
 
+/// Parses the tokens of a plan file (\p tokens, every channel, ending in
+/// EOF; lexically clean) as grammar/RelPlan.g4's `planFile` rule with the
+/// Transformer would, node for node and range for range, without ANTLR's
+/// parser. Returns nullptr, reporting nothing, for any text it does not
+/// take: every syntax error, a literal the Transformer would report, nesting
+/// past its own bound, a construct it leaves to ANTLR (PlanParser.cpp says
+/// which). The file's path, buffer and comments are left for the caller.
+std::unique_ptr<ast::File>
+parseWrittenOutPlan(const std::vector<antlr4::Token *> &tokens,
+                    const TextMap &map);
+
 /// parseCondition's reference: ANTLR's parser, the Transformer, and relc's
 /// wording of every error.
 ast::ConditionPtr parseConditionWithANTLR(DiagnosticEngine &diags,
