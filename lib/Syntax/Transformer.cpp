@@ -182,13 +182,23 @@ std::unique_ptr<StringExpr> syntax::stringLiteral(SMRange whole,
   size_t literalStart = 0;
   auto flushLiteral = [&](size_t end) {
     if (!literal.empty())
-      parts.push_back({false, literal, at(literalStart, end - literalStart)});
+      parts.push_back(
+          {false, std::move(literal), at(literalStart, end - literalStart)});
     literal.clear();
   };
   for (size_t i = 0; i < raw.size(); ++i) {
     char c = raw[i];
     if (literal.empty())
       literalStart = i;
+    if (c != '\\' && c != '{' && c != '}') {
+      // Most of a string is plain text: take the run up to the next escape
+      // or brace at once, not a character at a time.
+      size_t end = std::min(raw.find_first_of("\\{}", i), raw.size());
+      literal.append(raw.data() + i, end - i);
+      value.append(raw.data() + i, end - i);
+      i = end - 1;
+      continue;
+    }
     if (c == '\\') {
       char e = i + 1 < raw.size() ? raw[i + 1] : '\0';
       char out;
@@ -227,11 +237,6 @@ std::unique_ptr<StringExpr> syntax::stringLiteral(SMRange whole,
     if (c == '}') {
       error(DiagKind::InvalidPlaceholder, at(i),
             "unmatched '}' in string; write '}}' for a literal brace");
-      continue;
-    }
-    if (c != '{') {
-      literal += c;
-      value += c;
       continue;
     }
     size_t close = raw.find_first_of("{}\"", i + 1);
