@@ -35,8 +35,7 @@ struct NotMine {};
 
 class PlanParser {
 public:
-  PlanParser(const std::vector<antlr4::Token *> &all, const TextMap &map)
-      : map(map) {
+  PlanParser(const std::vector<antlr4::Token *> &all, const TextMap &map) {
     tokens.reserve(all.size());
     for (antlr4::Token *t : all)
       if (t->getChannel() == antlr4::Token::DEFAULT_CHANNEL)
@@ -745,7 +744,6 @@ private:
     return oe;
   }
 
-  const TextMap &map;
   std::vector<Tok> tokens; ///< The default channel's, EOF last.
   size_t pos = 0;
   unsigned depth = 0;
