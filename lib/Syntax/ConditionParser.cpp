@@ -148,16 +148,13 @@ private:
   }
 
   std::optional<CompareCondition::Op> comparator() {
-    using Op = CompareCondition::Op;
-    if (accept(P::K_IS))
-      return accept(P::K_NOT) ? Op::IsNot : Op::Is;
-    static const std::pair<size_t, Op> ops[] = {
-        {P::EQ, Op::Eq}, {P::NE, Op::Ne}, {P::LT, Op::Lt},
-        {P::LE, Op::Le}, {P::GT, Op::Gt}, {P::GE, Op::Ge}};
-    for (auto [token, op] : ops)
-      if (accept(token))
-        return op;
-    return std::nullopt;
+    std::optional<CompareCondition::Op> op = comparatorOp(type());
+    if (!op)
+      return std::nullopt;
+    ++pos;
+    return *op == CompareCondition::Op::Is && accept(P::K_NOT)
+               ? CompareCondition::Op::IsNot
+               : *op;
   }
 
   std::optional<Name> name() {
@@ -208,6 +205,17 @@ private:
 };
 
 } // namespace
+
+std::optional<CompareCondition::Op> syntax::comparatorOp(size_t type) {
+  using Op = CompareCondition::Op;
+  static const std::pair<size_t, Op> ops[] = {
+      {P::K_IS, Op::Is}, {P::EQ, Op::Eq}, {P::NE, Op::Ne}, {P::LT, Op::Lt},
+      {P::LE, Op::Le},   {P::GT, Op::Gt}, {P::GE, Op::Ge}};
+  for (auto [token, op] : ops)
+    if (type == token)
+      return op;
+  return std::nullopt;
+}
 
 ConditionPtr syntax::parseSimpleCondition(llvm::StringRef text) {
   return ConditionParser(text).parse();

@@ -3,10 +3,11 @@
 //
 // parseBuffer lexes the whole buffer first, so lexical errors (a stray
 // character, an unterminated string or comment) and bracket nesting too deep
-// for a recursive-descent parser are reported before parsing starts. Then it
-// parses with SLL and BailErrorStrategy; only if that fails does it reparse
-// with full LL and RelcErrorStrategy, which turns ANTLR's error events into
-// relc diagnostics in the plan's own terms.
+// for a recursive-descent parser are reported before parsing starts. Then
+// the written-out parser (PlanParser.cpp) tries a plan's tokens. A file it
+// declines goes to ANTLR's parser, with SLL and BailErrorStrategy; only if
+// that fails does it reparse with full LL and RelcErrorStrategy, which turns
+// ANTLR's error events into relc diagnostics in the plan's own terms.
 //
 //===----------------------------------------------------------------------===//
 #include "Syntax/Parser.h"
@@ -462,14 +463,17 @@ void countLLFallbacks(antlr4::CommonTokenStream &tokens, Rule rule,
   }
 }
 
-/// Lexes \p text and parses it from the start rule \p rule: SLL with
+/// Lexes \p text and parses it: with \p writtenOut, a parser that gives a
+/// result only for text it takes (null otherwise, reporting nothing); then,
+/// if it did not, from ANTLR's start rule \p rule: SLL with
 /// BailErrorStrategy, then, only if that fails, full LL with relc's error
 /// reporting. Calls \p build with the tree when the text is well formed;
 /// returns what it returns, or a null result after reporting.
-template <typename Result, typename Rule, typename Build>
+template <typename Result, typename Rule, typename WrittenOut, typename Build>
 Result parseText(DiagnosticEngine &diags, llvm::StringRef text,
                  const ParseOptions &options, ParseStats *stats,
-                 llvm::StringRef expected, Rule rule, Build build) {
+                 llvm::StringRef expected, WrittenOut writtenOut, Rule rule,
+                 Build build) {
   TextMap map(text);
   CodePointStream input(text);
   PlanLexer lexer(input);
@@ -486,6 +490,13 @@ Result parseText(DiagnosticEngine &diags, llvm::StringRef text,
   if (empty) { // Nothing but whitespace and comments.
     diags.report(DiagKind::EmptyFile, map.loc(0), expected);
     return nullptr;
+  }
+  if (!options.antlrOnly && !options.profile) {
+    if (Result result = writtenOut(map, tokens)) {
+      if (stats)
+        stats->writtenOut = true;
+      return result;
+    }
   }
 
   P parser(&tokens);
@@ -526,9 +537,8 @@ std::unique_ptr<ast::File> relc::parseBuffer(DiagnosticEngine &diags,
                                              ParseStats *stats) {
   llvm::SourceMgr &sm = diags.getSourceMgr();
   llvm::StringRef text = sourceText(sm, bufferId);
-  auto build = [&](P::PlanFileContext *tree, const TextMap &map,
-                   antlr4::CommonTokenStream &tokens) {
-    std::unique_ptr<ast::File> file = transform(tree, map, diags);
+  auto finish = [&](std::unique_ptr<ast::File> file, const TextMap &map,
+                    antlr4::CommonTokenStream &tokens) {
     if (!file)
       return file;
     file->path = sm.getMemoryBuffer(bufferId)->getBufferIdentifier().str();
@@ -536,9 +546,17 @@ std::unique_ptr<ast::File> relc::parseBuffer(DiagnosticEngine &diags,
     file->comments = collectComments(tokens, map, text);
     return file;
   };
+  auto writtenOut = [&](const TextMap &map, antlr4::CommonTokenStream &tokens) {
+    return finish(parseWrittenOutPlan(tokens.getTokens(), map), map, tokens);
+  };
+  auto build = [&](P::PlanFileContext *tree, const TextMap &map,
+                   antlr4::CommonTokenStream &tokens) {
+    return finish(transform(tree, map, diags), map, tokens);
+  };
   return parseText<std::unique_ptr<ast::File>>(
       diags, text, options, stats,
-      "empty plan; expected 'project' or 'release'", &P::planFile, build);
+      "empty plan; expected 'project' or 'release'", writtenOut, &P::planFile,
+      build);
 }
 
 ast::ConditionPtr syntax::parseConditionWithANTLR(DiagnosticEngine &diags,
@@ -547,9 +565,13 @@ ast::ConditionPtr syntax::parseConditionWithANTLR(DiagnosticEngine &diags,
                    antlr4::CommonTokenStream &) {
     return transform(tree, map, diags);
   };
+  // parseCondition has tried the written-out condition parser already.
+  auto none = [](const TextMap &, antlr4::CommonTokenStream &) {
+    return ast::ConditionPtr();
+  };
   return parseText<ast::ConditionPtr>(diags, text, ParseOptions(), nullptr,
-                                      "empty condition", &P::conditionText,
-                                      build);
+                                      "empty condition", none,
+                                      &P::conditionText, build);
 }
 
 ast::ConditionPtr relc::parseCondition(DiagnosticEngine &diags,

@@ -1,12 +1,14 @@
 //===- Parser.h - From plan text to AST
 //------------------------------------===//
 //
-// The entry point of lib/Syntax, the only code in relc that sees ANTLR. The
-// parse runs in two stages: SLL prediction with a bail-out error strategy
-// (fast, and exact for a grammar without predicates), and only if that fails,
-// full LL with relc's own error reporting, which words each error in terms of
-// the plan ("expected ';' after the branch cut date") and recovers to report
-// later independent errors too.
+// The entry point of lib/Syntax, the only code in relc that sees ANTLR. A
+// plan file is parsed first by a written-out parser (PlanParser.cpp), which
+// takes well-formed files only and reports nothing; any other file goes to
+// ANTLR's parser, which runs in two stages: SLL prediction with a bail-out
+// error strategy (fast, and exact for a grammar without predicates), and only
+// if that fails, full LL with relc's own error reporting, which words each
+// error in terms of the plan ("expected ';' after the branch cut date") and
+// recovers to report later independent errors too.
 //
 //===----------------------------------------------------------------------===//
 #ifndef RELC_SYNTAX_PARSER_H
@@ -26,10 +28,16 @@ struct ParseOptions {
   /// Parse a well-formed text once more, with full LL and ANTLR's profiler,
   /// to fill ParseStats::llFallbacks. For tests of the grammar; slow.
   bool profile = false;
+  /// Parse with ANTLR's parser even a file the written-out parser
+  /// (PlanParser.cpp) would take: for tests that hold one to the other, or
+  /// the grammar to its own standards.
+  bool antlrOnly = false;
 };
 
 /// What the parse cost, for tests and benchmarks of parser health.
 struct ParseStats {
+  /// The written-out parser gave the file; ANTLR's parser did not run.
+  bool writtenOut = false;
   bool usedFullLL = false; ///< SLL failed and the file was parsed again.
   size_t tokens = 0;
   /// With ParseOptions::profile: how many predictions met an SLL conflict

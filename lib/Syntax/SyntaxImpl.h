@@ -15,6 +15,8 @@
 #include "RelPlanParser.h"
 #include "antlr4-runtime.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 #include <algorithm>
 #include <vector>
 
@@ -95,6 +97,33 @@ private:
 std::unique_ptr<ast::VersionExpr>
 versionExpr(llvm::StringRef spelled, llvm::SMRange range, std::string &err);
 
+/// The text of \p r, a range within one buffer.
+inline llvm::StringRef spelling(llvm::SMRange r) {
+  return {r.Start.getPointer(),
+          size_t(r.End.getPointer() - r.Start.getPointer())};
+}
+
+/// Where the conversion of a literal reports what is wrong with it: the
+/// Transformer reports to the engine, the written-out plan parser declines
+/// the file (PlanParser.cpp).
+using LiteralError =
+    llvm::function_ref<void(DiagKind, llvm::SMRange, const llvm::Twine &)>;
+
+// The values of the literal tokens, each from the token's range. Each gives
+// a node even after an error, except a string with an unterminated
+// placeholder (nullptr).
+std::unique_ptr<ast::StringExpr> stringLiteral(llvm::SMRange token,
+                                               LiteralError error);
+std::unique_ptr<ast::VersionExpr> versionLiteral(llvm::SMRange token,
+                                                 LiteralError error);
+ast::ExprPtr dateLiteral(llvm::SMRange token, LiteralError error);
+ast::ExprPtr durationLiteral(llvm::SMRange token, LiteralError error);
+ast::ExprPtr sizeLiteral(llvm::SMRange token, LiteralError error);
+
+/// The comparison a comparator's first token of type \p type makes
+/// (`is`: Is, which a `not` after it makes IsNot), if it starts one.
+std::optional<ast::CompareCondition::Op> comparatorOp(size_t type);
+
 /// Whether a token of type \p type is one the grammar's `name` rule takes.
 bool isNameToken(size_t type);
 
@@ -104,6 +133,17 @@ bool isNameToken(size_t type);
 /// reporting nothing, for any other text; that text is left to ANTLR's
 /// parser, which words every error (ConditionParser.cpp says why).
 ast::ConditionPtr parseSimpleCondition(llvm::StringRef text);
+
+/// Parses the tokens of a plan file (\p tokens, every channel, ending in
+/// EOF; lexically clean) as grammar/RelPlan.g4's `planFile` rule with the
+/// Transformer would, node for node and range for range, without ANTLR's
+/// parser. Returns nullptr, reporting nothing, for any text it does not
+/// take: every syntax error, a literal the Transformer would report, nesting
+/// past its own bound, a construct it leaves to ANTLR (PlanParser.cpp says
+/// which). The file's path, buffer and comments are left for the caller.
+std::unique_ptr<ast::File>
+parseWrittenOutPlan(const std::vector<antlr4::Token *> &tokens,
+                    const TextMap &map);
 
 /// parseCondition's reference: ANTLR's parser, the Transformer, and relc's
 /// wording of every error.

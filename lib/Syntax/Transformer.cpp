@@ -98,8 +98,20 @@ private:
     return out;
   }
   Key key(P::KeyContext *ctx);
-  std::unique_ptr<StringExpr> string(antlr4::tree::TerminalNode *node);
-  std::unique_ptr<VersionExpr> version(P::VersionContext *ctx);
+  /// Where the literals' conversions report their errors: to the engine.
+  struct Reporter {
+    Transformer *t;
+    void operator()(DiagKind kind, SMRange at,
+                    const llvm::Twine &message) const {
+      t->error(kind, at, message);
+    }
+  } report{this};
+  std::unique_ptr<StringExpr> string(antlr4::tree::TerminalNode *node) {
+    return stringLiteral(range(node), report);
+  }
+  std::unique_ptr<VersionExpr> version(P::VersionContext *ctx) {
+    return versionLiteral(range(ctx), report);
+  }
   ExprPtr expr(P::ExprContext *ctx);
   ExprPtr term(P::TermContext *ctx);
   Value value(P::ValueContext *ctx);
@@ -155,12 +167,9 @@ Key Transformer::key(P::KeyContext *ctx) {
 // Resolves escapes and splits `{placeholder}`s. Placeholder names are
 // identifiers, optionally dotted (`{schedule.release}`); `{{` and `}}` stand
 // for literal braces.
-std::unique_ptr<StringExpr>
-Transformer::string(antlr4::tree::TerminalNode *node) {
-  SMRange whole = range(node);
-  llvm::StringRef raw(whole.Start.getPointer(),
-                      whole.End.getPointer() - whole.Start.getPointer());
-  raw = raw.drop_front().drop_back(); // quotes
+std::unique_ptr<StringExpr> syntax::stringLiteral(SMRange whole,
+                                                  LiteralError error) {
+  llvm::StringRef raw = spelling(whole).drop_front().drop_back(); // quotes
   const char *base = raw.data();
   auto at = [&](size_t i, size_t n = 1) {
     return SMRange(SMLoc::getFromPointer(base + i),
@@ -173,13 +182,23 @@ Transformer::string(antlr4::tree::TerminalNode *node) {
   size_t literalStart = 0;
   auto flushLiteral = [&](size_t end) {
     if (!literal.empty())
-      parts.push_back({false, literal, at(literalStart, end - literalStart)});
+      parts.push_back(
+          {false, std::move(literal), at(literalStart, end - literalStart)});
     literal.clear();
   };
   for (size_t i = 0; i < raw.size(); ++i) {
     char c = raw[i];
     if (literal.empty())
       literalStart = i;
+    if (c != '\\' && c != '{' && c != '}') {
+      // Most of a string is plain text: take the run up to the next escape
+      // or brace at once, not a character at a time.
+      size_t end = std::min(raw.find_first_of("\\{}", i), raw.size());
+      literal.append(raw.data() + i, end - i);
+      value.append(raw.data() + i, end - i);
+      i = end - 1;
+      continue;
+    }
     if (c == '\\') {
       char e = i + 1 < raw.size() ? raw[i + 1] : '\0';
       char out;
@@ -218,11 +237,6 @@ Transformer::string(antlr4::tree::TerminalNode *node) {
     if (c == '}') {
       error(DiagKind::InvalidPlaceholder, at(i),
             "unmatched '}' in string; write '}}' for a literal brace");
-      continue;
-    }
-    if (c != '{') {
-      literal += c;
-      value += c;
       continue;
     }
     size_t close = raw.find_first_of("{}\"", i + 1);
@@ -277,15 +291,43 @@ std::unique_ptr<VersionExpr> syntax::versionExpr(llvm::StringRef spelled,
                                        freeThreaded);
 }
 
-std::unique_ptr<VersionExpr> Transformer::version(P::VersionContext *ctx) {
-  SMRange r = range(ctx);
-  std::string spelled = text(ctx);
+std::unique_ptr<VersionExpr> syntax::versionLiteral(SMRange r,
+                                                    LiteralError error) {
+  llvm::StringRef spelled = spelling(r);
   std::string err;
   std::unique_ptr<VersionExpr> v = versionExpr(spelled, r, err);
   if (!err.empty())
     error(DiagKind::InvalidVersion, r,
           "'" + spelled + "' is not a PEP 440 version: " + err);
   return v;
+}
+
+namespace {
+/// A literal whose type \p T parses its spelling; \p what names it.
+template <typename T, typename Node>
+ExprPtr parsedLiteral(SMRange r, LiteralError error, DiagKind kind,
+                      const char *what) {
+  std::string err;
+  std::optional<T> v = T::parse(spelling(r), &err);
+  if (!v)
+    error(kind, r,
+          llvm::Twine("invalid ") + what + " '" + spelling(r) + "': " + err);
+  return std::make_unique<Node>(r, v.value_or(T()));
+}
+} // namespace
+
+ExprPtr syntax::dateLiteral(SMRange r, LiteralError error) {
+  return parsedLiteral<Date, DateExpr>(r, error, DiagKind::InvalidDate, "date");
+}
+
+ExprPtr syntax::durationLiteral(SMRange r, LiteralError error) {
+  return parsedLiteral<Duration, DurationExpr>(
+      r, error, DiagKind::InvalidDuration, "duration");
+}
+
+// The token may hold spaces or tabs between number and unit.
+ExprPtr syntax::sizeLiteral(SMRange r, LiteralError error) {
+  return parsedLiteral<Size, SizeExpr>(r, error, DiagKind::InvalidSize, "size");
 }
 
 ExprPtr Transformer::expr(P::ExprContext *ctx) {
@@ -316,31 +358,12 @@ ExprPtr Transformer::term(P::TermContext *ctx) {
       return str;
     return std::make_unique<StringExpr>(r, "", std::vector<StringExpr::Part>());
   }
-  if (dynamic_cast<P::DateTermContext *>(ctx)) {
-    std::string err;
-    std::optional<Date> d = Date::parse(text(ctx), &err);
-    if (!d)
-      error(DiagKind::InvalidDate, r,
-            "invalid date '" + text(ctx) + "': " + err);
-    return std::make_unique<DateExpr>(r, d.value_or(Date()));
-  }
-  if (dynamic_cast<P::DurationTermContext *>(ctx)) {
-    std::string err;
-    std::optional<Duration> d = Duration::parse(text(ctx), &err);
-    if (!d)
-      error(DiagKind::InvalidDuration, r,
-            "invalid duration '" + text(ctx) + "': " + err);
-    return std::make_unique<DurationExpr>(r, d.value_or(Duration()));
-  }
-  if (dynamic_cast<P::SizeTermContext *>(ctx)) {
-    // The token may hold spaces or tabs between number and unit.
-    std::string spelled = text(ctx);
-    std::string err;
-    std::optional<Size> s = Size::parse(spelled, &err);
-    if (!s)
-      error(DiagKind::InvalidSize, r, "invalid size '" + spelled + "': " + err);
-    return std::make_unique<SizeExpr>(r, s.value_or(Size()));
-  }
+  if (dynamic_cast<P::DateTermContext *>(ctx))
+    return dateLiteral(r, report);
+  if (dynamic_cast<P::DurationTermContext *>(ctx))
+    return durationLiteral(r, report);
+  if (dynamic_cast<P::SizeTermContext *>(ctx))
+    return sizeLiteral(r, report);
   if (auto *v = dynamic_cast<P::VersionTermContext *>(ctx))
     return version(v->version());
   if (auto *p = dynamic_cast<P::PathTermContext *>(ctx))
