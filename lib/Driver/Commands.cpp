@@ -17,15 +17,20 @@
 #include "Basic/SourceFiles.h"
 #include "Sema/Sema.h"
 
+#include "llvm/Support/BuryPointer.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace relc;
 
+bool relc::processEndsAfterCommand = false;
+
 int relc::runCheck(const CheckOptions &opts, const DriverEnv &env) {
-  Compilation comp(env, opts.diagnostics);
+  auto owned = std::make_unique<Compilation>(env, opts.diagnostics);
+  Compilation &comp = *owned;
   DiagnosticEngine &diags = comp.getDiags();
+  std::unique_ptr<sema::Plan> last;
   // What the patch policy needs of each release, checked across them all
   // at the end: a patch's file and its minor's may be given in any order.
   std::vector<sema::ReleaseFacts> releases;
@@ -41,9 +46,18 @@ int relc::runCheck(const CheckOptions &opts, const DriverEnv &env) {
       sema::printPlan(*checked, env.out);
     if (checked && checked->version)
       releases.push_back(sema::releaseFacts(*checked));
+    last = std::move(checked);
   }
   sema::checkPatchPolicy(diags, releases);
   diags.flush();
+  if (processEndsAfterCommand) {
+    // Everything is said (finish() ends a SARIF log); the rest is memory.
+    diags.finish();
+    int code = diags.exitCode();
+    llvm::BuryPointer(std::move(last));
+    llvm::BuryPointer(std::move(owned));
+    return code;
+  }
   return diags.exitCode();
 }
 

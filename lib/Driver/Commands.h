@@ -60,6 +60,12 @@ struct DriverEnv {
 std::vector<sema::ModelDir> modelSearchPath(llvm::StringRef modelPath,
                                             llvm::StringRef executable);
 
+/// Set by relc's main() only (not by the language server, tests or fuzz
+/// targets): the process ends when the command returns, so a command may
+/// leave what it built to the operating system rather than free it piece by
+/// piece (the ASTs and the plan: 5% of checking a small plan).
+extern bool processEndsAfterCommand;
+
 /// The directory of relc's model cache: RELC_CACHE_DIR if set (set and
 /// empty: no cache), else relc under XDG_CACHE_HOME, else ~/.cache/relc.
 std::string modelCacheDir();

@@ -466,7 +466,6 @@ void FieldCompiler::checkRecipes() {
     return;
   FieldValues values(plan, m);
   DerivedValues derived(*plan.model, m, *plan.version, &plan.projectVersions);
-  std::vector<std::string> fields, texts;
   std::set<const Recipe *> reported;
   bool missingReported = false, untestedReported = false;
   for (size_t leg = 0; leg < m.legCount(); ++leg) {
@@ -477,7 +476,6 @@ void FieldCompiler::checkRecipes() {
     if (channels.empty())
       channels.push_back(-1);
     for (int channel : channels) {
-      values.render(leg, channel, fields);
       std::vector<const Recipe *> build =
           values.recipes(leg, channel, Recipe::Phase::Build);
       std::vector<const Recipe *> test =
@@ -513,27 +511,29 @@ void FieldCompiler::checkRecipes() {
                          ": test it on a runner with that accelerator, or "
                          "say 'recipe test none where ...;'");
       }
-      // Every text renders: a property a leg lacks is an error here.
+      // Every text renders: a property a leg lacks is an error here. Only a
+      // property can be missing (the fields were checked with the matrix),
+      // so nothing is rendered.
       for (const Recipe *r : {build.empty() ? nullptr : build[0],
                               test.empty() ? nullptr : test[0]}) {
-        if (!r)
+        if (!r || reported.count(r))
           continue;
         std::vector<const LegText *> all = {&r->runner, &r->image, &r->command};
         for (const auto &[k, t] : r->env)
           all.push_back(&t);
         for (const LegText &t : r->artifacts)
           all.push_back(&t);
-        for (const LegText *t : all) {
-          std::string out;
-          if (const Piece *p = values.text(leg, channel, *t, fields, out);
-              p && reported.insert(r).second)
-            diags.report(DiagKind::FieldMissing, t->range,
-                         "this names '" + p->text + "' of axis '" +
-                             m.axes[p->index].name + "', and '" +
-                             m.value(leg, p->index).ref.str() +
-                             "' has no such property on leg " +
-                             legText(leg, channel));
-        }
+        for (const LegText *t : all)
+          for (const Piece &p : t->pieces)
+            if (p.kind == Piece::Kind::Property &&
+                !derived.property(leg, p.index, p.text) &&
+                reported.insert(r).second)
+              diags.report(DiagKind::FieldMissing, t->range,
+                           "this names '" + p.text + "' of axis '" +
+                               m.axes[p.index].name + "', and '" +
+                               m.value(leg, p.index).ref.str() +
+                               "' has no such property on leg " +
+                               legText(leg, channel));
       }
     }
   }
@@ -620,13 +620,14 @@ FieldValues::FieldValues(const Plan &plan, const Matrix &m)
       derived(*plan.model, m, *plan.version, &plan.projectVersions),
       byAxis(plan.model->axes.size(), nullptr) {}
 
-static void applyFilters(std::string &s,
+/// Applies \p filters to the text \p s holds from \p from on.
+static void applyFilters(std::string &s, size_t from,
                          llvm::ArrayRef<LegField::Filter> filters) {
   for (LegField::Filter f : filters)
     if (f == LegField::Filter::Underscores)
-      std::replace(s.begin(), s.end(), '.', '_');
+      std::replace(s.begin() + from, s.end(), '.', '_');
     else
-      llvm::erase_value(s, '.');
+      s.erase(std::remove(s.begin() + from, s.end(), '.'), s.end());
 }
 
 const compat::LegView &FieldValues::view(size_t leg, int channel) {
@@ -639,16 +640,27 @@ const compat::LegView &FieldValues::view(size_t leg, int channel) {
 
 bool FieldValues::render(size_t leg, int channel, std::vector<std::string> &out,
                          std::vector<Problem> *problems) {
-  out.assign(m.fields.size(), std::string());
+  // The same leg again, after a render without problems: the fields that
+  // do not depend on the channel hold as they are.
+  bool again =
+      rendered == &out && renderedLeg == leg && out.size() == m.fields.size();
+  if (!again)
+    out.assign(m.fields.size(), std::string());
   const compat::LegView &v = view(leg, channel);
   bool ok = true;
-  for (size_t f = 0; f < m.fields.size(); ++f)
+  for (size_t f = 0; f < m.fields.size(); ++f) {
+    if (again && !m.fields[f].usesChannel)
+      continue;
+    out[f].clear();
     if (std::optional<Problem> p = renderField(leg, f, channel, v, out)) {
       ok = false;
       p->channel = channel;
       if (problems)
         problems->push_back(*p);
     }
+  }
+  rendered = ok ? &out : nullptr;
+  renderedLeg = leg;
   return ok;
 }
 
@@ -696,47 +708,46 @@ const Piece *FieldValues::pieces(size_t leg, int channel,
                                  llvm::ArrayRef<std::string> fields,
                                  std::string &text) {
   for (const Piece &p : ps) {
-    std::string piece;
+    size_t from = text.size();
     switch (p.kind) {
     case Piece::Kind::Text:
-      piece = p.text;
+      text += p.text;
       break;
     case Piece::Kind::Value:
-      piece = m.value(leg, p.index).ref.str();
+      text += m.value(leg, p.index).ref.str();
       break;
     case Piece::Kind::Name: {
       const compat::Entry &e = *m.value(leg, p.index).ref.entry;
-      piece = e.name.empty() ? e.label() : e.name;
+      text += e.name.empty() ? e.label() : e.name;
       break;
     }
     case Piece::Kind::Version:
       if (const Version *v = m.value(leg, p.index).ref.version())
-        piece = v->str();
+        text += v->str();
       break;
     case Piece::Kind::Property:
       if (std::optional<llvm::StringRef> v =
               derived.property(leg, p.index, p.text))
-        piece = v->str();
+        text += *v;
       else
         return &p;
       break;
     case Piece::Kind::Field:
-      piece = fields[p.index];
+      text += fields[p.index];
       break;
     case Piece::Kind::Channel:
       if (channel >= 0)
-        piece = plan.channels[channel];
+        text += plan.channels[channel];
       break;
     case Piece::Kind::Release:
       if (p.text == "version")
-        piece = plan.version->str() + (nightly ? ".dev" + *nightly : "");
+        text += plan.version->str() + (nightly ? ".dev" + *nightly : "");
       else
-        piece = std::to_string(p.text == "major" ? plan.version->major()
+        text += std::to_string(p.text == "major" ? plan.version->major()
                                                  : plan.version->minor());
       break;
     }
-    applyFilters(piece, p.filters);
-    text += piece;
+    applyFilters(text, from, p.filters);
   }
   return nullptr;
 }

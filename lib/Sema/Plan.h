@@ -242,7 +242,10 @@ public:
                                       Recipe::Phase phase);
   /// Renders `{version}` as a nightly's `VERSION.devDATE` (a recurring
   /// stage's build; \p date is `YYYYMMDD`, or `{date}` until a run binds it).
-  void setNightly(std::string date) { nightly = std::move(date); }
+  void setNightly(std::string date) {
+    nightly = std::move(date);
+    rendered = nullptr;
+  }
 
 private:
   const compat::LegView &view(size_t leg, int channel);
@@ -261,6 +264,11 @@ private:
   std::vector<const ValueRef *> byAxis;
   compat::LegView legView;
   std::optional<std::string> nightly;
+  /// What render() last filled, and for which leg: a caller renders each
+  /// leg for its channels in turn, and only the fields that depend on the
+  /// channel change between them.
+  const std::vector<std::string> *rendered = nullptr;
+  size_t renderedLeg = 0;
 };
 
 /// A leg's derived values: pins in force and model properties, by key.

@@ -5,6 +5,7 @@
 // What is here is about the process: how it allocates and how it ends.
 //
 //===----------------------------------------------------------------------===//
+#include "Driver/Commands.h"
 #include "Driver/Driver.h"
 
 #include "llvm/Support/Process.h"
@@ -32,6 +33,9 @@ int main(int argc, char **argv) {
   // and frees them in bulk. With glibc's fastbins, each large free then
   // consolidates them all again: 10% of checking a 10 MB plan.
   mallopt(M_MXFAST, 0);
+#endif
+#ifndef RELC_EXIT_CLEANLY
+  relc::processEndsAfterCommand = true;
 #endif
   int rc = relc::runDriver(llvm::ArrayRef<const char *>(argv, argc),
                            llvm::vfs::getRealFileSystem(), std::cin,
