@@ -133,9 +133,10 @@ private:
       std::optional<Name> member = name();
       if (!member)
         return nullptr;
+      // The parts joined by '.', whatever spacing or comment is around
+      // the dot, as ANTLR's path names it.
       axis->range.End = member->range.End;
-      axis->text = std::string(axis->range.Start.getPointer(),
-                               axis->range.End.getPointer());
+      axis->text += "." + member->text;
     }
     std::optional<CompareCondition::Op> op = comparator();
     if (!op)

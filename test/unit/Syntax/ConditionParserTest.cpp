@@ -179,6 +179,11 @@ TEST(ConditionParserTest, SameTreesOnCorners) {
   EXPECT_EQ(syntax::parseSimpleCondition(nested(400)), nullptr);
   EXPECT_TRUE(compare("platform in [macos-arm64, macos-x86_64]"));
   EXPECT_FALSE(compare("x is \"s\""));
+  // A partner's value, dotted with spaces and comments around the dot: the
+  // name is its parts joined by '.', as ANTLR's path gives it.
+  EXPECT_TRUE(compare("pytorch.release < 2.3"));
+  EXPECT_TRUE(compare("pytorch . release < 2.3"));
+  EXPECT_TRUE(compare("pytorch /* p */ .release >= 2.4"));
 }
 
 /// A random condition of the grammar, with spacing, comments and the
