@@ -397,13 +397,14 @@ bool compat::restoreModel(llvm::SourceMgr &sm, StringRef data,
 
 //===--------------------------------------------------------- on disk ===//
 
-/// The header of an entry: the format, relc's version and every file's
-/// name and bytes, whole.
-static std::string entryHeader(llvm::ArrayRef<CachedFile> files) {
+/// The header of an entry: the format, relc's version and build, and every
+/// file's name and bytes, whole.
+std::string ModelDiskCache::header(llvm::ArrayRef<CachedFile> files) const {
   Writer w({});
   w.out += magic;
   w.u32(formatVersion);
   w.str(RELC_VERSION);
+  w.str(build);
   w.u32(static_cast<uint32_t>(files.size()));
   for (const CachedFile &f : files) {
     w.str(f.name);
@@ -430,23 +431,23 @@ static uint64_t readU64(StringRef bytes) {
 }
 
 std::string ModelDiskCache::entryPath(llvm::ArrayRef<CachedFile> files) const {
-  return pathFor(dir, entryHeader(files));
+  return pathFor(dir, header(files));
 }
 
 std::optional<std::string>
 ModelDiskCache::read(llvm::ArrayRef<CachedFile> files) const {
   if (dir.empty())
     return std::nullopt;
-  std::string header = entryHeader(files);
-  auto buf = llvm::MemoryBuffer::getFile(pathFor(dir, header),
+  std::string head = header(files);
+  auto buf = llvm::MemoryBuffer::getFile(pathFor(dir, head),
                                          /*IsText=*/false,
                                          /*RequiresNullTerminator=*/false);
   if (!buf)
     return std::nullopt;
   StringRef text = (*buf)->getBuffer();
-  if (!text.startswith(header))
+  if (!text.startswith(head))
     return std::nullopt;
-  text = text.drop_front(header.size());
+  text = text.drop_front(head.size());
   // The payload's length and hash: a torn or altered entry reads as none.
   if (text.size() < 16)
     return std::nullopt;
@@ -461,13 +462,13 @@ void ModelDiskCache::write(llvm::ArrayRef<CachedFile> files,
                            StringRef data) const {
   if (dir.empty() || llvm::sys::fs::create_directories(dir))
     return;
-  std::string header = entryHeader(files);
+  std::string head = header(files);
   Writer w({});
-  w.out = header;
+  w.out = head;
   w.u64(data.size());
   w.u64(llvm::xxHash64(data));
   w.out += data;
-  std::string path = pathFor(dir, header);
+  std::string path = pathFor(dir, head);
   llvm::consumeError(
       llvm::writeFileAtomically(path + ".tmp-%%%%%%%%", path, w.out));
   prune();

@@ -50,7 +50,11 @@ bool restoreModel(llvm::SourceMgr &sm, llvm::StringRef data,
 /// The cache's entries in the directory \p dir.
 class ModelDiskCache {
 public:
-  explicit ModelDiskCache(std::string dir) : dir(std::move(dir)) {}
+  /// \p build names the relc that reads and writes the entries (its
+  /// executable's size and time): a rebuilt relc, whose loader may read a
+  /// model differently, never takes an entry another build made.
+  ModelDiskCache(std::string dir, std::string build = {})
+      : dir(std::move(dir)), build(std::move(build)) {}
 
   /// The saved model of \p files, if an entry holds exactly their bytes.
   std::optional<std::string> read(llvm::ArrayRef<CachedFile> files) const;
@@ -66,7 +70,8 @@ public:
 
 private:
   void prune() const;
-  std::string dir;
+  std::string header(llvm::ArrayRef<CachedFile> files) const;
+  std::string dir, build;
 };
 
 } // namespace relc::compat

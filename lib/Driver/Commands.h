@@ -47,6 +47,9 @@ struct DriverEnv {
   /// Where loaded models are kept across runs (modelCacheDir()); empty:
   /// nowhere.
   std::string modelCacheDir;
+  /// This relc's build, as the model cache tells builds apart
+  /// (buildStamp()).
+  std::string relcBuild;
 
   llvm::raw_ostream &diagStream() const {
     return diagnostics ? *diagnostics : err;
@@ -69,6 +72,10 @@ extern bool processEndsAfterCommand;
 /// The directory of relc's model cache: RELC_CACHE_DIR if set (set and
 /// empty: no cache), else relc under XDG_CACHE_HOME, else ~/.cache/relc.
 std::string modelCacheDir();
+
+/// The size and modification time of relc's \p executable: a rebuilt or
+/// reinstalled relc has another. Empty if it cannot be read.
+std::string buildStamp(llvm::StringRef executable);
 
 /// How a command reports problems; every command that reads plans has one.
 struct DiagnosticOptions {

@@ -30,7 +30,16 @@ Compilation::Compilation(llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fs,
 Compilation::Compilation(const DriverEnv &env, const DiagnosticOptions &opts)
     : Compilation(env.fs, env.diagStream(), opts, env.modelDirs) {
   if (!env.modelCacheDir.empty())
-    models.disk.emplace(env.modelCacheDir);
+    models.disk.emplace(env.modelCacheDir, env.relcBuild);
+}
+
+std::string relc::buildStamp(llvm::StringRef executable) {
+  llvm::sys::fs::file_status st;
+  if (executable.empty() || llvm::sys::fs::status(executable, st))
+    return "";
+  return std::to_string(st.getSize()) + "@" +
+         std::to_string(
+             st.getLastModificationTime().time_since_epoch().count());
 }
 
 std::string relc::modelCacheDir() {

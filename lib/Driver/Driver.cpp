@@ -473,12 +473,12 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv,
                     llvm::raw_ostream &err) {
   DriverEnv env{std::move(fs), in, out, err, nullptr, {}};
   const char *modelPath = std::getenv("RELC_MODEL_PATH");
-  env.modelDirs =
-      modelSearchPath(modelPath ? modelPath : "",
-                      llvm::sys::fs::getMainExecutable(
-                          argv.empty() ? "relc" : argv[0],
-                          reinterpret_cast<void *>(&relc::runDriver)));
+  std::string executable = llvm::sys::fs::getMainExecutable(
+      argv.empty() ? "relc" : argv[0],
+      reinterpret_cast<void *>(&relc::runDriver));
+  env.modelDirs = modelSearchPath(modelPath ? modelPath : "", executable);
   env.modelCacheDir = modelCacheDir();
+  env.relcBuild = buildStamp(executable);
   cl::ResetAllOptionOccurrences();
   cl::HideUnrelatedOptions(relcCategory, *cl::TopLevelSubCommand);
   cl::HideUnrelatedOptions(relcCategory, checkCmd);

@@ -164,6 +164,12 @@ TEST_F(ModelDiskCacheTest, FindsAnEntryOnlyForTheSameBytes) {
   EXPECT_FALSE(cache.read(edited));
   std::vector<CachedFile> renamed = {{"other.yaml", "format: 1\nname: a\n"}};
   EXPECT_FALSE(cache.read(renamed));
+  // Another build of relc finds none of this one's entries.
+  ModelDiskCache rebuilt(std::string(dir.str()), "another build");
+  EXPECT_FALSE(rebuilt.read(files));
+  rebuilt.write(files, "its own");
+  EXPECT_EQ(rebuilt.read(files), std::optional<std::string>("its own"));
+  EXPECT_EQ(cache.read(files), std::optional<std::string>("payload"));
 }
 
 TEST_F(ModelDiskCacheTest, ACorruptEntryReadsAsNone) {
