@@ -124,14 +124,16 @@ static void installRelc(YNode &script, const PinnedRelc *relc) {
 /// its build): a build runs the recipe's command on a runner with the
 /// recipe's runner as its tag, in its image, and keeps the artifacts; a
 /// test needs its build's; an upload gets an OIDC token for the channel's
-/// role and has relc probe and upload.
-static void recipeJobs(YNode &root, const Context &ctx,
-                       const graph::StageInfo &s, const Job &j,
-                       llvm::StringRef prefix,
+/// role and has relc probe and upload. Each job takes the overlays its name
+/// matches; false if one of them fails.
+static bool recipeJobs(DiagnosticEngine &diags, Overlays &overlays, YNode &root,
+                       const Context &ctx, const graph::StageInfo &s,
+                       const Job &j,
                        const std::map<std::string, std::string> &jobOfNode,
                        const PinnedRelc *relc,
                        std::vector<std::string> &jobIds) {
   using Phase = graph::BuildNode::Phase;
+  bool ok = true;
   for (const GNode *n : j.nodes) {
     const graph::BuildNode &b = n->as<graph::BuildNode>();
     // Built apart and set in order: a reference into a node does not
@@ -212,10 +214,13 @@ static void recipeJobs(YNode &root, const Context &ctx,
     job.set("variables", std::move(vars));
     job.set("script", std::move(script));
     std::string id = jobOfNode.at(n->id);
+    // Every job's edits are checked, so that one run reports them all.
+    if (!overlays.apply(diags, id, job))
+      ok = false;
     jobIds.push_back(id);
     root.set(id, std::move(job));
   }
-  (void)prefix;
+  return ok;
 }
 
 std::optional<Output> emit::gitlab(DiagnosticEngine &diags, const Context &ctx,
@@ -257,7 +262,9 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags, const Context &ctx,
                                : prefix + j.id;
     for (const Job &j : jobs) {
       if (j.recipe) {
-        recipeJobs(root, ctx, s, j, prefix, jobOfNode, relc, jobIds);
+        if (!recipeJobs(diags, overlays, root, ctx, s, j, jobOfNode, relc,
+                        jobIds))
+          ok = false;
         continue;
       }
       YNode job;
