@@ -257,11 +257,11 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags, const Context &ctx,
     std::map<std::string, std::string> jobOfNode;
     for (const Job &j : jobs)
       for (const GNode *n : j.nodes)
-        jobOfNode[n->id] = j.recipe
+        jobOfNode[n->id] = j.matrix
                                ? jobId(prefix + n->id.substr(s.name.size() + 1))
                                : prefix + j.id;
     for (const Job &j : jobs) {
-      if (j.recipe) {
+      if (j.matrix) {
         if (!recipeJobs(diags, overlays, root, ctx, s, j, jobOfNode, relc,
                         jobIds))
           ok = false;
@@ -309,27 +309,13 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags, const Context &ctx,
                            graph::slug(ctx.graph.version) + "-" + s.name));
       // Built apart and set in order: a reference into the job does not
       // survive adding a key to it.
-      YNode script = YNode::sequence(), parallel;
+      YNode script = YNode::sequence();
       installRelc(script, relc);
       datedScript(script, s, {});
-      if (j.matrix) {
-        YNode &matrix = parallel["matrix"];
-        for (const GNode *n : j.nodes) {
-          YNode leg;
-          leg.set("RELC_STEP", YNode::str(n->id));
-          for (const auto &[axis, value] : n->as<graph::BuildNode>().leg)
-            leg.set(variable(axis), YNode::str(value));
-          matrix.push(std::move(leg));
-        }
-        script.push(YNode::str(runCommand(s.name)));
-      } else {
-        for (const GNode *n : j.nodes)
-          script.push(YNode::str("RELC_STEP=" + shellWord(n->id) + "; " +
-                                 runCommand(s.name, n)));
-      }
+      for (const GNode *n : j.nodes)
+        script.push(YNode::str("RELC_STEP=" + shellWord(n->id) + "; " +
+                               runCommand(s.name, n)));
       job.set("script", std::move(script));
-      if (j.matrix)
-        job.set("parallel", std::move(parallel));
       // Every job's edits are checked, so that one run reports them all.
       if (!overlays.apply(diags, prefix + j.id, job))
         ok = false;

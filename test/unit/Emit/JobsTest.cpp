@@ -103,7 +103,6 @@ TEST_F(JobsTest, BuildIsOneMatrixJobPerPhaseAndSystem) {
   EXPECT_EQ(branch.needs, Ids());
 
   EXPECT_TRUE(build.matrix);
-  EXPECT_TRUE(build.recipe);
   EXPECT_EQ(build.part, 0u);
   EXPECT_EQ(build.nodes.size(), 5u); // Every Linux leg of the test channel.
   EXPECT_FALSE(build.writesGit);
