@@ -4,8 +4,8 @@
 // by hand (its first jobs are manual: a release manager, or a pipeline
 // schedule, starts it on its date); an approval is a manual job in a
 // protected environment; publishing jobs share a resource group so two
-// never run at once; builds use `parallel: matrix`, one entry per leg, cut
-// at GitLab's 200.
+// never run at once; a leg's build, test and upload are jobs of their own
+// (recipeJobs), the legs of one build step at most GitLab's 200.
 //
 //===----------------------------------------------------------------------===//
 #include "Emit/Emit.h"
