@@ -241,7 +241,11 @@ project bench {{
     final_tag "v{{version}}";
   }}
 
-  channels nightly > test > release;
+  channels nightly > test > release {{
+    nightly {{ upload "s3://bench/whl/nightly/"; }}
+    test {{ upload "s3://bench/whl/test/"; }}
+    release {{ upload "s3://bench/whl/"; }}
+  }}
 
   patch policy {{
     max_per_minor {max_patches};
@@ -367,6 +371,18 @@ def factor_axes(n, maxima, min_axes=3):
     return sizes
 
 
+# How each leg of a generated matrix is built, as relc requires of a matrix a
+# build step builds; its accelerator legs are not tested.
+RECIPES = ["",
+           "    recipe build {",
+           '      runner "linux.2xlarge";',
+           '      env { PYTHON_VERSION: "{python}" };',
+           '      command "python setup.py bdist_wheel";',
+           '      artifacts "dist/*.whl";',
+           "    }",
+           "    recipe test none where accel is not cpu;"]
+
+
 def legs_release(n):
     """A release whose matrix `wheels` expands to exactly n legs.
 
@@ -419,7 +435,7 @@ def legs_release(n):
         for v, _ in extra:
             lines.append("    include platform linux-x86_64, accel %s experimental only(nightly);"
                          % cuda_value(v, False))
-    lines += ["  }", "}"]
+    lines += RECIPES + ["  }", "}"]
     return "\n".join(lines) + "\n", sizes
 
 
@@ -496,7 +512,7 @@ def size_matrix(rng, name):
         lines.append("    include python %st experimental only(nightly) where platform is "
                      "linux-x86_64 and accel is cpu;" % PY_TOP)
         legs += len(compilers)  # one leg per compiler: linux-x86_64, cpu, 3.23t
-    lines.append("  }")
+    lines += RECIPES + ["  }"]
     return "\n".join(lines) + "\n", legs
 
 

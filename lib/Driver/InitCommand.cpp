@@ -484,6 +484,13 @@ std::string Init::projectText(bool matrix) const {
      << "    rc_tag \"" << facts.rcTag << "\";\n"
      << "    final_tag \"" << facts.finalTag << "\";\n"
      << "  }\n\n"
+     // The test matrix ships nothing; a build that ships to a channel
+     // needs the channel's upload target, which only the project knows.
+     << "  // A build that ships to a channel ('build NAME channel test;') "
+        "needs\n"
+     << "  // the channel's upload target, such as TestPyPI's:\n"
+     << "  //   test { upload \"https://test.pypi.org/legacy/\"; index "
+        "\"https://test.pypi.org/simple/\"; }\n"
      << "  channels test > release;\n\n"
      << "  stage cut on schedule.branch_cut {\n"
      << "    git.branch release_branch from " << quote(facts.mainBranch)
@@ -504,7 +511,7 @@ std::string Init::projectText(bool matrix) const {
      << "    git.tag rc_tag on release_branch annotated message \"" << name
      << " {version} RC {rc}\";\n";
   if (matrix)
-    os << "    build tests channel test;\n";
+    os << "    build tests;\n";
   os << "  }\n\n"
      << "  stage publish after rc on schedule.release {\n"
      << "    approve \"maintainers\";\n"
@@ -526,8 +533,26 @@ std::string Init::releaseText(const Version &version, Date cut,
      << "    release branch_cut + 2w;\n"
      << "  }\n";
   if (!pythons.empty()) {
+    // Each leg builds the package as its own build backend does and runs
+    // its tests on the wheel, on the hosted runner of its system.
     os << "\n  matrix tests {\n    python " << pythons.axis();
-    os << ";\n    os linux, macos, windows;\n  }\n";
+    os << ";\n    os linux, macos, windows;\n"
+       << "    runner = \"ubuntu-latest\" where os is linux;\n"
+       << "    runner = \"macos-latest\" where os is macos;\n"
+       << "    runner = \"windows-latest\" where os is windows;\n\n"
+       << "    recipe build {\n"
+       << "      runner \"{runner}\";\n"
+       << "      env { PYTHON_VERSION: \"{python}\" };\n"
+       << "      command \"python -m pip install build && python -m build\";\n"
+       << "      artifacts \"dist/*\";\n"
+       << "    }\n"
+       << "    recipe test {\n"
+       << "      runner \"{runner}\";\n"
+       << "      env { PYTHON_VERSION: \"{python}\" };\n"
+       << "      command \"python -m pip install dist/*.whl pytest && "
+          "python -m pytest\";\n"
+       << "    }\n"
+       << "  }\n";
   }
   os << "}\n";
   return s;

@@ -380,18 +380,12 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
                                 llvm::StringRef dateJobId, bool &ok) {
   YNode out;
   const GNode &first = *j.nodes.front();
-  const auto *build = std::get_if<graph::BuildNode>(&first.payload);
-  if (j.matrix) {
-    out.set("name", YNode::expression("build " + build->matrix +
-                                      " (${{ matrix.leg }})"));
-  } else {
-    out.set(
-        "name",
-        YNode::str(first.summary() +
-                   (j.nodes.size() > 1
-                        ? " and " + std::to_string(j.nodes.size() - 1) + " more"
-                        : "")));
-  }
+  out.set(
+      "name",
+      YNode::str(first.summary() +
+                 (j.nodes.size() > 1
+                      ? " and " + std::to_string(j.nodes.size() - 1) + " more"
+                      : "")));
   out.set("runs-on", YNode::word("ubuntu-latest"));
   if (!j.needs.empty() || (entry && !after.empty()) || !dateJobId.empty()) {
     YNode &needs = out["needs"];
@@ -419,32 +413,13 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
     c.set("cancel-in-progress", YNode::boolean(false));
   }
   std::optional<Duration> timeout;
-  if (build)
-    timeout = build->timeout;
-  else if (auto *a = std::get_if<graph::ApprovalNode>(&first.payload))
+  if (auto *a = std::get_if<graph::ApprovalNode>(&first.payload))
     timeout = a->timeout;
   else if (auto *sh = std::get_if<graph::ShellNode>(&first.payload))
     timeout = sh->timeout;
   if (timeout)
     out.set("timeout-minutes", YNode::number((timeout->inSeconds() + 59) / 60));
   needDate(out, dateJobId);
-  if (j.matrix) {
-    YNode &strategy = out["strategy"];
-    strategy.set("fail-fast", YNode::boolean(false));
-    YNode &include = strategy["matrix"]["include"];
-    for (const GNode *n : j.nodes) {
-      YNode leg;
-      leg.set("step", YNode::str(n->id));
-      const auto &axes = n->as<graph::BuildNode>().leg;
-      std::vector<std::string> values;
-      for (const auto &[axis, value] : axes)
-        values.push_back(value);
-      leg.set("leg", YNode::str(llvm::join(values, ", ")));
-      for (const auto &[axis, value] : axes)
-        leg.set(axis, YNode::str(value));
-      include.push(std::move(leg));
-    }
-  }
   if (llvm::any_of(j.nodes, [](const GNode *n) {
         return n->kind() == GNode::Kind::Tag;
       }))
@@ -494,12 +469,8 @@ static std::optional<YNode> job(DiagnosticEngine &diags, const Context &ctx,
     st.set("run", YNode::word(runCommand(s.name, n) + "\n"));
     steps.push(std::move(st));
   };
-  if (j.matrix)
-    step("build " + build->matrix, YNode::expression("${{ matrix.step }}"),
-         nullptr);
-  else
-    for (const GNode *n : j.nodes)
-      step(n->summary(), YNode::str(n->id), n);
+  for (const GNode *n : j.nodes)
+    step(n->summary(), YNode::str(n->id), n);
   // Every job's edits are checked, so that one run reports them all.
   if (!overlays.apply(diags, j.id, out))
     ok = false;
@@ -562,7 +533,7 @@ std::optional<std::vector<Output>> emit::github(DiagnosticEngine &diags,
           if (n->kind() == GNode::Kind::Tag)
             tagJob = j.id;
     for (size_t k = 0; k < jobs.size(); ++k) {
-      if (jobs[k].recipe) {
+      if (jobs[k].matrix) {
         std::optional<YNode> j =
             recipeJob(diags, ctx, lock, s, jobs[k], tagJob, date);
         if (!j)

@@ -4,8 +4,8 @@
 // by hand (its first jobs are manual: a release manager, or a pipeline
 // schedule, starts it on its date); an approval is a manual job in a
 // protected environment; publishing jobs share a resource group so two
-// never run at once; builds use `parallel: matrix`, one entry per leg, cut
-// at GitLab's 200.
+// never run at once; a leg's build, test and upload are jobs of their own
+// (recipeJobs), the legs of one build step at most GitLab's 200.
 //
 //===----------------------------------------------------------------------===//
 #include "Emit/Emit.h"
@@ -124,14 +124,16 @@ static void installRelc(YNode &script, const PinnedRelc *relc) {
 /// its build): a build runs the recipe's command on a runner with the
 /// recipe's runner as its tag, in its image, and keeps the artifacts; a
 /// test needs its build's; an upload gets an OIDC token for the channel's
-/// role and has relc probe and upload.
-static void recipeJobs(YNode &root, const Context &ctx,
-                       const graph::StageInfo &s, const Job &j,
-                       llvm::StringRef prefix,
+/// role and has relc probe and upload. Each job takes the overlays its name
+/// matches; false if one of them fails.
+static bool recipeJobs(DiagnosticEngine &diags, Overlays &overlays, YNode &root,
+                       const Context &ctx, const graph::StageInfo &s,
+                       const Job &j,
                        const std::map<std::string, std::string> &jobOfNode,
                        const PinnedRelc *relc,
                        std::vector<std::string> &jobIds) {
   using Phase = graph::BuildNode::Phase;
+  bool ok = true;
   for (const GNode *n : j.nodes) {
     const graph::BuildNode &b = n->as<graph::BuildNode>();
     // Built apart and set in order: a reference into a node does not
@@ -212,10 +214,13 @@ static void recipeJobs(YNode &root, const Context &ctx,
     job.set("variables", std::move(vars));
     job.set("script", std::move(script));
     std::string id = jobOfNode.at(n->id);
+    // Every job's edits are checked, so that one run reports them all.
+    if (!overlays.apply(diags, id, job))
+      ok = false;
     jobIds.push_back(id);
     root.set(id, std::move(job));
   }
-  (void)prefix;
+  return ok;
 }
 
 std::optional<Output> emit::gitlab(DiagnosticEngine &diags, const Context &ctx,
@@ -252,12 +257,14 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags, const Context &ctx,
     std::map<std::string, std::string> jobOfNode;
     for (const Job &j : jobs)
       for (const GNode *n : j.nodes)
-        jobOfNode[n->id] = j.recipe
+        jobOfNode[n->id] = j.matrix
                                ? jobId(prefix + n->id.substr(s.name.size() + 1))
                                : prefix + j.id;
     for (const Job &j : jobs) {
-      if (j.recipe) {
-        recipeJobs(root, ctx, s, j, prefix, jobOfNode, relc, jobIds);
+      if (j.matrix) {
+        if (!recipeJobs(diags, overlays, root, ctx, s, j, jobOfNode, relc,
+                        jobIds))
+          ok = false;
         continue;
       }
       YNode job;
@@ -302,27 +309,13 @@ std::optional<Output> emit::gitlab(DiagnosticEngine &diags, const Context &ctx,
                            graph::slug(ctx.graph.version) + "-" + s.name));
       // Built apart and set in order: a reference into the job does not
       // survive adding a key to it.
-      YNode script = YNode::sequence(), parallel;
+      YNode script = YNode::sequence();
       installRelc(script, relc);
       datedScript(script, s, {});
-      if (j.matrix) {
-        YNode &matrix = parallel["matrix"];
-        for (const GNode *n : j.nodes) {
-          YNode leg;
-          leg.set("RELC_STEP", YNode::str(n->id));
-          for (const auto &[axis, value] : n->as<graph::BuildNode>().leg)
-            leg.set(variable(axis), YNode::str(value));
-          matrix.push(std::move(leg));
-        }
-        script.push(YNode::str(runCommand(s.name)));
-      } else {
-        for (const GNode *n : j.nodes)
-          script.push(YNode::str("RELC_STEP=" + shellWord(n->id) + "; " +
-                                 runCommand(s.name, n)));
-      }
+      for (const GNode *n : j.nodes)
+        script.push(YNode::str("RELC_STEP=" + shellWord(n->id) + "; " +
+                               runCommand(s.name, n)));
       job.set("script", std::move(script));
-      if (j.matrix)
-        job.set("parallel", std::move(parallel));
       // Every job's edits are checked, so that one run reports them all.
       if (!overlays.apply(diags, prefix + j.id, job))
         ok = false;

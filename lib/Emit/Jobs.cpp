@@ -155,7 +155,6 @@ static size_t recipeJobs(const std::vector<const Node *> &nodes, size_t i,
         (both ? (container ? "-container" : "-host") : "");
     openParts(open, base, legs, limit,
               [&, phase = phase, container = container](Job &j) {
-                j.recipe = true;
                 j.phase = graph::BuildNode::Phase(phase);
                 j.container = container;
               });
@@ -184,18 +183,8 @@ std::vector<Job> emit::stageJobs(const graph::Graph &g, llvm::StringRef stage,
   for (size_t i = 0; i < nodes.size();) {
     const Node &n = *nodes[i];
     llvm::StringRef tail = llvm::StringRef(n.id).drop_front(stage.size() + 1);
-    if (n.kind() == Node::Kind::Build && n.as<graph::BuildNode>().recipe) {
-      i = recipeJobs(nodes, i, limit, open);
-      continue;
-    }
     if (n.kind() == Node::Kind::Build) {
-      // One plan step's legs share their needs: take them all, in parts.
-      const std::string &matrix = n.as<graph::BuildNode>().matrix;
-      size_t e =
-          legsEnd(nodes, i, [&](const Node &m) { return m.needs == n.needs; });
-      openParts(open, "build-" + matrix,
-                llvm::makeArrayRef(nodes).slice(i, e - i), limit, [](Job &) {});
-      i = e;
+      i = recipeJobs(nodes, i, limit, open);
       continue;
     }
     bool startsJob =

@@ -34,10 +34,9 @@ struct Job {
   bool writesGit = false; ///< Branch, tag or commit steps.
   bool publishes = false; ///< A `once` step: irreversible, outward.
   bool irreversible = false;
-  /// A matrix job of legs with recipes: all of one phase, one platform
-  /// group, and with or without a container, so that `runs-on` and
-  /// `container` come from the legs (Jobs.cpp).
-  bool recipe = false;
+  /// A matrix job holds legs all of one phase, one platform group, and
+  /// with or without a container, so that `runs-on` and `container` come
+  /// from the legs (Jobs.cpp).
   graph::BuildNode::Phase phase = graph::BuildNode::Phase::Build;
   bool container = false;
 };

@@ -1142,15 +1142,13 @@ std::string Executor::legStore(const graph::BuildNode &b) const {
 
 Outcome Executor::leg(const Node &n) {
   const graph::BuildNode &b = n.as<graph::BuildNode>();
-  if (!b.recipe || !legSelected(n)) {
+  if (!legSelected(n)) {
     std::vector<std::string> values;
     for (const auto &[axis, value] : b.leg)
       values.push_back(axis + "=" + value);
     return {Status::Ci, "leg " + llvm::join(values, " ") +
-                            (b.recipe ? ": run by the CI job relc emit "
-                                        "generates, or here with --leg"
-                                      : ": built by the CI job relc emit "
-                                        "generates")};
+                            ": run by the CI job relc emit generates, or "
+                            "here with --leg"};
   }
   if (b.phase == graph::BuildNode::Phase::Upload)
     return legUpload(n);
@@ -1921,7 +1919,8 @@ RunSummary Executor::run() {
         out << "[" << stepNo - legs << "-" << stepNo << "/" << todo.size()
             << "] " << llvm::left_justify(statusName(o.status), 8) << " "
             << group(*n) << ": " << legs + 1
-            << " legs, built by the CI jobs relc emit generates\n";
+            << " legs, run by the CI jobs relc emit generates, or here "
+               "with --leg\n";
       legs = 0;
     } else if (!opts.json) {
       out << "[" << stepNo << "/" << todo.size() << "] "

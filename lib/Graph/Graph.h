@@ -86,8 +86,7 @@ struct BuildNode {
   /// The leg's value per axis, in the matrix's axis order.
   std::vector<std::pair<std::string, std::string>> leg;
   std::map<std::string, std::string> derived; ///< Derived values.
-  /// From the recipe; `recipe` false without one.
-  bool recipe = false;
+  /// From the leg's recipe (every built leg has one: Sema checks it).
   /// The leg's name in ids and artifact names: its `build_name` field
   /// where that names each leg once, else its values.
   std::string name;

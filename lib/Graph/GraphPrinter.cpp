@@ -72,9 +72,7 @@ std::vector<std::pair<std::string, std::string>> graph::fields(const Node &n) {
          {"experimental", b.experimental ? "true" : "false"},
          {"timeout", duration(b.timeout)},
          {"split", b.split ? splitName(*b.split) : ""}};
-    if (!b.recipe)
-      break;
-    // Empty texts are left out: a plan without recipes prints as before.
+    // Empty texts are left out.
     f.insert(f.end(), {{"phase", sema::Recipe::phaseName(b.phase).str()},
                        {"name", b.name},
                        {"runner", b.runner},

@@ -304,7 +304,7 @@ void Lowerer::lowerBuild(const sema::BuildStep &b, const sema::Matrix &m,
   // Names from `build_name` only if no two legs share one.
   std::vector<std::string> names;
   llvm::StringSet<> seen;
-  bool unique = nameField < m.fields.size() && !m.recipes.empty();
+  bool unique = nameField < m.fields.size();
   for (size_t leg : legs) {
     std::vector<std::string> vals;
     for (size_t a = 0; a < m.axes.size(); ++a)
@@ -342,17 +342,19 @@ void Lowerer::lowerBuild(const sema::BuildStep &b, const sema::Matrix &m,
                       (b.channel.empty() ? "" : " for " + b.channel) +
                       instance();
     std::string release = plan.project + " " + plan.version->str() + " ";
-    std::vector<const sema::Recipe *> build, test;
-    if (!m.recipes.empty()) {
-      values.render(leg, c, fields);
-      build = values.recipes(leg, c, Phase::Build);
-      test = values.recipes(leg, c, Phase::Test);
-    }
+    values.render(leg, c, fields);
+    std::vector<const sema::Recipe *> build =
+        values.recipes(leg, c, Phase::Build);
+    std::vector<const sema::Recipe *> test =
+        values.recipes(leg, c, Phase::Test);
+    // A leg no build recipe holds for is an error Sema reported
+    // (recipe-missing, recipes-missing): nothing says how it is built.
+    if (build.empty())
+      continue;
     auto phase = [&](Phase ph, const sema::Recipe *r) -> Node & {
       BuildNode q = p;
       q.phase = ph;
       if (r) {
-        q.recipe = true;
         q.runner = render(leg, r->runner);
         q.image = render(leg, r->image);
         q.command = render(leg, r->command);
@@ -363,28 +365,25 @@ void Lowerer::lowerBuild(const sema::BuildStep &b, const sema::Matrix &m,
       }
       // Every phase has the build's artifacts: the test and the upload
       // take them from it.
-      if (!build.empty())
-        for (const sema::LegText &t : build[0]->artifacts)
-          q.artifacts.push_back(render(leg, t));
+      for (const sema::LegText &t : build[0]->artifacts)
+        q.artifacts.push_back(render(leg, t));
       std::string name = sema::Recipe::phaseName(ph).str();
       Node &n = add(name + "-" + m.name + "/" + p.name, loc, std::move(q));
       n.key = name + " " + release + key;
       return n;
     };
     previous = before;
-    Node &built = phase(Phase::Build, build.empty() ? nullptr : build[0]);
+    Node &built = phase(Phase::Build, build[0]);
     std::string last = built.id;
     if (!test.empty() && !test[0]->none) {
       previous = {last};
       last = phase(Phase::Test, test[0]).id;
     }
     auto target = c < 0 ? m.targets.end() : m.targets.find(c);
-    if (!build.empty() && target != m.targets.end() &&
-        !target->second.upload.empty()) {
+    if (target != m.targets.end() && !target->second.upload.empty()) {
       previous = {last};
       Node &up = phase(Phase::Upload, nullptr);
       BuildNode &u = std::get<BuildNode>(up.payload);
-      u.recipe = true;
       u.upload = render(leg, target->second.upload);
       u.role = target->second.role;
       u.index = target->second.index;

@@ -603,7 +603,8 @@ bool sema::compileFields(DiagnosticEngine &diags, const Plan &plan, Matrix &m,
   for (const ast::MatrixEntry *e : entries)
     if (e->kind == ast::MatrixEntry::Kind::Recipe)
       c.compileRecipe(*e, scope);
-  // A matrix without recipes uploads nothing: its legs are built elsewhere.
+  // A matrix without recipes is one no step builds (recipes-missing): it
+  // uploads nothing.
   if (channels && !m.recipes.empty())
     for (const ast::ChannelTarget &t : channels->targets)
       if (int channel = plan.channelIndex(t.channel.text); channel >= 0)

@@ -1824,9 +1824,8 @@ void Sema::checkBuilds() {
       const Matrix *m = b ? plan->matrix(b->matrix) : nullptr;
       if (!m)
         continue;
-      // A leg nothing says how to build becomes a CI job that builds
-      // nothing. A warning while plans without recipes remain; the recipes
-      // of each leg are checked with its matrix (recipe-missing).
+      // Nothing would say how a leg is built; the recipes of each leg of a
+      // matrix that has some are checked with it (recipe-missing).
       if (m->recipes.empty()) {
         if (missing.insert(m).second) {
           diags.report(DiagKind::RecipesMissing, s.range,

@@ -14,8 +14,11 @@ conventions this script follows:
   - `<!-- relplan: fragment of PATH -->`: the block holds items (a `stage`,
     a `matrix`, ...), not a file. They are put into a copy of PATH, a plan
     of the repository: each replaces the item of the same kind and name, or
-    is added at the end. The copy is checked, and when PATH is a project,
-    so is every release file beside it.
+    is added at the end. A matrix without recipes keeps how the matrix it
+    replaces builds its legs (its recipes, or the project's matrix it takes
+    them from): the example leaves that out, the plan says it. The copy is
+    checked, and when PATH is a project, so is every release file beside
+    it.
   Both may be given, separated by `;`.
 - Every document's whole blocks are written into one scratch tree that
   starts as a copy of the repository's plans/ directory. A block whose first
@@ -180,6 +183,9 @@ def insert_fragment(host_text, fragment):
     for s, e, key in frag_items:
         text = ["  " + l if l.strip() else l for l in frag_lines[s:e + 1]]
         if key in by_key:
+            if key.startswith("matrix "):
+                text = with_recipes(text, lines[by_key[key][0]:
+                                                 by_key[key][1] + 1])
             replace[by_key[key]] = text
         else:
             added.append(text)
@@ -200,6 +206,21 @@ def insert_fragment(host_text, fragment):
         out[close:close] = [""] + text
         close += len(text) + 1
     return "\n".join(out)
+
+
+def with_recipes(matrix, host_matrix):
+    """The lines of matrix, building its legs as host_matrix does if it
+    says nothing of that itself."""
+    def recipes(text_lines):
+        items, inner = split_items("\n".join(text_lines[1:-1]), 0)
+        return [inner[s:e + 1] for s, e, key in items if key == "recipe"]
+    taken = re.search(r"\bfrom\s+[\w-]+", host_matrix[0])
+    if recipes(matrix) or " from " in matrix[0]:
+        return matrix
+    if taken:
+        return [matrix[0].replace("{", taken.group(0) + " {", 1)] + matrix[1:]
+    kept = [l for r in recipes(host_matrix) for l in r]
+    return matrix[:-1] + kept + matrix[-1:]
 
 
 def run_check(relc, files, cwd):

@@ -37,7 +37,8 @@ inline std::string pythonModel() {
 }
 
 /// A release of the demo project the tests share: a matrix of four Pythons
-/// (one experimental, test channel only) on two systems.
+/// (one experimental, test channel only) on two systems, each leg built by
+/// one recipe (a matrix a build step builds must say how).
 inline std::string demoRelease() {
   return R"(release demo 1.0.0 {
   compat ")" +
@@ -46,9 +47,18 @@ inline std::string demoRelease() {
   matrix wheels {
     python 3.11 .. 3.14, 3.15 experimental only(test);
     os linux, macos;
+    recipe build { runner "ubuntu-24.04"; command "make wheel"; artifacts "dist/*.whl"; }
   }
 })";
 }
+
+/// The channels of the demo project, each with the upload target a build
+/// that ships to it needs. A literal, to sit inside a project's raw string.
+#define RELC_DEMO_CHANNELS                                                     \
+  "channels test > release {\n"                                                \
+  "    test { upload \"s3://wheels/test/\"; }\n"                               \
+  "    release { upload \"s3://wheels/release/\"; }\n"                         \
+  "  }\n"
 
 /// One plan, checked in memory. Owns everything the plan points into (the
 /// SourceMgr, the ASTs), so it must outlive what it returns.

@@ -31,7 +31,7 @@ const char *const project = R"(project demo {
     release_branch "release/{major}.{minor}";
     rc_tag "v{version}-rc{rc}";
   }
-  channels test > release;
+  )" RELC_DEMO_CHANNELS R"(
   check fits = artifact_size(glob: "*.whl", max: 1 GiB);
   check typed = trailers(range: "main"..release_branch, key: "Category", in: ["fix"]);
   stage cut on schedule.branch_cut {
@@ -74,12 +74,16 @@ Ids idsOf(const Graph &g, llvm::StringRef stage) {
   return ids;
 }
 
-/// The eight legs of the release channel, in matrix order.
-Ids releaseBuilds() {
+/// The eight legs of the release channel, in matrix order: the nodes of
+/// \p phase, or each leg's build and then its upload.
+Ids releaseLegs(llvm::StringRef phase = "") {
   Ids ids;
   for (const char *python : {"3.11", "3.12", "3.13", "3.14"})
     for (const char *os : {"linux", "macos"})
-      ids.push_back(std::string("rc/build-wheels/") + python + "-" + os);
+      for (const char *p : {"build", "upload"})
+        if (phase.empty() || phase == p)
+          ids.push_back(std::string("rc/") + p + "-wheels/" + python + "-" +
+                        os);
   return ids;
 }
 
@@ -96,7 +100,7 @@ TEST_F(LowerTest, IdsInStageOrder) {
   EXPECT_EQ(idsOf(g, "cut"), (Ids{"cut/not-before", "cut/branch-release_branch",
                                   "cut/commit-version.txt"}));
   Ids rc = {"rc/tag-rc_tag"};
-  for (const std::string &id : releaseBuilds())
+  for (const std::string &id : releaseLegs())
     rc.push_back(id);
   rc.insert(rc.end(), {"rc/check-fits", "rc/check-typed", "rc/run-notify.sh"});
   EXPECT_EQ(idsOf(g, "rc"), rc);
@@ -128,11 +132,11 @@ TEST_F(LowerTest, NeedsChainStepsAndStages) {
   EXPECT_EQ(needs("cut/commit-version.txt"), Ids{"cut/branch-release_branch"});
   // rc runs after cut: its first step waits for cut's last.
   EXPECT_EQ(needs("rc/tag-rc_tag"), Ids{"cut/commit-version.txt"});
-  for (const std::string &leg : releaseBuilds())
+  for (const std::string &leg : releaseLegs("build"))
     EXPECT_EQ(needs(leg), Ids{"rc/tag-rc_tag"}) << leg;
   // Parallel nodes of one step: the next step waits for all of them.
-  EXPECT_EQ(needs("rc/check-fits"), releaseBuilds());
-  EXPECT_EQ(needs("rc/check-typed"), releaseBuilds());
+  EXPECT_EQ(needs("rc/check-fits"), releaseLegs("upload"));
+  EXPECT_EQ(needs("rc/check-typed"), releaseLegs("upload"));
   EXPECT_EQ(needs("rc/run-notify.sh"),
             (Ids{"rc/check-fits", "rc/check-typed"}));
   // A stage without `after` waits for nothing.
@@ -263,14 +267,14 @@ TEST_F(LowerTest, Payloads) {
 
 TEST_F(LowerTest, BuildIsOneNodePerLegOfItsChannel) {
   Graph g = lowered();
-  // 3.15 is built for test only.
-  EXPECT_EQ(idsOf(g, "rc").size(), 1 + 8 + 3u);
+  // 3.15 is built for test only; each leg is built, then uploaded.
+  EXPECT_EQ(idsOf(g, "rc").size(), 1 + 8 * 2 + 3u);
   Ids nightly = idsOf(g, "nightly");
-  ASSERT_EQ(nightly.size(), 10u);
-  EXPECT_EQ(nightly[8], "nightly/build-wheels/3.15-linux");
-  EXPECT_EQ(nightly[9], "nightly/build-wheels/3.15-macos");
-  EXPECT_TRUE(g.node(nightly[8])->as<BuildNode>().experimental);
-  EXPECT_FALSE(g.node(nightly[7])->as<BuildNode>().experimental);
+  ASSERT_EQ(nightly.size(), 10 * 2u);
+  EXPECT_EQ(nightly[16], "nightly/build-wheels/3.15-linux");
+  EXPECT_EQ(nightly[18], "nightly/build-wheels/3.15-macos");
+  EXPECT_TRUE(g.node(nightly[16])->as<BuildNode>().experimental);
+  EXPECT_FALSE(g.node(nightly[14])->as<BuildNode>().experimental);
 }
 
 TEST_F(LowerTest, FieldsInOrder) {
@@ -293,7 +297,12 @@ TEST_F(LowerTest, FieldsInOrder) {
   EXPECT_EQ(fields(*g.node("rc/build-wheels/3.11-linux")),
             (Fields{{"matrix", "wheels"},
                     {"channel", "release"},
-                    {"experimental", "false"}}));
+                    {"experimental", "false"},
+                    {"phase", "build"},
+                    {"name", "3.11-linux"},
+                    {"runner", "ubuntu-24.04"},
+                    {"command", "make wheel"},
+                    {"artifacts", "dist/*.whl"}}));
   EXPECT_EQ(fields(*g.node("rc/check-typed")),
             (Fields{{"check", "typed"},
                     {"function", "trailers"},

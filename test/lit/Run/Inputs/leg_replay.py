@@ -9,14 +9,13 @@ back into its `path`, checkout and configure-aws-credentials are the test's
 own setup (WORKDIR is checked out, the environment has the S3 keys), and
 installing relc is having it on PATH. Prints one line per step; exits with
 the first failing step's status."""
-import glob
 import os
-import re
-import shutil
 import subprocess
 import sys
 
 import yaml
+
+from replay_actions import artifact, expand
 
 workflow, workdir, store, want = sys.argv[1:5]
 with open(workflow) as f:
@@ -25,20 +24,6 @@ base = dict(os.environ)
 for key, value in (wf.get("env") or {}).items():
     if not str(value).startswith("${{"):
         base[key] = str(value)
-
-
-def expand(value, leg):
-    """`${{ matrix.name }}`, `${{ matrix.env.PY }}` from the leg; anything
-    else stays, and is refused where it matters."""
-    def one(m):
-        path = m.group(1).split(".")
-        if path[0] != "matrix":
-            return m.group(0)
-        v = leg
-        for p in path[1:]:
-            v = (v or {}).get(p, "")
-        return str(v)
-    return re.sub(r"\$\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}", one, str(value))
 
 
 for job_id, job in wf["jobs"].items():
@@ -51,24 +36,11 @@ for job_id, job in wf["jobs"].items():
         uses = step.get("uses", "")
         with_ = {k: expand(v, leg) for k, v in (step.get("with") or {}).items()}
         name = "%s %s" % (job_id, step.get("name"))
-        if uses.startswith("actions/upload-artifact@"):
-            dest = os.path.join(store, with_["name"])
-            files = []
-            for pattern in with_["path"].splitlines():
-                files += glob.glob(os.path.join(workdir, pattern))
-            if not files and with_.get("if-no-files-found") == "error":
-                print("%s: no files" % name)
+        handled, ok, did = artifact(uses, with_, workdir, store)
+        if handled:
+            print("%s: %s" % (name, did))
+            if not ok:
                 sys.exit(1)
-            os.makedirs(dest, exist_ok=True)
-            for path in files:
-                shutil.copy(path, dest)
-            print("%s: kept %s" % (name, " ".join(sorted(
-                os.path.basename(p) for p in files))))
-        elif uses.startswith("actions/download-artifact@"):
-            dest = os.path.join(workdir, with_["path"])
-            shutil.copytree(os.path.join(store, with_["name"]), dest,
-                            dirs_exist_ok=True)
-            print("%s: took %s" % (name, " ".join(sorted(os.listdir(dest)))))
         elif uses:
             print("%s: %s" % (name, uses.split("@")[0]))
         elif "run" in step:
