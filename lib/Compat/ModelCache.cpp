@@ -232,7 +232,14 @@ public:
   std::optional<Date> date() {
     if (!flag())
       return std::nullopt;
-    return Date::fromDays(static_cast<int64_t>(u64()));
+    // A date of a model is within years 0 to 9999 (Date::parse); an
+    // altered entry's day count may be anything.
+    int64_t days = static_cast<int64_t>(u64());
+    if (days < -800000 || days > 3000000) {
+      ok = false;
+      return std::nullopt;
+    }
+    return Date::fromDays(days);
   }
   void properties(Properties &ps) {
     for (uint32_t n = count(); ok && n; --n) {
