@@ -33,15 +33,14 @@ public:
     // Token indices count code points; in ASCII text they are bytes.
     if (!llvm::isASCII(text))
       return nullptr;
-    CodePointStream input(text);
-    PlanLexer lexer(input);
+    PlanScanner<char> scanner(text.begin(), text.end());
     for (;;) {
-      std::unique_ptr<antlr4::Token> t = lexer.nextToken();
-      if (t->getType() == antlr4::Token::EOF)
+      Lexeme t = scanner.next();
+      if (t.type == antlr4::Token::EOF)
         break;
       // Lexical errors are on the default channel: no parse accepts them.
-      if (t->getChannel() == antlr4::Token::DEFAULT_CHANNEL)
-        tokens.push_back(std::move(t));
+      if (!t.hidden())
+        tokens.push_back(t);
     }
     ConditionPtr c = condition();
     return pos == tokens.size() ? std::move(c) : nullptr;
@@ -49,8 +48,7 @@ public:
 
 private:
   size_t type() const {
-    return pos < tokens.size() ? tokens[pos]->getType()
-                               : size_t(antlr4::Token::EOF);
+    return pos < tokens.size() ? tokens[pos].type : size_t(antlr4::Token::EOF);
   }
   bool accept(size_t t) {
     if (type() != t)
@@ -60,10 +58,9 @@ private:
   }
   /// From the start of token \p first to the end of the last one taken.
   llvm::SMRange since(size_t first) const {
-    return {llvm::SMLoc::getFromPointer(text.data() +
-                                        tokens[first]->getStartIndex()),
-            llvm::SMLoc::getFromPointer(text.data() +
-                                        tokens[pos - 1]->getStopIndex() + 1)};
+    return {
+        llvm::SMLoc::getFromPointer(text.data() + tokens[first].start),
+        llvm::SMLoc::getFromPointer(text.data() + tokens[pos - 1].stop + 1)};
   }
 
   ConditionPtr condition() { return chain(P::K_OR, Condition::Kind::Or); }
@@ -200,7 +197,7 @@ private:
   }
 
   llvm::StringRef text;
-  std::vector<std::unique_ptr<antlr4::Token>> tokens;
+  std::vector<Lexeme> tokens;
   size_t pos = 0;
   unsigned depth = 0;
 };

@@ -11,6 +11,11 @@
 // ANTLR decides. test/unit/Syntax/LexerTest.cpp compares the two lexers'
 // tokens on every plan in the repository.
 //
+// The tokens are plain values (Lexeme); the written-out parsers read them
+// as they are, and only ANTLR's parser, when a plan needs it, gets them as
+// ANTLR's token objects (PlanLexer). ASCII text, nearly every plan and
+// condition, is read byte by byte, with no UTF-32 copy.
+//
 //===----------------------------------------------------------------------===//
 #include "Syntax/SyntaxImpl.h"
 
@@ -18,6 +23,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <cstring>
 
@@ -33,12 +39,15 @@ bool isLetter(char32_t c) {
 bool isWord(char32_t c) { return isLetter(c) || isDigit(c) || c == '_'; }
 bool isSep(char32_t c) { return c == '.' || c == '-' || c == '_'; }
 
-/// The match of one rule at a position: the text from there on.
-class Scan {
+/// The match of one rule at a position: the text from there on, in code
+/// units of \p Char (char for ASCII text, char32_t otherwise).
+template <typename Char> class Scan {
 public:
-  Scan(const char32_t *p, const char32_t *end) : p(p), end(end) {}
+  Scan(const Char *p, const Char *end) : p(p), end(end) {}
 
-  char32_t at(size_t i) const { return i < size_t(end - p) ? p[i] : 0; }
+  char32_t at(size_t i) const {
+    return i < size_t(end - p) ? char32_t(p[i]) : 0;
+  }
   bool has(size_t i) const { return i < size_t(end - p); }
   bool lit(size_t i, const char *s) const {
     for (; *s; ++s, ++i)
@@ -170,7 +179,7 @@ public:
   size_t stringBody() const {
     size_t i = 1;
     while (has(i)) {
-      char32_t c = p[i];
+      char32_t c = at(i);
       if (c == '"' || c == '\r' || c == '\n')
         break;
       if (c == '\\') {
@@ -231,7 +240,7 @@ public:
   }
 
 private:
-  const char32_t *p, *end;
+  const Char *p, *end;
 };
 
 struct Literal {
@@ -287,8 +296,8 @@ const Literal keywords[] = {{"import", L::K_IMPORT},
                             {"+=", L::APPEND}};
 /// The rules between the keywords and the punctuation, in the grammar's order,
 /// each with the characters a match can start with.
-struct Rule {
-  size_t (Scan::*match)() const;
+template <typename Char> struct Rule {
+  size_t (Scan<Char>::*match)() const;
   size_t type;
   bool (*first)(char32_t);
 };
@@ -299,19 +308,20 @@ bool slashFirst(char32_t c) { return c == '/'; }
 bool spaceFirst(char32_t c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
 }
-const Rule rules[] = {
-    {&Scan::date, L::DATE, digitFirst},
-    {&Scan::size, L::SIZE, digitFirst},
-    {&Scan::duration, L::DURATION, digitFirst},
-    {&Scan::integer, L::INT, digitFirst},
-    {&Scan::version, L::VERSION, digitFirst},
-    {&Scan::ident, L::IDENT, identFirst},
-    {&Scan::string, L::STRING, quoteFirst},
-    {&Scan::unterminatedString, L::UNTERMINATED_STRING, quoteFirst},
-    {&Scan::lineComment, L::LINE_COMMENT, slashFirst},
-    {&Scan::blockComment, L::BLOCK_COMMENT, slashFirst},
-    {&Scan::unterminatedComment, L::UNTERMINATED_COMMENT, slashFirst},
-    {&Scan::ws, L::WS, spaceFirst}};
+template <typename Char>
+const Rule<Char> rules[] = {
+    {&Scan<Char>::date, L::DATE, digitFirst},
+    {&Scan<Char>::size, L::SIZE, digitFirst},
+    {&Scan<Char>::duration, L::DURATION, digitFirst},
+    {&Scan<Char>::integer, L::INT, digitFirst},
+    {&Scan<Char>::version, L::VERSION, digitFirst},
+    {&Scan<Char>::ident, L::IDENT, identFirst},
+    {&Scan<Char>::string, L::STRING, quoteFirst},
+    {&Scan<Char>::unterminatedString, L::UNTERMINATED_STRING, quoteFirst},
+    {&Scan<Char>::lineComment, L::LINE_COMMENT, slashFirst},
+    {&Scan<Char>::blockComment, L::BLOCK_COMMENT, slashFirst},
+    {&Scan<Char>::unterminatedComment, L::UNTERMINATED_COMMENT, slashFirst},
+    {&Scan<Char>::ws, L::WS, spaceFirst}};
 const Literal punctuation[] = {
     {";", L::SEMI},   {"{", L::LBRACE},   {"}", L::RBRACE},   {"(", L::LPAREN},
     {")", L::RPAREN}, {"[", L::LBRACKET}, {"]", L::RBRACKET}, {",", L::COMMA},
@@ -322,19 +332,19 @@ const Literal punctuation[] = {
 /// The keywords, rules and punctuation that can match text starting with a
 /// character, in the order above. Trying all of them at every token was
 /// most of the lexer's time; no rule starts with a character past ASCII.
-struct Candidates {
+template <typename Char> struct Candidates {
   llvm::SmallVector<const Literal *, 4> keywords;
-  llvm::SmallVector<const Rule *, 4> rules;
+  llvm::SmallVector<const Rule<Char> *, 4> rules;
   llvm::SmallVector<const Literal *, 2> punctuation;
 };
-const Candidates &candidates(char32_t c) {
-  static const std::vector<Candidates> table = [] {
-    std::vector<Candidates> t(129);
+template <typename Char> const Candidates<Char> &candidates(char32_t c) {
+  static const std::vector<Candidates<Char>> table = [] {
+    std::vector<Candidates<Char>> t(129);
     for (char32_t ch = 0; ch < 128; ++ch) {
       for (const Literal &k : keywords)
         if (char32_t(k.text[0]) == ch)
           t[ch].keywords.push_back(&k);
-      for (const Rule &r : rules)
+      for (const Rule<Char> &r : rules<Char>)
         if (r.first(ch))
           t[ch].rules.push_back(&r);
       for (const Literal &k : punctuation)
@@ -348,64 +358,94 @@ const Candidates &candidates(char32_t c) {
 
 } // namespace
 
-PlanLexer::PlanLexer(CodePointStream &input) : input(&input) {
-  const std::u32string &data = input.codePoints();
-  begin = data.data();
-  end = begin + data.size();
-}
-
-std::unique_ptr<antlr4::Token> PlanLexer::nextToken() {
-  for (;;) {
-    size_t start = pos;
-    size_t startLine = line, startColumn = column;
-    if (pos >= size_t(end - begin))
-      return make(antlr4::Token::EOF, antlr4::Token::DEFAULT_CHANNEL, pos,
-                  pos - 1, startLine, startColumn);
-    Scan s(begin + pos, end);
-    size_t best = 0, type = L::BAD_CHAR;
-    auto consider = [&](size_t n, size_t t) {
-      if (n > best) {
-        best = n;
-        type = t;
-      }
-    };
-    const Candidates &c = candidates(begin[pos]);
-    for (const Literal *k : c.keywords)
-      if (s.lit(0, k->text))
-        consider(strlen(k->text), k->type);
-    for (const Rule *r : c.rules)
-      consider((s.*r->match)(), r->type);
-    for (const Literal *k : c.punctuation)
-      if (s.lit(0, k->text))
-        consider(strlen(k->text), k->type);
-    consider(1, L::BAD_CHAR);
-
-    for (size_t i = 0; i < best; ++i) {
-      if (begin[pos + i] == '\n') {
-        ++line;
-        column = 0;
-      } else {
-        ++column;
-      }
-    }
-    pos += best;
-    if (type == L::WS)
-      continue;
-    size_t channel = type == L::LINE_COMMENT || type == L::BLOCK_COMMENT
-                         ? antlr4::Token::HIDDEN_CHANNEL
-                         : antlr4::Token::DEFAULT_CHANNEL;
-    return make(type, channel, start, pos - 1, startLine, startColumn);
+template <typename Char> void PlanScanner<Char>::step() {
+  if (begin[pos++] == '\n') {
+    ++line;
+    column = 0;
+  } else {
+    ++column;
   }
 }
 
-std::unique_ptr<antlr4::Token> PlanLexer::make(size_t type, size_t channel,
-                                               size_t start, size_t stop,
-                                               size_t tokLine, size_t tokCol) {
+template <typename Char> Lexeme PlanScanner<Char>::next() {
+  // Whitespace (WS, which is skipped) first: no other rule starts with it,
+  // and taking it here is a third of the time a plan takes to lex.
+  while (pos < size_t(end - begin) && spaceFirst(begin[pos]))
+    step();
+  size_t start = pos;
+  size_t startLine = line, startColumn = column;
+  if (pos >= size_t(end - begin))
+    return {antlr4::Token::EOF, pos, pos - 1, startLine, startColumn};
+  Scan<Char> s(begin + pos, end);
+  size_t best = 0, type = L::BAD_CHAR;
+  auto consider = [&](size_t n, size_t t) {
+    if (n > best) {
+      best = n;
+      type = t;
+    }
+  };
+  const Candidates<Char> &c = candidates<Char>(char32_t(begin[pos]));
+  for (const Literal *k : c.keywords)
+    if (s.lit(0, k->text))
+      consider(strlen(k->text), k->type);
+  for (const Rule<Char> *r : c.rules)
+    consider((s.*r->match)(), r->type);
+  for (const Literal *k : c.punctuation)
+    if (s.lit(0, k->text))
+      consider(strlen(k->text), k->type);
+  consider(1, L::BAD_CHAR);
+
+  // Only a block comment spans lines: a string or a line comment ends
+  // before its line does.
+  if (type == L::BLOCK_COMMENT || type == L::UNTERMINATED_COMMENT) {
+    for (size_t stop = pos + best; pos < stop;)
+      step();
+  } else {
+    pos += best;
+    column += best;
+  }
+  return {type, start, pos - 1, startLine, startColumn};
+}
+
+template class relc::syntax::PlanScanner<char>;
+template class relc::syntax::PlanScanner<char32_t>;
+
+std::vector<Lexeme> relc::syntax::lex(llvm::StringRef text) {
+  std::vector<Lexeme> out;
+  // A token is a few bytes at least (whitespace between): room for most
+  // texts without growing.
+  out.reserve(text.size() / 4 + 1);
+  auto all = [&](auto scanner) {
+    do
+      out.push_back(scanner.next());
+    while (out.back().type != antlr4::Token::EOF);
+  };
+  if (llvm::isASCII(text)) {
+    // Each byte is a code point: no UTF-32 copy to make.
+    all(PlanScanner<char>(text.begin(), text.end()));
+  } else {
+    CodePointStream input(text);
+    const std::u32string &cp = input.codePoints();
+    all(PlanScanner<char32_t>(cp.data(), cp.data() + cp.size()));
+  }
+  return out;
+}
+
+PlanLexer::PlanLexer(CodePointStream &input)
+    : input(&input),
+      scanner(input.codePoints().data(),
+              input.codePoints().data() + input.codePoints().size()) {}
+
+std::unique_ptr<antlr4::Token> PlanLexer::nextToken() {
+  Lexeme t = scanner.next();
   // What CommonTokenFactory::DEFAULT makes (it copies no text), without the
   // empty std::string it takes for the text at every token.
   auto token = std::make_unique<antlr4::CommonToken>(
-      std::make_pair(this, input), type, channel, start, stop);
-  token->setLine(tokLine);
-  token->setCharPositionInLine(tokCol);
+      std::make_pair(this, input), t.type,
+      t.hidden() ? antlr4::Token::HIDDEN_CHANNEL
+                 : antlr4::Token::DEFAULT_CHANNEL,
+      t.start, t.stop);
+  token->setLine(t.line);
+  token->setCharPositionInLine(t.column);
   return token;
 }

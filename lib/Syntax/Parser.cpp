@@ -347,12 +347,12 @@ CodePointStream::CodePointStream(llvm::StringRef text) {
 namespace {
 
 /// Reports lexical errors and nesting too deep; true if there were none.
-bool checkTokens(antlr4::CommonTokenStream &tokens, const TextMap &map,
+bool checkTokens(llvm::ArrayRef<Lexeme> tokens, const TextMap &map,
                  DiagnosticEngine &diags, const ParseOptions &options) {
   bool ok = true;
   unsigned depth = 0;
-  for (antlr4::Token *t : tokens.getTokens()) {
-    switch (t->getType()) {
+  for (const Lexeme &t : tokens) {
+    switch (t.type) {
     case P::BAD_CHAR: {
       llvm::SMRange r = map.range(t);
       llvm::StringRef ch(r.Start.getPointer(),
@@ -376,13 +376,13 @@ bool checkTokens(antlr4::CommonTokenStream &tokens, const TextMap &map,
       break;
     }
     case P::UNTERMINATED_STRING:
-      diags.report(DiagKind::UnterminatedString, map.loc(t->getStartIndex()),
+      diags.report(DiagKind::UnterminatedString, map.loc(t.start),
                    "unterminated string; a string must end with '\"' on the "
                    "line it starts");
       ok = false;
       break;
     case P::UNTERMINATED_COMMENT:
-      diags.report(DiagKind::UnterminatedComment, map.loc(t->getStartIndex()),
+      diags.report(DiagKind::UnterminatedComment, map.loc(t.start),
                    "unterminated '/*' comment; it runs to the end of the file");
       ok = false;
       break;
@@ -411,12 +411,12 @@ bool checkTokens(antlr4::CommonTokenStream &tokens, const TextMap &map,
   return ok;
 }
 
-std::vector<ast::Comment> collectComments(antlr4::CommonTokenStream &tokens,
+std::vector<ast::Comment> collectComments(llvm::ArrayRef<Lexeme> tokens,
                                           const TextMap &map,
                                           llvm::StringRef text) {
   std::vector<ast::Comment> out;
-  for (antlr4::Token *t : tokens.getTokens()) {
-    if (t->getType() != P::LINE_COMMENT && t->getType() != P::BLOCK_COMMENT)
+  for (const Lexeme &t : tokens) {
+    if (!t.hidden())
       continue;
     llvm::SMRange r = map.range(t);
     const char *p = r.Start.getPointer();
@@ -475,30 +475,30 @@ Result parseText(DiagnosticEngine &diags, llvm::StringRef text,
                  llvm::StringRef expected, WrittenOut writtenOut, Rule rule,
                  Build build) {
   TextMap map(text);
-  CodePointStream input(text);
-  PlanLexer lexer(input);
-  antlr4::CommonTokenStream tokens(&lexer);
-  tokens.fill();
+  std::vector<Lexeme> lexemes = lex(text);
   if (stats)
-    stats->tokens = tokens.size();
-  if (!checkTokens(tokens, map, diags, options))
+    stats->tokens = lexemes.size();
+  if (!checkTokens(lexemes, map, diags, options))
     return nullptr;
-  bool empty = llvm::all_of(tokens.getTokens(), [](antlr4::Token *t) {
-    return t->getType() == antlr4::Token::EOF ||
-           t->getChannel() != antlr4::Token::DEFAULT_CHANNEL;
+  bool empty = llvm::all_of(lexemes, [](const Lexeme &t) {
+    return t.type == antlr4::Token::EOF || t.hidden();
   });
   if (empty) { // Nothing but whitespace and comments.
     diags.report(DiagKind::EmptyFile, map.loc(0), expected);
     return nullptr;
   }
   if (!options.antlrOnly && !options.profile) {
-    if (Result result = writtenOut(map, tokens)) {
+    if (Result result = writtenOut(map, lexemes)) {
       if (stats)
         stats->writtenOut = true;
       return result;
     }
   }
 
+  // ANTLR's parser reads ANTLR's tokens: the same again, as objects.
+  CodePointStream input(text);
+  PlanLexer lexer(input);
+  antlr4::CommonTokenStream tokens(&lexer);
   P parser(&tokens);
   parser.removeErrorListeners();
   parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
@@ -526,7 +526,7 @@ Result parseText(DiagnosticEngine &diags, llvm::StringRef text,
   }
   if (options.profile && stats)
     countLLFallbacks(tokens, rule, *stats);
-  return build(tree, map, tokens);
+  return build(tree, map, lexemes);
 }
 
 } // namespace
@@ -538,7 +538,7 @@ std::unique_ptr<ast::File> relc::parseBuffer(DiagnosticEngine &diags,
   llvm::SourceMgr &sm = diags.getSourceMgr();
   llvm::StringRef text = sourceText(sm, bufferId);
   auto finish = [&](std::unique_ptr<ast::File> file, const TextMap &map,
-                    antlr4::CommonTokenStream &tokens) {
+                    llvm::ArrayRef<Lexeme> tokens) {
     if (!file)
       return file;
     file->path = sm.getMemoryBuffer(bufferId)->getBufferIdentifier().str();
@@ -546,11 +546,11 @@ std::unique_ptr<ast::File> relc::parseBuffer(DiagnosticEngine &diags,
     file->comments = collectComments(tokens, map, text);
     return file;
   };
-  auto writtenOut = [&](const TextMap &map, antlr4::CommonTokenStream &tokens) {
-    return finish(parseWrittenOutPlan(tokens.getTokens(), map), map, tokens);
+  auto writtenOut = [&](const TextMap &map, llvm::ArrayRef<Lexeme> tokens) {
+    return finish(parseWrittenOutPlan(tokens, map), map, tokens);
   };
   auto build = [&](P::PlanFileContext *tree, const TextMap &map,
-                   antlr4::CommonTokenStream &tokens) {
+                   llvm::ArrayRef<Lexeme> tokens) {
     return finish(transform(tree, map, diags), map, tokens);
   };
   return parseText<std::unique_ptr<ast::File>>(
@@ -562,11 +562,11 @@ std::unique_ptr<ast::File> relc::parseBuffer(DiagnosticEngine &diags,
 ast::ConditionPtr syntax::parseConditionWithANTLR(DiagnosticEngine &diags,
                                                   llvm::StringRef text) {
   auto build = [&](P::ConditionTextContext *tree, const TextMap &map,
-                   antlr4::CommonTokenStream &) {
+                   llvm::ArrayRef<Lexeme>) {
     return transform(tree, map, diags);
   };
   // parseCondition has tried the written-out condition parser already.
-  auto none = [](const TextMap &, antlr4::CommonTokenStream &) {
+  auto none = [](const TextMap &, llvm::ArrayRef<Lexeme>) {
     return ast::ConditionPtr();
   };
   return parseText<ast::ConditionPtr>(diags, text, ParseOptions(), nullptr,

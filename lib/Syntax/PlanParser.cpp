@@ -35,11 +35,11 @@ struct NotMine {};
 
 class PlanParser {
 public:
-  PlanParser(const std::vector<antlr4::Token *> &all, const TextMap &map) {
+  PlanParser(llvm::ArrayRef<Lexeme> all, const TextMap &map) {
     tokens.reserve(all.size());
-    for (antlr4::Token *t : all)
-      if (t->getChannel() == antlr4::Token::DEFAULT_CHANNEL)
-        tokens.push_back({t->getType(), map.range(t)});
+    for (const Lexeme &t : all)
+      if (!t.hidden())
+        tokens.push_back({t.type, map.range(t)});
   }
 
   std::unique_ptr<File> parse() {
@@ -751,8 +751,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<File>
-syntax::parseWrittenOutPlan(const std::vector<antlr4::Token *> &tokens,
-                            const TextMap &map) {
+std::unique_ptr<File> syntax::parseWrittenOutPlan(llvm::ArrayRef<Lexeme> tokens,
+                                                  const TextMap &map) {
   return PlanParser(tokens, map).parse();
 }

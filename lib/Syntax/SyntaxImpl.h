@@ -22,6 +22,8 @@
 
 namespace relc::syntax {
 
+struct Lexeme;
+
 /// ANTLR counts code points; relc reports bytes. For ASCII text (the common
 /// case) the map is the identity and holds no table; otherwise it holds one
 /// entry per character that is not ASCII, not one per character of the text.
@@ -42,12 +44,16 @@ public:
   }
   /// The bytes a token spans, end exclusive.
   llvm::SMRange range(const antlr4::Token *token) const;
+  llvm::SMRange range(const Lexeme &token) const;
   /// From the first token of \p ctx to the end of its last.
   llvm::SMRange range(antlr4::ParserRuleContext *ctx) const;
   /// Just past the end of \p token: where a missing token belongs.
   llvm::SMLoc after(const antlr4::Token *token) const;
 
 private:
+  /// The bytes of an ANTLR token's code points [start, stop].
+  llvm::SMRange span(size_t type, size_t start, size_t stop) const;
+
   llvm::StringRef text;
   /// From code point \p codePoint on, a character's byte offset is its index
   /// plus \p bytes: the continuation bytes (10xxxxxx) before it.
@@ -69,14 +75,53 @@ public:
   const std::u32string &codePoints() const { return _data; }
 };
 
+/// A token of grammar/RelPlan.g4's lexer rules as relc's lexer gives it:
+/// what an ANTLR token of RelPlanLexer holds, without the object. The
+/// written-out parsers need no more, and making ANTLR's tokens was a fifth
+/// of checking PyTorch's plan.
+struct Lexeme {
+  size_t type;
+  /// Code points; \p stop is the last (ANTLR's), start - 1 for EOF.
+  size_t start, stop;
+  size_t line, column;
+  /// On ANTLR's hidden channel: comments. Whitespace is skipped, and
+  /// everything else, lexical errors too, is on the default channel.
+  bool hidden() const {
+    return type == RelPlanParser::LINE_COMMENT ||
+           type == RelPlanParser::BLOCK_COMMENT;
+  }
+};
+
 /// The tokens of grammar/RelPlan.g4's lexer rules, without ANTLR's lexer
-/// (Lexer.cpp says why): what RelPlanLexer would give, token for token.
+/// (Lexer.cpp says why), over code units of \p Char: char for ASCII text,
+/// char32_t otherwise.
+template <typename Char> class PlanScanner {
+public:
+  PlanScanner(const Char *begin, const Char *end) : begin(begin), end(end) {}
+  /// The next token that is not whitespace; at the end, EOF each time.
+  Lexeme next();
+  size_t getLine() const { return line; }
+  size_t getColumn() const { return column; }
+
+private:
+  /// Past one code unit, keeping count of lines and columns.
+  void step();
+
+  const Char *begin, *end;
+  size_t pos = 0, line = 1, column = 0;
+};
+
+/// The tokens of \p text, EOF last: what RelPlanLexer would give, token for
+/// token.
+std::vector<Lexeme> lex(llvm::StringRef text);
+
+/// The same tokens as ANTLR's, for ANTLR's parser.
 class PlanLexer : public antlr4::TokenSource {
 public:
   explicit PlanLexer(CodePointStream &input);
   std::unique_ptr<antlr4::Token> nextToken() override;
-  size_t getLine() const override { return line; }
-  size_t getCharPositionInLine() override { return column; }
+  size_t getLine() const override { return scanner.getLine(); }
+  size_t getCharPositionInLine() override { return scanner.getColumn(); }
   antlr4::CharStream *getInputStream() override { return input; }
   std::string getSourceName() override { return input->getSourceName(); }
   antlr4::TokenFactory<antlr4::CommonToken> *getTokenFactory() override {
@@ -84,11 +129,8 @@ public:
   }
 
 private:
-  std::unique_ptr<antlr4::Token> make(size_t type, size_t channel, size_t start,
-                                      size_t stop, size_t line, size_t column);
   CodePointStream *input;
-  const char32_t *begin = nullptr, *end = nullptr;
-  size_t pos = 0, line = 1, column = 0;
+  PlanScanner<char32_t> scanner;
 };
 
 /// The value of a VERSION or INT token spelled \p spelled (`3.13t` is 3.13,
@@ -141,9 +183,8 @@ ast::ConditionPtr parseSimpleCondition(llvm::StringRef text);
 /// take: every syntax error, a literal the Transformer would report, nesting
 /// past its own bound, a construct it leaves to ANTLR (PlanParser.cpp says
 /// which). The file's path, buffer and comments are left for the caller.
-std::unique_ptr<ast::File>
-parseWrittenOutPlan(const std::vector<antlr4::Token *> &tokens,
-                    const TextMap &map);
+std::unique_ptr<ast::File> parseWrittenOutPlan(llvm::ArrayRef<Lexeme> tokens,
+                                               const TextMap &map);
 
 /// parseCondition's reference: ANTLR's parser, the Transformer, and relc's
 /// wording of every error.

@@ -41,13 +41,37 @@ std::string describe(antlr4::TokenSource &source) {
   }
 }
 
-/// The tokens of \p text from ANTLR's lexer and from relc's.
+/// The same for the tokens lex() gives, which ANTLR's parser never sees:
+/// bytes of ASCII text, code points of any other.
+std::string describe(llvm::StringRef text, llvm::ArrayRef<Lexeme> tokens) {
+  TextMap map(text);
+  std::string out;
+  for (const Lexeme &t : tokens) {
+    llvm::SMRange r = map.range(t);
+    out += std::to_string(static_cast<long>(t.type)) + " " +
+           std::to_string(t.line) + ":" + std::to_string(t.column) + " ch" +
+           std::to_string(t.hidden() ? antlr4::Token::HIDDEN_CHANNEL
+                                     : antlr4::Token::DEFAULT_CHANNEL) +
+           " [" + std::to_string(t.start) + "," +
+           std::to_string(static_cast<long>(t.stop)) + "] '" +
+           (t.type == antlr4::Token::EOF
+                ? std::string("<EOF>")
+                : std::string(r.Start.getPointer(), r.End.getPointer())) +
+           "'\n";
+  }
+  return out;
+}
+
+/// The tokens of \p text from ANTLR's lexer and from relc's; relc's two
+/// ways (ANTLR's token objects, and lex()) must agree first.
 std::pair<std::string, std::string> bothLexers(llvm::StringRef text) {
   CodePointStream antlrInput(text), relcInput(text);
   RelPlanLexer antlrLexer(&antlrInput);
   antlrLexer.removeErrorListeners();
   PlanLexer relcLexer(relcInput);
-  return {describe(antlrLexer), describe(relcLexer)};
+  std::string relc = describe(relcLexer);
+  EXPECT_EQ(relc, describe(text, lex(text))) << text.str();
+  return {describe(antlrLexer), relc};
 }
 
 TEST(LexerTest, SameTokensOnEveryPlan) {
