@@ -343,10 +343,8 @@ void Lowerer::lowerBuild(const sema::BuildStep &b, const sema::Matrix &m,
                       instance();
     std::string release = plan.project + " " + plan.version->str() + " ";
     values.render(leg, c, fields);
-    std::vector<const sema::Recipe *> build =
-        values.recipes(leg, c, Phase::Build);
-    std::vector<const sema::Recipe *> test =
-        values.recipes(leg, c, Phase::Test);
+    std::vector<const sema::Recipe *> build, test;
+    values.recipes(leg, c, build, test);
     // A leg no build recipe holds for is an error Sema reported
     // (recipe-missing, recipes-missing): nothing says how it is built.
     if (build.empty())

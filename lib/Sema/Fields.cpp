@@ -451,21 +451,10 @@ void FieldCompiler::compileTarget(const ast::ChannelTarget &t, int channel) {
   m.targets[channel] = std::move(target);
 }
 
-/// A leg runs on an accelerator when one of its values says so in the
-/// model (`device: gpu`, docs/compat-model.md).
-static bool hasAccelerator(const Matrix &m, size_t leg, DerivedValues &d) {
-  for (size_t a = 0; a < m.axes.size(); ++a)
-    if (std::optional<llvm::StringRef> dev = d.property(leg, a, "device"))
-      if (*dev != "cpu")
-        return true;
-  return false;
-}
-
 void FieldCompiler::checkRecipes() {
   if (m.recipes.empty())
     return;
   FieldValues values(plan, m);
-  DerivedValues derived(*plan.model, m, *plan.version, &plan.projectVersions);
   std::set<const Recipe *> reported;
   bool missingReported = false, untestedReported = false;
   for (size_t leg = 0; leg < m.legCount(); ++leg) {
@@ -475,11 +464,10 @@ void FieldCompiler::checkRecipes() {
         channels.push_back(c);
     if (channels.empty())
       channels.push_back(-1);
+    std::optional<bool> accelerated; // The same on every channel.
+    std::vector<const Recipe *> build, test;
     for (int channel : channels) {
-      std::vector<const Recipe *> build =
-          values.recipes(leg, channel, Recipe::Phase::Build);
-      std::vector<const Recipe *> test =
-          values.recipes(leg, channel, Recipe::Phase::Test);
+      values.recipes(leg, channel, build, test);
       if (build.empty() && !missingReported) {
         missingReported = true;
         diags.report(DiagKind::RecipeMissing, m.recipes.front().range,
@@ -497,7 +485,8 @@ void FieldCompiler::checkRecipes() {
           diags.note((*rs)[0]->range.Start, "the earlier recipe");
         }
       if (!untestedReported && !build.empty() &&
-          hasAccelerator(m, leg, derived) &&
+          (accelerated ? *accelerated
+                       : *(accelerated = values.hasAccelerator(leg))) &&
           (test.empty() || (!test[0]->none && !test[0]->accelerator))) {
         untestedReported = true;
         diags.report(DiagKind::UntestedAccelerator,
@@ -518,22 +507,22 @@ void FieldCompiler::checkRecipes() {
                               test.empty() ? nullptr : test[0]}) {
         if (!r || reported.count(r))
           continue;
-        std::vector<const LegText *> all = {&r->runner, &r->image, &r->command};
-        for (const auto &[k, t] : r->env)
-          all.push_back(&t);
+        auto check = [&](const LegText &t) {
+          const Piece *p = values.missingProperty(leg, t.pieces);
+          if (!p || !reported.insert(r).second)
+            return;
+          diags.report(
+              DiagKind::FieldMissing, t.range,
+              "this names '" + p->text + "' of axis '" + m.axes[p->index].name +
+                  "', and '" + m.value(leg, p->index).ref.str() +
+                  "' has no such property on leg " + legText(leg, channel));
+        };
+        for (const LegText *t : {&r->runner, &r->image, &r->command})
+          check(*t);
+        for (const auto &kv : r->env)
+          check(kv.second);
         for (const LegText &t : r->artifacts)
-          all.push_back(&t);
-        for (const LegText *t : all)
-          for (const Piece &p : t->pieces)
-            if (p.kind == Piece::Kind::Property &&
-                !derived.property(leg, p.index, p.text) &&
-                reported.insert(r).second)
-              diags.report(DiagKind::FieldMissing, t->range,
-                           "this names '" + p.text + "' of axis '" +
-                               m.axes[p.index].name + "', and '" +
-                               m.value(leg, p.index).ref.str() +
-                               "' has no such property on leg " +
-                               legText(leg, channel));
+          check(t);
       }
     }
   }
@@ -545,7 +534,6 @@ void FieldCompiler::check() {
   bool anyChannel =
       llvm::any_of(m.fields, [](const LegField &f) { return f.usesChannel; });
   FieldValues values(plan, m);
-  std::vector<std::string> out;
   std::set<size_t> reported; ///< Fields: one diagnostic each.
   for (size_t leg = 0; leg < m.legCount(); ++leg) {
     // A field that depends on the channel is rendered for each channel
@@ -557,8 +545,8 @@ void FieldCompiler::check() {
     if (!anyChannel || channels.empty())
       channels.assign(1, channels.empty() ? -1 : channels[0]);
     std::vector<FieldValues::Problem> problems;
-    for (int channel : channels)
-      values.render(leg, channel, out, &problems);
+    for (size_t k = 0; k < channels.size(); ++k)
+      values.check(leg, channels[k], /*channelFieldsOnly=*/k > 0, problems);
     for (const FieldValues::Problem &p : problems) {
       if (!reported.insert(p.field).second)
         continue;
@@ -666,13 +654,12 @@ bool FieldValues::render(size_t leg, int channel, std::vector<std::string> &out,
 }
 
 std::optional<FieldValues::Problem>
-FieldValues::renderField(size_t leg, size_t f, int channel,
-                         const compat::LegView &view,
-                         std::vector<std::string> &out) {
+FieldValues::choose(size_t f, int channel, const compat::LegView &view,
+                    const LegField::Variant *&chosen) {
   const LegField &field = m.fields[f];
+  chosen = nullptr;
   if (channel < 0 && field.usesChannel)
     return std::nullopt; // Which channel is not known: left empty.
-  const LegField::Variant *chosen = nullptr;
   for (const LegField::Variant &v : field.variants) {
     if (v.where && !compat::evaluate(*v.where, view))
       continue;
@@ -682,9 +669,48 @@ FieldValues::renderField(size_t leg, size_t f, int channel,
   }
   if (!chosen)
     return Problem{Problem::Kind::NoVariant, f, nullptr, nullptr, nullptr};
+  return std::nullopt;
+}
+
+std::optional<FieldValues::Problem>
+FieldValues::renderField(size_t leg, size_t f, int channel,
+                         const compat::LegView &view,
+                         std::vector<std::string> &out) {
+  const LegField::Variant *chosen;
+  if (std::optional<Problem> p = choose(f, channel, view, chosen))
+    return p;
+  if (!chosen)
+    return std::nullopt;
   if (const Piece *missing = pieces(leg, channel, chosen->pieces, out, out[f]))
     return Problem{Problem::Kind::NoProperty, f, chosen, nullptr, missing};
   return std::nullopt;
+}
+
+void FieldValues::check(size_t leg, int channel, bool channelFieldsOnly,
+                        std::vector<Problem> &problems) {
+  const compat::LegView &v = view(leg, channel);
+  for (size_t f = 0; f < m.fields.size(); ++f) {
+    if (channelFieldsOnly && !m.fields[f].usesChannel)
+      continue;
+    const LegField::Variant *chosen;
+    std::optional<Problem> p = choose(f, channel, v, chosen);
+    if (!p && chosen)
+      if (const Piece *missing = missingProperty(leg, chosen->pieces))
+        p = Problem{Problem::Kind::NoProperty, f, chosen, nullptr, missing};
+    if (p) {
+      p->channel = channel;
+      problems.push_back(*p);
+    }
+  }
+}
+
+const Piece *FieldValues::missingProperty(size_t leg,
+                                          llvm::ArrayRef<Piece> ps) {
+  for (const Piece &p : ps)
+    if (p.kind == Piece::Kind::Property &&
+        !derived.property(leg, p.index, p.text))
+      return &p;
+  return nullptr;
 }
 
 const Piece *FieldValues::text(size_t leg, int channel, const LegText &t,
@@ -694,14 +720,23 @@ const Piece *FieldValues::text(size_t leg, int channel, const LegText &t,
   return pieces(leg, channel, t.pieces, fields, out);
 }
 
-std::vector<const Recipe *> FieldValues::recipes(size_t leg, int channel,
-                                                 Recipe::Phase phase) {
-  std::vector<const Recipe *> out;
+void FieldValues::recipes(size_t leg, int channel,
+                          std::vector<const Recipe *> &build,
+                          std::vector<const Recipe *> &test) {
+  build.clear();
+  test.clear();
   const compat::LegView &v = view(leg, channel);
   for (const Recipe &r : m.recipes)
-    if (r.phase == phase && (!r.where || compat::evaluate(*r.where, v)))
-      out.push_back(&r);
-  return out;
+    if (!r.where || compat::evaluate(*r.where, v))
+      (r.phase == Recipe::Phase::Build ? build : test).push_back(&r);
+}
+
+bool FieldValues::hasAccelerator(size_t leg) {
+  for (size_t a = 0; a < m.axes.size(); ++a)
+    if (std::optional<llvm::StringRef> dev = derived.property(leg, a, "device"))
+      if (*dev != "cpu")
+        return true;
+  return false;
 }
 
 const Piece *FieldValues::pieces(size_t leg, int channel,

@@ -231,15 +231,27 @@ public:
   /// empty) in \p problems, if there is one.
   bool render(size_t leg, int channel, std::vector<std::string> &out,
               std::vector<Problem> *problems = nullptr);
+  /// The problems render() would give \p leg for \p channel, found
+  /// without rendering: which variant holds, and whether the leg has each
+  /// property the variant names. Only the fields that depend on the
+  /// channel with \p channelFieldsOnly.
+  void check(size_t leg, int channel, bool channelFieldsOnly,
+             std::vector<Problem> &problems);
+  /// The first of \p ps that names a property \p leg lacks, if one does.
+  const LegField::Piece *missingProperty(size_t leg,
+                                         llvm::ArrayRef<LegField::Piece> ps);
   /// \p t on \p leg, given the leg's \p fields from render(); the piece
   /// naming a property the leg lacks, if one does (Sema reports it, so
   /// after Sema this cannot happen).
   const LegField::Piece *text(size_t leg, int channel, const LegText &t,
                               llvm::ArrayRef<std::string> fields,
                               std::string &out);
-  /// The recipes of \p phase that hold on \p leg for \p channel.
-  std::vector<const Recipe *> recipes(size_t leg, int channel,
-                                      Recipe::Phase phase);
+  /// The build and the test recipes that hold on \p leg for \p channel.
+  void recipes(size_t leg, int channel, std::vector<const Recipe *> &build,
+               std::vector<const Recipe *> &test);
+  /// Whether \p leg runs on an accelerator: one of its values says so in
+  /// the model (`device: gpu`, docs/compat-model.md).
+  bool hasAccelerator(size_t leg);
   /// Renders `{version}` as a nightly's `VERSION.devDATE` (a recurring
   /// stage's build; \p date is `YYYYMMDD`, or `{date}` until a run binds it).
   void setNightly(std::string date) {
@@ -257,6 +269,12 @@ private:
   std::optional<Problem> renderField(size_t leg, size_t field, int channel,
                                      const compat::LegView &view,
                                      std::vector<std::string> &out);
+  /// The variant of \p field that holds in \p view, or why none does.
+  /// Null, with no problem, where the field is left empty (\p channel is
+  /// -1 and the field depends on it).
+  std::optional<Problem> choose(size_t field, int channel,
+                                const compat::LegView &view,
+                                const LegField::Variant *&chosen);
 
   const Plan &plan;
   const Matrix &m;
