@@ -175,8 +175,11 @@ public:
       ++i;
     }
   }
-  /// The body of a string from after its quote: where it stops.
+  /// The body of a string from after its quote: where it stops. STRING and
+  /// UNTERMINATED_STRING both ask; the body is scanned once.
   size_t stringBody() const {
+    if (body)
+      return body;
     size_t i = 1;
     while (has(i)) {
       char32_t c = at(i);
@@ -189,7 +192,7 @@ public:
       }
       ++i;
     }
-    return i;
+    return body = i;
   }
   size_t string() const {
     if (at(0) != '"')
@@ -212,11 +215,14 @@ public:
     return i;
   }
   /// Where the first `*/` after `/*` starts, or the text's length.
+  /// BLOCK_COMMENT and UNTERMINATED_COMMENT both ask; it is found once.
   size_t commentClose() const {
+    if (close)
+      return close;
     size_t i = 2;
     while (has(i + 1) && !(p[i] == '*' && p[i + 1] == '/'))
       ++i;
-    return has(i + 1) ? i : size_t(end - p);
+    return close = has(i + 1) ? i : size_t(end - p);
   }
   size_t blockComment() const {
     if (!lit(0, "/*"))
@@ -241,6 +247,7 @@ public:
 
 private:
   const Char *p, *end;
+  mutable size_t body = 0, close = 0; ///< 0 until found (never 0 after).
 };
 
 struct Literal {
@@ -340,17 +347,14 @@ template <typename Char> struct Candidates {
 template <typename Char> const Candidates<Char> &candidates(char32_t c) {
   static const std::vector<Candidates<Char>> table = [] {
     std::vector<Candidates<Char>> t(129);
-    for (char32_t ch = 0; ch < 128; ++ch) {
-      for (const Literal &k : keywords)
-        if (char32_t(k.text[0]) == ch)
-          t[ch].keywords.push_back(&k);
+    for (const Literal &k : keywords)
+      t[k.text[0]].keywords.push_back(&k);
+    for (char32_t ch = 0; ch < 128; ++ch)
       for (const Rule<Char> &r : rules<Char>)
         if (r.first(ch))
           t[ch].rules.push_back(&r);
-      for (const Literal &k : punctuation)
-        if (char32_t(k.text[0]) == ch)
-          t[ch].punctuation.push_back(&k);
-    }
+    for (const Literal &k : punctuation)
+      t[k.text[0]].punctuation.push_back(&k);
     return t;
   }();
   return table[std::min<char32_t>(c, 128)];

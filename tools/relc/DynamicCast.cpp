@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 extern "C" void *__real___dynamic_cast(const void *src, const void *srcType,
                                        const void *dstType,
@@ -31,7 +32,9 @@ struct Cast {
   bool null = false;
 };
 constexpr size_t cacheSize = 1024; // A power of two.
-thread_local Cast cache[cacheSize];
+// Made at a thread's first cast: as thread-local storage, its 40 KB were
+// zeroed at every start, casts or not (most commands make none).
+thread_local std::unique_ptr<Cast[]> cache;
 } // namespace
 
 extern "C" void *__wrap___dynamic_cast(const void *src, const void *srcType,
@@ -42,6 +45,8 @@ extern "C" void *__wrap___dynamic_cast(const void *src, const void *srcType,
   size_t slot = ((bits(vptr) >> 3) ^ (bits(dstType) >> 4) * 31 ^
                  (bits(srcType) >> 4) * 17) &
                 (cacheSize - 1);
+  if (!cache)
+    cache.reset(new Cast[cacheSize]);
   Cast &c = cache[slot];
   if (c.vptr == vptr && c.srcType == srcType && c.dstType == dstType)
     return c.null
