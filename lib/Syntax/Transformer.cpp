@@ -170,6 +170,16 @@ Key Transformer::key(P::KeyContext *ctx) {
   return {s ? s->value : std::string(), true, range(ctx)};
 }
 
+/// The first of \p a, \p b, \p c in \p s from \p from on, or s.size().
+/// StringRef::find_first_of builds a 256-bit table at every call, more than
+/// it then spends on a short string.
+static size_t findAny(llvm::StringRef s, size_t from, char a, char b, char c) {
+  for (size_t i = from; i < s.size(); ++i)
+    if (s[i] == a || s[i] == b || s[i] == c)
+      return i;
+  return s.size();
+}
+
 // Resolves escapes and splits `{placeholder}`s. Placeholder names are
 // identifiers, optionally dotted (`{schedule.release}`); `{{` and `}}` stand
 // for literal braces.
@@ -199,7 +209,7 @@ std::unique_ptr<StringExpr> syntax::stringLiteral(SMRange whole,
     if (c != '\\' && c != '{' && c != '}') {
       // Most of a string is plain text: take the run up to the next escape
       // or brace at once, not a character at a time.
-      size_t end = std::min(raw.find_first_of("\\{}", i), raw.size());
+      size_t end = findAny(raw, i, '\\', '{', '}');
       literal.append(raw.data() + i, end - i);
       value.append(raw.data() + i, end - i);
       i = end - 1;
@@ -245,8 +255,8 @@ std::unique_ptr<StringExpr> syntax::stringLiteral(SMRange whole,
             "unmatched '}' in string; write '}}' for a literal brace");
       continue;
     }
-    size_t close = raw.find_first_of("{}\"", i + 1);
-    if (close == llvm::StringRef::npos || raw[close] != '}') {
+    size_t close = findAny(raw, i + 1, '{', '}', '"');
+    if (close == raw.size() || raw[close] != '}') {
       error(DiagKind::InvalidPlaceholder, at(i),
             "unterminated placeholder in string; write '{{' for a literal "
             "brace");
@@ -255,13 +265,15 @@ std::unique_ptr<StringExpr> syntax::stringLiteral(SMRange whole,
     llvm::StringRef ph = raw.slice(i + 1, close);
     // `name.key`, then filters a field may apply: `{python|underscores}`.
     auto word = [](llvm::StringRef w, bool dots) {
-      return !w.empty() && (llvm::isAlpha(w[0]) || w[0] == '_') &&
-             llvm::all_of(w,
-                          [&](char ch) {
-                            return llvm::isAlnum(ch) || ch == '_' ||
-                                   (dots && ch == '.');
-                          }) &&
-             !w.endswith(".") && !w.contains("..");
+      if (w.empty() || !(llvm::isAlpha(w[0]) || w[0] == '_') || w.back() == '.')
+        return false;
+      for (size_t k = 0; k < w.size(); ++k) {
+        char ch = w[k];
+        bool dot = dots && ch == '.' && w[k - 1] != '.'; // Not `a..b`.
+        if (!(llvm::isAlnum(ch) || ch == '_' || dot))
+          return false;
+      }
+      return true;
     };
     llvm::SmallVector<llvm::StringRef, 4> pieces;
     ph.split(pieces, '|');
