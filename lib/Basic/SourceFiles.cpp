@@ -60,6 +60,20 @@ unsigned relc::loadSourceFile(DiagnosticEngine &diags, llvm::StringRef path,
   return checkSourceText(diags, id) ? id : 0;
 }
 
+size_t relc::firstInvalidUTF8(llvm::StringRef text) {
+  // Checked a sequence at a time where the text is not ASCII: a comment
+  // with one non-ASCII character does not send the whole text through the
+  // UTF-8 checker.
+  const auto *p = text.bytes_begin(), *e = text.bytes_end();
+  while (p != e) {
+    p += asciiPrefix(llvm::StringRef(reinterpret_cast<const char *>(p), e - p));
+    if (p != e && !llvm::isLegalUTF8String(
+                      &p, std::min(e, p + llvm::getNumBytesForUTF8(*p))))
+      break;
+  }
+  return p - text.bytes_begin();
+}
+
 bool relc::checkSourceText(DiagnosticEngine &diags, unsigned bufferId) {
   const llvm::MemoryBuffer *buf =
       diags.getSourceMgr().getMemoryBuffer(bufferId);
@@ -71,19 +85,9 @@ bool relc::checkSourceText(DiagnosticEngine &diags, unsigned bufferId) {
                  "NUL byte in plan text");
     return false;
   }
-  // Checked a sequence at a time where the text is not ASCII: a comment
-  // with one non-ASCII character no longer sends the whole file through
-  // the UTF-8 checker.
-  const auto *p = reinterpret_cast<const llvm::UTF8 *>(begin);
-  const auto *e = reinterpret_cast<const llvm::UTF8 *>(end);
-  while (p != e) {
-    p += asciiPrefix(llvm::StringRef(reinterpret_cast<const char *>(p), e - p));
-    if (p != e && !llvm::isLegalUTF8String(
-                      &p, std::min(e, p + llvm::getNumBytesForUTF8(*p))))
-      break;
-  }
-  if (p != e) {
-    const char *bad = reinterpret_cast<const char *>(p);
+  size_t at = firstInvalidUTF8(llvm::StringRef(begin, end - begin));
+  if (at != size_t(end - begin)) {
+    const char *bad = begin + at;
     char hex[8];
     snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(*bad));
     diags.report(DiagKind::InvalidUtf8, llvm::SMLoc::getFromPointer(bad),

@@ -34,6 +34,9 @@ inline size_t asciiPrefix(llvm::StringRef text) {
   return p - text.data();
 }
 
+/// Where the first byte of \p text that is not valid UTF-8 is, or its size.
+size_t firstInvalidUTF8(llvm::StringRef text);
+
 /// Reads \p path from the engine's file system into its SourceMgr (the
 /// buffer named \p path whatever the file system calls it) and returns its
 /// buffer id, or 0 after reporting why it could not. \p importedAt is the

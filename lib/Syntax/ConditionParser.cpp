@@ -58,9 +58,8 @@ private:
   }
   /// From the start of token \p first to the end of the last one taken.
   llvm::SMRange since(size_t first) const {
-    return {
-        llvm::SMLoc::getFromPointer(text.data() + tokens[first].start),
-        llvm::SMLoc::getFromPointer(text.data() + tokens[pos - 1].stop + 1)};
+    return {llvm::SMLoc::getFromPointer(text.data() + tokens[first].start),
+            llvm::SMLoc::getFromPointer(text.data() + tokens[pos - 1].end)};
   }
 
   ConditionPtr condition() { return chain(P::K_OR, Condition::Kind::Or); }

@@ -13,17 +13,18 @@
 //
 // The tokens are plain values (Lexeme); the written-out parsers read them
 // as they are, and only ANTLR's parser, when a plan needs it, gets them as
-// ANTLR's token objects (PlanLexer). ASCII text, nearly every plan and
-// condition, is read byte by byte, with no UTF-32 copy.
+// ANTLR's token objects (PlanLexer). UTF-8 text is read byte by byte, with
+// no UTF-32 copy, and its tokens say where they are in bytes.
 //
 //===----------------------------------------------------------------------===//
 #include "Syntax/SyntaxImpl.h"
+
+#include "Basic/SourceFiles.h"
 
 #include "RelPlanLexer.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
-#include "llvm/ADT/StringExtras.h"
 
 #include <cstring>
 
@@ -31,6 +32,11 @@ using namespace relc::syntax;
 using L = RelPlanLexer;
 
 namespace {
+
+/// A code unit as a number: a byte of UTF-8 is 0 to 255, whatever the sign
+/// of char.
+char32_t unit(char c) { return static_cast<unsigned char>(c); }
+char32_t unit(char32_t c) { return c; }
 
 bool isDigit(char32_t c) { return c >= '0' && c <= '9'; }
 bool isLetter(char32_t c) {
@@ -45,9 +51,7 @@ template <typename Char> class Scan {
 public:
   Scan(const Char *p, const Char *end) : p(p), end(end) {}
 
-  char32_t at(size_t i) const {
-    return i < size_t(end - p) ? char32_t(p[i]) : 0;
-  }
+  char32_t at(size_t i) const { return i < size_t(end - p) ? unit(p[i]) : 0; }
   bool has(size_t i) const { return i < size_t(end - p); }
   bool lit(size_t i, const char *s) const {
     for (; *s; ++s, ++i)
@@ -374,12 +378,13 @@ template <typename Char> void PlanScanner<Char>::step() {
 template <typename Char> Lexeme PlanScanner<Char>::next() {
   // Whitespace (WS, which is skipped) first: no other rule starts with it,
   // and taking it here is a third of the time a plan takes to lex.
-  while (pos < size_t(end - begin) && spaceFirst(begin[pos]))
+  while (pos < size_t(end - begin) && spaceFirst(unit(begin[pos])))
     step();
   size_t start = pos;
-  size_t startLine = line, startColumn = column;
+  startLine = line;
+  startColumn = column;
   if (pos >= size_t(end - begin))
-    return {antlr4::Token::EOF, pos, pos - 1, startLine, startColumn};
+    return {antlr4::Token::EOF, pos, pos};
   Scan<Char> s(begin + pos, end);
   size_t best = 0, type = L::BAD_CHAR;
   auto consider = [&](size_t n, size_t t) {
@@ -388,7 +393,8 @@ template <typename Char> Lexeme PlanScanner<Char>::next() {
       type = t;
     }
   };
-  const Candidates<Char> &c = candidates<Char>(char32_t(begin[pos]));
+  char32_t first = unit(begin[pos]);
+  const Candidates<Char> &c = candidates<Char>(first);
   for (const Literal *k : c.keywords)
     if (s.lit(0, k->text))
       consider(strlen(k->text), k->type);
@@ -398,6 +404,12 @@ template <typename Char> Lexeme PlanScanner<Char>::next() {
     if (s.lit(0, k->text))
       consider(strlen(k->text), k->type);
   consider(1, L::BAD_CHAR);
+  // Past ASCII, bytes of UTF-8: a character outside a string or comment is
+  // one BAD_CHAR token of all its bytes, as it is one code point.
+  if (sizeof(Char) == 1 && first >= 0x80)
+    while (pos + best < size_t(end - begin) &&
+           (unit(begin[pos + best]) & 0xC0) == 0x80)
+      ++best;
 
   // Only a block comment spans lines: a string or a line comment ends
   // before its line does.
@@ -408,7 +420,7 @@ template <typename Char> Lexeme PlanScanner<Char>::next() {
     pos += best;
     column += best;
   }
-  return {type, start, pos - 1, startLine, startColumn};
+  return {type, start, pos};
 }
 
 template class relc::syntax::PlanScanner<char>;
@@ -416,21 +428,29 @@ template class relc::syntax::PlanScanner<char32_t>;
 
 std::vector<Lexeme> relc::syntax::lex(llvm::StringRef text) {
   std::vector<Lexeme> out;
-  // A token is a few bytes at least (whitespace between): room for most
-  // texts without growing.
-  out.reserve(text.size() / 4 + 1);
+  // A token and the space after it are several bytes: room for most texts
+  // without growing.
+  out.reserve(text.size() / 8 + 1);
   auto all = [&](auto scanner) {
     do
       out.push_back(scanner.next());
     while (out.back().type != antlr4::Token::EOF);
   };
-  if (llvm::isASCII(text)) {
-    // Each byte is a code point: no UTF-32 copy to make.
+  if (firstInvalidUTF8(text) == text.size()) {
+    // No rule looks past ASCII except at a string's or comment's content,
+    // so the bytes of UTF-8 give the tokens its code points give.
     all(PlanScanner<char>(text.begin(), text.end()));
-  } else {
-    CodePointStream input(text);
-    const std::u32string &cp = input.codePoints();
-    all(PlanScanner<char32_t>(cp.data(), cp.data() + cp.size()));
+    return out;
+  }
+  // Not UTF-8 (a source file is checked first; a model's condition is
+  // not): ANTLR's reading, replacement characters and all.
+  CodePointStream input(text);
+  const std::u32string &cp = input.codePoints();
+  all(PlanScanner<char32_t>(cp.data(), cp.data() + cp.size()));
+  TextMap map(text);
+  for (Lexeme &t : out) {
+    t.start = map.at(t.start) - text.data();
+    t.end = map.at(t.end) - text.data();
   }
   return out;
 }
@@ -448,8 +468,8 @@ std::unique_ptr<antlr4::Token> PlanLexer::nextToken() {
       std::make_pair(this, input), t.type,
       t.hidden() ? antlr4::Token::HIDDEN_CHANNEL
                  : antlr4::Token::DEFAULT_CHANNEL,
-      t.start, t.stop);
-  token->setLine(t.line);
-  token->setCharPositionInLine(t.column);
+      t.start, t.end - 1);
+  token->setLine(scanner.tokenLine());
+  token->setCharPositionInLine(scanner.tokenColumn());
   return token;
 }

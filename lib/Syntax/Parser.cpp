@@ -347,14 +347,14 @@ CodePointStream::CodePointStream(llvm::StringRef text) {
 namespace {
 
 /// Reports lexical errors and nesting too deep; true if there were none.
-bool checkTokens(llvm::ArrayRef<Lexeme> tokens, const TextMap &map,
+bool checkTokens(llvm::ArrayRef<Lexeme> tokens, llvm::StringRef text,
                  DiagnosticEngine &diags, const ParseOptions &options) {
   bool ok = true;
   unsigned depth = 0;
   for (const Lexeme &t : tokens) {
     switch (t.type) {
     case P::BAD_CHAR: {
-      llvm::SMRange r = map.range(t);
+      llvm::SMRange r = t.range(text);
       llvm::StringRef ch(r.Start.getPointer(),
                          r.End.getPointer() - r.Start.getPointer());
       std::string shown;
@@ -376,13 +376,13 @@ bool checkTokens(llvm::ArrayRef<Lexeme> tokens, const TextMap &map,
       break;
     }
     case P::UNTERMINATED_STRING:
-      diags.report(DiagKind::UnterminatedString, map.loc(t.start),
+      diags.report(DiagKind::UnterminatedString, t.range(text).Start,
                    "unterminated string; a string must end with '\"' on the "
                    "line it starts");
       ok = false;
       break;
     case P::UNTERMINATED_COMMENT:
-      diags.report(DiagKind::UnterminatedComment, map.loc(t.start),
+      diags.report(DiagKind::UnterminatedComment, t.range(text).Start,
                    "unterminated '/*' comment; it runs to the end of the file");
       ok = false;
       break;
@@ -390,7 +390,7 @@ bool checkTokens(llvm::ArrayRef<Lexeme> tokens, const TextMap &map,
     case P::LPAREN:
     case P::LBRACKET:
       if (++depth > options.maxNesting && ok) {
-        diags.report(DiagKind::NestingTooDeep, map.range(t),
+        diags.report(DiagKind::NestingTooDeep, t.range(text),
                      "brackets nested more than " +
                          llvm::Twine(options.maxNesting) + " deep");
         return false;
@@ -412,13 +412,12 @@ bool checkTokens(llvm::ArrayRef<Lexeme> tokens, const TextMap &map,
 }
 
 std::vector<ast::Comment> collectComments(llvm::ArrayRef<Lexeme> tokens,
-                                          const TextMap &map,
                                           llvm::StringRef text) {
   std::vector<ast::Comment> out;
   for (const Lexeme &t : tokens) {
     if (!t.hidden())
       continue;
-    llvm::SMRange r = map.range(t);
+    llvm::SMRange r = t.range(text);
     const char *p = r.Start.getPointer();
     bool ownLine = true;
     while (p > text.data() && p[-1] != '\n') {
@@ -478,7 +477,7 @@ Result parseText(DiagnosticEngine &diags, llvm::StringRef text,
   std::vector<Lexeme> lexemes = lex(text);
   if (stats)
     stats->tokens = lexemes.size();
-  if (!checkTokens(lexemes, map, diags, options))
+  if (!checkTokens(lexemes, text, diags, options))
     return nullptr;
   bool empty = llvm::all_of(lexemes, [](const Lexeme &t) {
     return t.type == antlr4::Token::EOF || t.hidden();
@@ -488,7 +487,7 @@ Result parseText(DiagnosticEngine &diags, llvm::StringRef text,
     return nullptr;
   }
   if (!options.antlrOnly && !options.profile) {
-    if (Result result = writtenOut(map, lexemes)) {
+    if (Result result = writtenOut(lexemes)) {
       if (stats)
         stats->writtenOut = true;
       return result;
@@ -537,21 +536,21 @@ std::unique_ptr<ast::File> relc::parseBuffer(DiagnosticEngine &diags,
                                              ParseStats *stats) {
   llvm::SourceMgr &sm = diags.getSourceMgr();
   llvm::StringRef text = sourceText(sm, bufferId);
-  auto finish = [&](std::unique_ptr<ast::File> file, const TextMap &map,
+  auto finish = [&](std::unique_ptr<ast::File> file,
                     llvm::ArrayRef<Lexeme> tokens) {
     if (!file)
       return file;
     file->path = sm.getMemoryBuffer(bufferId)->getBufferIdentifier().str();
     file->bufferId = bufferId;
-    file->comments = collectComments(tokens, map, text);
+    file->comments = collectComments(tokens, text);
     return file;
   };
-  auto writtenOut = [&](const TextMap &map, llvm::ArrayRef<Lexeme> tokens) {
-    return finish(parseWrittenOutPlan(tokens, map), map, tokens);
+  auto writtenOut = [&](llvm::ArrayRef<Lexeme> tokens) {
+    return finish(parseWrittenOutPlan(tokens, text), tokens);
   };
   auto build = [&](P::PlanFileContext *tree, const TextMap &map,
                    llvm::ArrayRef<Lexeme> tokens) {
-    return finish(transform(tree, map, diags), map, tokens);
+    return finish(transform(tree, map, diags), tokens);
   };
   return parseText<std::unique_ptr<ast::File>>(
       diags, text, options, stats,
@@ -566,9 +565,7 @@ ast::ConditionPtr syntax::parseConditionWithANTLR(DiagnosticEngine &diags,
     return transform(tree, map, diags);
   };
   // parseCondition has tried the written-out condition parser already.
-  auto none = [](const TextMap &, llvm::ArrayRef<Lexeme>) {
-    return ast::ConditionPtr();
-  };
+  auto none = [](llvm::ArrayRef<Lexeme>) { return ast::ConditionPtr(); };
   return parseText<ast::ConditionPtr>(diags, text, ParseOptions(), nullptr,
                                       "empty condition", none,
                                       &P::conditionText, build);

@@ -35,11 +35,11 @@ struct NotMine {};
 
 class PlanParser {
 public:
-  PlanParser(llvm::ArrayRef<Lexeme> all, const TextMap &map) {
+  PlanParser(llvm::ArrayRef<Lexeme> all, llvm::StringRef text) {
     tokens.reserve(all.size());
     for (const Lexeme &t : all)
       if (!t.hidden())
-        tokens.push_back({t.type, map.range(t)});
+        tokens.push_back({t.type, t.range(text)});
   }
 
   std::unique_ptr<File> parse() {
@@ -752,6 +752,6 @@ private:
 } // namespace
 
 std::unique_ptr<File> syntax::parseWrittenOutPlan(llvm::ArrayRef<Lexeme> tokens,
-                                                  const TextMap &map) {
-  return PlanParser(tokens, map).parse();
+                                                  llvm::StringRef text) {
+  return PlanParser(tokens, text).parse();
 }

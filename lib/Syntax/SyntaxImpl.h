@@ -22,8 +22,6 @@
 
 namespace relc::syntax {
 
-struct Lexeme;
-
 /// ANTLR counts code points; relc reports bytes. For ASCII text (the common
 /// case) the map is the identity and holds no table; otherwise it holds one
 /// entry per character that is not ASCII, not one per character of the text.
@@ -44,16 +42,12 @@ public:
   }
   /// The bytes a token spans, end exclusive.
   llvm::SMRange range(const antlr4::Token *token) const;
-  llvm::SMRange range(const Lexeme &token) const;
   /// From the first token of \p ctx to the end of its last.
   llvm::SMRange range(antlr4::ParserRuleContext *ctx) const;
   /// Just past the end of \p token: where a missing token belongs.
   llvm::SMLoc after(const antlr4::Token *token) const;
 
 private:
-  /// The bytes of an ANTLR token's code points [start, stop].
-  llvm::SMRange span(size_t type, size_t start, size_t stop) const;
-
   llvm::StringRef text;
   /// From code point \p codePoint on, a character's byte offset is its index
   /// plus \p bytes: the continuation bytes (10xxxxxx) before it.
@@ -76,30 +70,40 @@ public:
 };
 
 /// A token of grammar/RelPlan.g4's lexer rules as relc's lexer gives it:
-/// what an ANTLR token of RelPlanLexer holds, without the object. The
-/// written-out parsers need no more, and making ANTLR's tokens was a fifth
-/// of checking PyTorch's plan.
+/// its type and where it is, without ANTLR's token object. The written-out
+/// parsers need no more, and making ANTLR's tokens was a fifth of checking
+/// PyTorch's plan.
 struct Lexeme {
   size_t type;
-  /// Code points; \p stop is the last (ANTLR's), start - 1 for EOF.
-  size_t start, stop;
-  size_t line, column;
+  /// [start, end) in the scanner's code units: bytes of the text from
+  /// lex(). EOF is empty, at the end.
+  size_t start, end;
   /// On ANTLR's hidden channel: comments. Whitespace is skipped, and
   /// everything else, lexical errors too, is on the default channel.
   bool hidden() const {
     return type == RelPlanParser::LINE_COMMENT ||
            type == RelPlanParser::BLOCK_COMMENT;
   }
+  /// The token's bytes, for a Lexeme of lex(text).
+  llvm::SMRange range(llvm::StringRef text) const {
+    return {llvm::SMLoc::getFromPointer(text.data() + start),
+            llvm::SMLoc::getFromPointer(text.data() + end)};
+  }
 };
 
 /// The tokens of grammar/RelPlan.g4's lexer rules, without ANTLR's lexer
-/// (Lexer.cpp says why), over code units of \p Char: char for ASCII text,
-/// char32_t otherwise.
+/// (Lexer.cpp says why), over code units of \p Char: the bytes of UTF-8
+/// text, or the code points ANTLR counts.
 template <typename Char> class PlanScanner {
 public:
   PlanScanner(const Char *begin, const Char *end) : begin(begin), end(end) {}
   /// The next token that is not whitespace; at the end, EOF each time.
   Lexeme next();
+  /// Where the token next() gave starts, as ANTLR counts: lines from 1,
+  /// columns in code units from 0.
+  size_t tokenLine() const { return startLine; }
+  size_t tokenColumn() const { return startColumn; }
+  /// Where the scan is.
   size_t getLine() const { return line; }
   size_t getColumn() const { return column; }
 
@@ -109,10 +113,11 @@ private:
 
   const Char *begin, *end;
   size_t pos = 0, line = 1, column = 0;
+  size_t startLine = 1, startColumn = 0;
 };
 
 /// The tokens of \p text, EOF last: what RelPlanLexer would give, token for
-/// token.
+/// token, with byte offsets where ANTLR counts code points.
 std::vector<Lexeme> lex(llvm::StringRef text);
 
 /// The same tokens as ANTLR's, for ANTLR's parser.
@@ -184,7 +189,7 @@ ast::ConditionPtr parseSimpleCondition(llvm::StringRef text);
 /// past its own bound, a construct it leaves to ANTLR (PlanParser.cpp says
 /// which). The file's path, buffer and comments are left for the caller.
 std::unique_ptr<ast::File> parseWrittenOutPlan(llvm::ArrayRef<Lexeme> tokens,
-                                               const TextMap &map);
+                                               llvm::StringRef text);
 
 /// parseCondition's reference: ANTLR's parser, the Transformer, and relc's
 /// wording of every error.

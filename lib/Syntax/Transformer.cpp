@@ -37,18 +37,12 @@ TextMap::TextMap(llvm::StringRef text) : text(text) {
   }
 }
 
-llvm::SMRange TextMap::span(size_t type, size_t start, size_t stop) const {
-  if (type == antlr4::Token::EOF || stop < start)
+llvm::SMRange TextMap::range(const antlr4::Token *token) const {
+  size_t start = token->getStartIndex();
+  size_t stop = token->getStopIndex();
+  if (token->getType() == antlr4::Token::EOF || stop < start)
     return {loc(start), loc(start)};
   return {loc(start), loc(stop + 1)};
-}
-
-llvm::SMRange TextMap::range(const antlr4::Token *token) const {
-  return span(token->getType(), token->getStartIndex(), token->getStopIndex());
-}
-
-llvm::SMRange TextMap::range(const Lexeme &token) const {
-  return span(token.type, token.start, token.stop);
 }
 
 llvm::SMRange TextMap::range(antlr4::ParserRuleContext *ctx) const {
