@@ -457,6 +457,11 @@ void FieldCompiler::checkRecipes() {
   FieldValues values(plan, m);
   std::set<const Recipe *> reported;
   bool missingReported = false, untestedReported = false;
+  // Which recipes hold, and so all that is checked below, is the same on
+  // each channel of a leg unless a recipe asks for the channel.
+  bool byChannel = llvm::any_of(m.recipes, [](const Recipe &r) {
+    return r.where && mentionsChannel(*r.where);
+  });
   for (size_t leg = 0; leg < m.legCount(); ++leg) {
     std::vector<int> channels;
     for (size_t c = 0; c < plan.channels.size(); ++c)
@@ -464,6 +469,8 @@ void FieldCompiler::checkRecipes() {
         channels.push_back(c);
     if (channels.empty())
       channels.push_back(-1);
+    if (!byChannel)
+      channels.resize(1);
     std::optional<bool> accelerated; // The same on every channel.
     std::vector<const Recipe *> build, test;
     for (int channel : channels) {
