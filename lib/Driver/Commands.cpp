@@ -26,6 +26,20 @@ using namespace relc;
 
 bool relc::processEndsAfterCommand = false;
 
+void relc::endCommand(std::unique_ptr<Compilation> comp,
+                      std::vector<std::unique_ptr<sema::Plan>> plans) {
+  if (!processEndsAfterCommand) {
+    plans.clear(); // Before the Compilation whose models they point into.
+    comp.reset();
+    return;
+  }
+  // Everything is said (finish() ends a SARIF log); the rest is memory.
+  comp->getDiags().finish();
+  for (std::unique_ptr<sema::Plan> &plan : plans)
+    llvm::BuryPointer(std::move(plan));
+  llvm::BuryPointer(std::move(comp));
+}
+
 int relc::runCheck(const CheckOptions &opts, const DriverEnv &env) {
   auto owned = std::make_unique<Compilation>(env, opts.diagnostics);
   Compilation &comp = *owned;
@@ -50,15 +64,11 @@ int relc::runCheck(const CheckOptions &opts, const DriverEnv &env) {
   }
   sema::checkPatchPolicy(diags, releases);
   diags.flush();
-  if (processEndsAfterCommand) {
-    // Everything is said (finish() ends a SARIF log); the rest is memory.
-    diags.finish();
-    int code = diags.exitCode();
-    llvm::BuryPointer(std::move(last));
-    llvm::BuryPointer(std::move(owned));
-    return code;
-  }
-  return diags.exitCode();
+  int code = diags.exitCode();
+  std::vector<std::unique_ptr<sema::Plan>> built;
+  built.push_back(std::move(last));
+  endCommand(std::move(owned), std::move(built));
+  return code;
 }
 
 /// The AST dump without locations: equal for two texts that differ only in

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,8 @@ class raw_ostream;
 }
 
 namespace relc {
+
+class Compilation;
 
 /// What a command reads and writes besides its options (Carbon's DriverEnv):
 /// tools/relc/main.cpp passes the real file system and the standard streams,
@@ -68,6 +71,12 @@ std::vector<sema::ModelDir> modelSearchPath(llvm::StringRef modelPath,
 /// leave what it built to the operating system rather than free it piece by
 /// piece (the ASTs and the plan: 5% of checking a small plan).
 extern bool processEndsAfterCommand;
+
+/// Ends a command: frees \p plans and then \p comp, or, when the process
+/// ends after the command, finishes the diagnostics and leaves the memory
+/// to the operating system.
+void endCommand(std::unique_ptr<Compilation> comp,
+                std::vector<std::unique_ptr<sema::Plan>> plans = {});
 
 /// The directory of relc's model cache: RELC_CACHE_DIR if set (set and
 /// empty: no cache), else relc under XDG_CACHE_HOME, else ~/.cache/relc.

@@ -276,11 +276,10 @@ bool checkIncludable(DiagnosticEngine &diags,
 
 } // namespace
 
-int relc::runMatrix(const MatrixOptions &opts, const DriverEnv &env) {
-  Compilation comp(env, opts.diagnostics);
+static int matrix(Compilation &comp, std::vector<std::unique_ptr<Plan>> &plans,
+                  const MatrixOptions &opts, const DriverEnv &env) {
   DiagnosticEngine &diags = comp.getDiags();
   llvm::raw_ostream &out = env.out;
-  std::vector<std::unique_ptr<Plan>> plans;
   for (const std::string &path : opts.files) {
     diags.setSubject(path);
     std::unique_ptr<Plan> plan = comp.loadRelease(path, "matrix");
@@ -365,4 +364,12 @@ int relc::runMatrix(const MatrixOptions &opts, const DriverEnv &env) {
     break;
   }
   return 0;
+}
+
+int relc::runMatrix(const MatrixOptions &opts, const DriverEnv &env) {
+  auto owned = std::make_unique<Compilation>(env, opts.diagnostics);
+  std::vector<std::unique_ptr<Plan>> plans;
+  int code = matrix(*owned, plans, opts, env);
+  endCommand(std::move(owned), std::move(plans));
+  return code;
 }
