@@ -660,9 +660,52 @@ bool FieldValues::render(size_t leg, int channel, std::vector<std::string> &out,
   return ok;
 }
 
+/// Adds the model axes \p c compares to \p out.
+static void modelAxesOf(const compat::Cond &c, std::vector<unsigned> &out) {
+  for (const compat::CondPtr &o : c.operands)
+    modelAxesOf(*o, out);
+  if (c.axis >= 0 && !llvm::is_contained(out, unsigned(c.axis)))
+    out.push_back(c.axis);
+}
+
 std::optional<FieldValues::Problem>
-FieldValues::choose(size_t f, int channel, const compat::LegView &view,
+FieldValues::choose(size_t leg, size_t f, int channel,
+                    const compat::LegView &view,
                     const LegField::Variant *&chosen) {
+  if (choices.empty())
+    choices.resize(m.fields.size());
+  Choices &memo = choices[f];
+  if (memo.axes.empty() && !memo.usable) {
+    std::vector<unsigned> modelAxes;
+    for (const LegField::Variant &v : m.fields[f].variants)
+      if (v.where)
+        modelAxesOf(*v.where, modelAxes);
+    for (unsigned a = 0; a < m.axes.size(); ++a)
+      if (llvm::is_contained(modelAxes, m.axes[a].modelAxis))
+        memo.axes.push_back(a);
+    memo.usable =
+        memo.axes.size() <= 3 && llvm::all_of(memo.axes, [&](unsigned a) {
+          return m.axes[a].values.size() < 0xFFFF;
+        });
+  }
+  if (!memo.usable)
+    return chooseAnew(f, channel, view, chosen);
+  // The channel in the low 16 bits (never all ones: DenseMap's own keys),
+  // then up to three value indices.
+  uint64_t key = m.fields[f].usesChannel ? uint64_t(channel + 1) : 0;
+  for (size_t k = 0; k < memo.axes.size(); ++k)
+    key |= uint64_t(m.legValues[leg * m.axes.size() + memo.axes[k]])
+           << (16 * (k + 1));
+  auto [it, fresh] = memo.seen.try_emplace(key);
+  if (fresh)
+    it->second.problem = chooseAnew(f, channel, view, it->second.chosen);
+  chosen = it->second.chosen;
+  return it->second.problem;
+}
+
+std::optional<FieldValues::Problem>
+FieldValues::chooseAnew(size_t f, int channel, const compat::LegView &view,
+                        const LegField::Variant *&chosen) {
   const LegField &field = m.fields[f];
   chosen = nullptr;
   if (channel < 0 && field.usesChannel)
@@ -684,7 +727,7 @@ FieldValues::renderField(size_t leg, size_t f, int channel,
                          const compat::LegView &view,
                          std::vector<std::string> &out) {
   const LegField::Variant *chosen;
-  if (std::optional<Problem> p = choose(f, channel, view, chosen))
+  if (std::optional<Problem> p = choose(leg, f, channel, view, chosen))
     return p;
   if (!chosen)
     return std::nullopt;
@@ -700,7 +743,7 @@ void FieldValues::check(size_t leg, int channel, bool channelFieldsOnly,
     if (channelFieldsOnly && !m.fields[f].usesChannel)
       continue;
     const LegField::Variant *chosen;
-    std::optional<Problem> p = choose(f, channel, v, chosen);
+    std::optional<Problem> p = choose(leg, f, channel, v, chosen);
     if (!p && chosen)
       if (const Piece *missing = missingProperty(leg, chosen->pieces))
         p = Problem{Problem::Kind::NoProperty, f, chosen, nullptr, missing};

@@ -13,6 +13,7 @@
 #include "Compat/Conditions.h"
 #include "Compat/Model.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <map>
@@ -269,12 +270,28 @@ private:
   std::optional<Problem> renderField(size_t leg, size_t field, int channel,
                                      const compat::LegView &view,
                                      std::vector<std::string> &out);
-  /// The variant of \p field that holds in \p view, or why none does.
-  /// Null, with no problem, where the field is left empty (\p channel is
-  /// -1 and the field depends on it).
-  std::optional<Problem> choose(size_t field, int channel,
+  /// The variant of \p field that holds on \p leg in \p view, or why none
+  /// does. Null, with no problem, where the field is left empty (\p channel
+  /// is -1 and the field depends on it).
+  std::optional<Problem> choose(size_t leg, size_t field, int channel,
                                 const compat::LegView &view,
                                 const LegField::Variant *&chosen);
+  std::optional<Problem> chooseAnew(size_t field, int channel,
+                                    const compat::LegView &view,
+                                    const LegField::Variant *&chosen);
+  /// Which variant of a field holds depends only on the values of the axes
+  /// its conditions name (and on the channel): legs that agree on them
+  /// share the answer, found once.
+  struct Choices {
+    std::vector<unsigned> axes; ///< Matrix axes; empty with `usable` unset.
+    bool usable = false;        ///< At most three axes, small indices.
+    struct Choice {
+      std::optional<Problem> problem;
+      const LegField::Variant *chosen;
+    };
+    llvm::DenseMap<uint64_t, Choice> seen;
+  };
+  std::vector<Choices> choices; ///< By field, made at first use.
 
   const Plan &plan;
   const Matrix &m;
