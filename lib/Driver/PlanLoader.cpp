@@ -22,6 +22,13 @@ std::string relc::realPathOf(llvm::vfs::FileSystem &fs, llvm::StringRef path) {
   return std::string(real);
 }
 
+const std::string &PlanLoader::realPath(llvm::StringRef path) {
+  auto [it, fresh] = realPaths.try_emplace(path);
+  if (fresh)
+    it->second = realPathOf(diags.getFileSystem(), path);
+  return it->second;
+}
+
 /// Whether \p file is the minor release \p patch stands on.
 static bool isMinorOf(const ast::File &file, const ast::File &patch) {
   return file.kind == ast::File::Kind::Release &&
@@ -55,7 +62,7 @@ static std::string importTarget(llvm::StringRef dir, const ast::Import &imp) {
 
 const ast::File *PlanLoader::loadFile(llvm::StringRef path,
                                       llvm::SMRange importedAt) {
-  std::string key = realPathOf(diags.getFileSystem(), path);
+  std::string key = realPath(path);
   if (loading.lookup(key)) {
     diags.report(DiagKind::ImportCycle, importedAt,
                  "'" + path + "' imports itself through this import");
@@ -129,8 +136,7 @@ const ast::File *PlanLoader::findProject(const ast::File &release) {
     llvm::SmallString<256> path(dir);
     llvm::sys::path::append(path, candidate);
     llvm::vfs::FileSystem &fs = diags.getFileSystem();
-    if (!fs.exists(path) ||
-        realPathOf(fs, path) == realPathOf(fs, release.path))
+    if (!fs.exists(path) || realPath(path) == realPath(release.path))
       continue;
     const ast::File *p = loadFile(path, release.name.range);
     if (!p)
@@ -229,7 +235,7 @@ std::optional<LoadedPlan> PlanLoader::loadRelease(const ast::File *file) {
     if (!plan.minor)
       return std::nullopt;
   }
-  std::string key = realPathOf(diags.getFileSystem(), file->path);
+  std::string key = realPath(file->path);
   partnering[key] = true;
   if (plan.minor) {
     std::optional<LoadedPlan> minor = loadRelease(plan.minor);
@@ -242,7 +248,7 @@ std::optional<LoadedPlan> PlanLoader::loadRelease(const ast::File *file) {
     if (it.kind != ast::Item::Kind::With)
       continue;
     const ast::File *p = findPartner(*file, it);
-    if (p && partnering.lookup(realPathOf(diags.getFileSystem(), p->path))) {
+    if (p && partnering.lookup(realPath(p->path))) {
       diags.report(DiagKind::PartnerNotFound, it.name.range,
                    "release " + it.name.text + " " + it.version->str() +
                        " goes with this release through this 'with'; "

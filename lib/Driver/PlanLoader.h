@@ -68,6 +68,9 @@ private:
   /// The release `with NAME VERSION;` names: imported, or in `../NAME/`.
   const ast::File *findPartner(const ast::File &release, const ast::Item &with);
   std::optional<LoadedPlan> loadRelease(const ast::File *file);
+  /// realPathOf, asked of the file system once per path: a file's path is
+  /// looked at several times, and each look is a system call per directory.
+  const std::string &realPath(llvm::StringRef path);
 
   DiagnosticEngine &diags;
   ParseOptions options;
@@ -78,6 +81,7 @@ private:
   /// Releases whose partners are being loaded: `with` in a cycle.
   llvm::StringMap<bool> partnering;
   std::vector<std::unique_ptr<ast::File>> unlinked; ///< From parseOnly.
+  llvm::StringMap<std::string> realPaths;
 };
 
 } // namespace relc
