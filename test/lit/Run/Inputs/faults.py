@@ -861,6 +861,22 @@ def reject_trial(ctx, remote, stage, hook):
     return notes
 
 
+def clear_stale_locks(ctx, notes):
+    """Removes the ref locks a push left in the remote when its directory
+    was renamed under it: git's receive-pack holds the lock by its absolute
+    path, so it can neither commit nor remove it once the path is gone, and
+    the remote keeps the lock when it comes back. No git process runs on it
+    any more; removing the file is what git's own message asks a person to
+    do, and the re-run must then finish the release."""
+    locks = [os.path.join(ctx.remote, "packed-refs.lock")]
+    for dirpath, _, files in os.walk(os.path.join(ctx.remote, "refs")):
+        locks += [os.path.join(dirpath, f) for f in files if f.endswith(".lock")]
+    for lock in filter(os.path.exists, locks):
+        os.unlink(lock)
+        notes.append("removed the stale lock %s" %
+                     os.path.relpath(lock, ctx.remote))
+
+
 def gone_trial(ctx, remote, stage, when, at=None):
     ctx.restore(remote, stage)
     notes = []
@@ -897,6 +913,8 @@ def gone_trial(ctx, remote, stage, when, at=None):
             back()
         if remote == "daemon":
             wait_served(ctx)
+        else:
+            clear_stale_locks(ctx, notes)
         check(r.code in (0, 1, 2), "with the remote gone mid-run: " + r.why())
         if r.code:
             check("error:" in r.err, "no diagnostic: " + r.why())
