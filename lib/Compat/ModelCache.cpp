@@ -296,7 +296,9 @@ public:
     }
   }
   void entries(std::vector<Entry> &es) {
-    for (uint32_t n = count(); ok && n; --n) {
+    uint32_t n = count();
+    es.reserve(es.size() + n); // n is bounded by count().
+    for (; ok && n; --n) {
       es.emplace_back();
       entry(es.back());
     }
@@ -363,7 +365,9 @@ bool compat::restoreModel(llvm::SourceMgr &sm, StringRef data,
   Reader r(quiet, data, files);
   for (uint32_t n = r.count(); r.ok && n; --n)
     model.names.push_back(r.str());
-  for (uint32_t n = r.count(); r.ok && n; --n) {
+  uint32_t naxes = r.count();
+  model.axes.reserve(model.axes.size() + naxes);
+  for (; r.ok && naxes; --naxes) {
     Axis &a = model.axes.emplace_back();
     a.name = r.str();
     a.title = r.str();
@@ -373,7 +377,9 @@ bool compat::restoreModel(llvm::SourceMgr &sm, StringRef data,
     a.loc = r.loc();
     r.entries(a.values);
   }
-  for (uint32_t n = r.count(); r.ok && n; --n) {
+  uint32_t ncomponents = r.count();
+  model.components.reserve(model.components.size() + ncomponents);
+  for (; r.ok && ncomponents; --ncomponents) {
     Component &c = model.components.emplace_back();
     c.name = r.str();
     c.title = r.str();
@@ -381,7 +387,9 @@ bool compat::restoreModel(llvm::SourceMgr &sm, StringRef data,
     c.paired = r.flag();
     r.entries(c.versions);
   }
-  for (uint32_t n = r.count(); r.ok && n; --n) {
+  uint32_t nrules = r.count();
+  model.rules.reserve(model.rules.size() + nrules);
+  for (; r.ok && nrules; --nrules) {
     Rule &rule = model.rules.emplace_back();
     rule.id = r.str();
     uint32_t kind = r.u32();

@@ -697,10 +697,16 @@ FieldValues::choose(size_t leg, size_t f, int channel,
     key |= uint64_t(m.legValues[leg * m.axes.size() + memo.axes[k]])
            << (16 * (k + 1));
   auto [it, fresh] = memo.seen.try_emplace(key);
-  if (fresh)
-    it->second.problem = chooseAnew(f, channel, view, it->second.chosen);
+  if (fresh) {
+    std::optional<Problem> p = chooseAnew(f, channel, view, it->second.chosen);
+    it->second.problem = p.has_value();
+    chosen = it->second.chosen;
+    return p;
+  }
+  if (it->second.problem)
+    return chooseAnew(f, channel, view, chosen);
   chosen = it->second.chosen;
-  return it->second.problem;
+  return std::nullopt;
 }
 
 std::optional<FieldValues::Problem>

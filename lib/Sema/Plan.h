@@ -285,11 +285,13 @@ private:
   struct Choices {
     std::vector<unsigned> axes; ///< Matrix axes; empty with `usable` unset.
     bool usable = false;        ///< At most three axes, small indices.
+    /// Small, as a field's legs agree on a few values at most: a problem
+    /// (which stops the check) is only marked, and found again when asked.
     struct Choice {
-      std::optional<Problem> problem;
       const LegField::Variant *chosen;
+      bool problem;
     };
-    llvm::DenseMap<uint64_t, Choice> seen;
+    llvm::SmallDenseMap<uint64_t, Choice, 8> seen;
   };
   std::vector<Choices> choices; ///< By field, made at first use.
 

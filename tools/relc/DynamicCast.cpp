@@ -21,20 +21,39 @@
 #include <cstdint>
 #include <memory>
 
+#include <sys/mman.h>
+
 extern "C" void *__real___dynamic_cast(const void *src, const void *srcType,
                                        const void *dstType,
                                        std::ptrdiff_t src2dst);
 
 namespace {
+// All zeros is an empty slot. A failed cast keeps `nullOffset`: no object is
+// that far from its base.
 struct Cast {
-  const void *vptr = nullptr, *srcType = nullptr, *dstType = nullptr;
-  std::ptrdiff_t offset = 0;
-  bool null = false;
+  const void *vptr, *srcType, *dstType;
+  std::ptrdiff_t offset;
 };
+constexpr std::ptrdiff_t nullOffset = PTRDIFF_MIN;
 constexpr size_t cacheSize = 1024; // A power of two.
-// Made at a thread's first cast: as thread-local storage, its 40 KB were
-// zeroed at every start, casts or not (most commands make none).
-thread_local std::unique_ptr<Cast[]> cache;
+constexpr size_t cacheBytes = cacheSize * sizeof(Cast);
+struct Unmap {
+  void operator()(Cast *p) const { munmap(p, cacheBytes); }
+};
+// Made at a thread's first cast (libstdc++'s own start-up makes one) as
+// pages of its own, which the system gives zeroed: only the pages of slots
+// in use are ever touched. From the heap, all 32 KB were written at once,
+// for a command that makes a handful of casts as for one that makes many.
+thread_local std::unique_ptr<Cast[], Unmap> cache;
+
+Cast *makeCache() {
+  void *p = mmap(nullptr, cacheBytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED)
+    return nullptr;
+  cache.reset(static_cast<Cast *>(p));
+  return cache.get();
+}
 } // namespace
 
 extern "C" void *__wrap___dynamic_cast(const void *src, const void *srcType,
@@ -45,19 +64,19 @@ extern "C" void *__wrap___dynamic_cast(const void *src, const void *srcType,
   size_t slot = ((bits(vptr) >> 3) ^ (bits(dstType) >> 4) * 31 ^
                  (bits(srcType) >> 4) * 17) &
                 (cacheSize - 1);
-  if (!cache)
-    cache.reset(new Cast[cacheSize]);
+  if (!cache && !makeCache()) // Out of memory: casts work, uncached.
+    return __real___dynamic_cast(src, srcType, dstType, src2dst);
   Cast &c = cache[slot];
   if (c.vptr == vptr && c.srcType == srcType && c.dstType == dstType)
-    return c.null
+    return c.offset == nullOffset
                ? nullptr
                : const_cast<char *>(static_cast<const char *>(src)) + c.offset;
   void *out = __real___dynamic_cast(src, srcType, dstType, src2dst);
   c.vptr = vptr;
   c.srcType = srcType;
   c.dstType = dstType;
-  c.null = out == nullptr;
   c.offset =
-      out ? static_cast<const char *>(out) - static_cast<const char *>(src) : 0;
+      out ? static_cast<const char *>(out) - static_cast<const char *>(src)
+          : nullOffset;
   return out;
 }
