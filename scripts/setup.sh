@@ -11,6 +11,7 @@ packages=(
   libyaml-cpp-dev libgit2-dev
   googletest libgtest-dev
   cmake ninja-build g++ python3 git
+  lld # relc's hot functions laid out together (cmake/FunctionOrder.cmake)
   python3-jsonschema python3-yaml graphviz
   python3-icalendar pre-commit
   awscli # uploads to S3 targets, tested against s3rver (test/validators)
