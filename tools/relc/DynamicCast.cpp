@@ -35,15 +35,20 @@ struct Cast {
   std::ptrdiff_t offset;
 };
 constexpr std::ptrdiff_t nullOffset = PTRDIFF_MIN;
-constexpr size_t cacheSize = 1024; // A power of two.
+// A power of two. Since plans are parsed without ANTLR's parser, which casts
+// at every rule, a command makes a few dozen kinds of cast, a file with a
+// syntax error a few hundred: 1,024 slots touched eight pages for casts
+// that two hold, and 256 cost an error's parse 0.1% more instructions.
+constexpr size_t cacheSize = 256;
 constexpr size_t cacheBytes = cacheSize * sizeof(Cast);
 struct Unmap {
   void operator()(Cast *p) const { munmap(p, cacheBytes); }
 };
 // Made at a thread's first cast (libstdc++'s own start-up makes one) as
 // pages of its own, which the system gives zeroed: only the pages of slots
-// in use are ever touched. From the heap, all 32 KB were written at once,
-// for a command that makes a handful of casts as for one that makes many.
+// in use are ever touched. From the heap, the whole table was written at
+// once, for a command that makes a handful of casts as for one that makes
+// many.
 thread_local std::unique_ptr<Cast[], Unmap> cache;
 
 Cast *makeCache() {
