@@ -304,7 +304,7 @@ CondPtr Compiler::compileRelease(Op op, const ast::Name &name,
   auto c = std::make_unique<Cond>();
   c->kind = Cond::Kind::Release;
   c->op = op;
-  c->release = value.version->value;
+  c->release = std::make_unique<Version>(value.version->value);
   llvm::StringRef project = name.text;
   if (project.consume_back(".release"))
     c->project = project.str();

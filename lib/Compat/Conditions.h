@@ -84,7 +84,9 @@ struct Cond {
   bool negated = false;           ///< `is not`, `!=`.
   ast::CompareCondition::Op op{}; ///< Compare, Release.
   std::vector<ValueRef> values;   ///< Match, Equal, In; Compare's bound.
-  std::optional<Version> release; ///< Release: the bound.
+  /// Release: the bound. Apart, as few conditions have one: a Cond is one of
+  /// many small blocks, a Version large.
+  std::unique_ptr<Version> release;
   /// Release: whose version, `pytorch` in `pytorch.release`; empty: the
   /// release being checked.
   std::string project;
