@@ -26,16 +26,19 @@
 // it ends: relc's commands are short and single-threaded, and the language
 // server's heap stays at its high-water mark either way.
 //
-// If the range cannot be reserved (a tight address-space limit, strict
-// overcommit) or is used up, every request goes to malloc; delete tells the
-// two kinds apart by address. Sanitized builds keep the sanitizer's
+// Under an address-space limit (`ulimit -v`) the range takes a quarter of
+// it at most, so that malloc keeps the rest. If it cannot be reserved
+// (strict overcommit) or is used up, every request goes to malloc; delete
+// tells the two kinds apart by address. Sanitized builds keep the sanitizer's
 // allocator, which must see every block.
 //
 //===----------------------------------------------------------------------===//
 #include "SmallHeap.h"
 
 #include <sys/mman.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
@@ -49,9 +52,7 @@ constexpr std::size_t granule = 16;
 constexpr std::size_t numSizes = maxSmall / granule;
 constexpr unsigned slabBits = 10;
 constexpr std::size_t slabSize = std::size_t(1) << slabBits;
-// Address space only: pages are backed as they are first touched.
-constexpr std::size_t regionSize = std::size_t(1) << 30;
-constexpr std::size_t numSlabs = regionSize / slabSize;
+constexpr std::size_t numSlabs = maxRegion / slabSize;
 
 std::atomic<std::uintptr_t> regionBase{0};
 // Zero until the region is reserved, so that no pointer is in it.
@@ -75,13 +76,21 @@ struct ThreadCache {
 thread_local ThreadCache cache;
 
 void reserveRegion() {
-  void *p = mmap(nullptr, regionSize, PROT_READ | PROT_WRITE,
+  rlimit limit;
+  std::size_t size = regionFor(getrlimit(RLIMIT_AS, &limit) == 0 &&
+                                       limit.rlim_cur != RLIM_INFINITY
+                                   ? limit.rlim_cur
+                                   : 0);
+  if (size == 0)
+    return;
+  // Address space only: pages are backed as they are first touched.
+  void *p = mmap(nullptr, size, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED)
     return;
   regionBase.store(reinterpret_cast<std::uintptr_t>(p),
                    std::memory_order_relaxed);
-  regionLength.store(regionSize, std::memory_order_release);
+  regionLength.store(size, std::memory_order_release);
 }
 
 void *fromMalloc(std::size_t n) {
@@ -101,10 +110,10 @@ void *fromMalloc(std::size_t n) {
   static const bool reserved = (reserveRegion(), true);
   (void)reserved;
   std::size_t size = (index + 1) * granule;
-  std::size_t slab = numSlabs;
-  if (regionLength.load(std::memory_order_acquire))
-    slab = nextSlab.fetch_add(1, std::memory_order_relaxed);
-  if (slab >= numSlabs)
+  std::size_t slabs = regionLength.load(std::memory_order_acquire) / slabSize;
+  std::size_t slab =
+      slabs ? nextSlab.fetch_add(1, std::memory_order_relaxed) : 0;
+  if (slab >= slabs)
     return fromMalloc(size);
   slabSizeIndex[slab] = static_cast<unsigned char>(index);
   char *start = reinterpret_cast<char *>(
@@ -152,6 +161,13 @@ inline void release(void *p) noexcept {
 }
 
 } // namespace
+
+std::size_t relc::smallheap::regionFor(std::uint64_t addressSpaceLimit) {
+  if (addressSpaceLimit == 0)
+    return maxRegion;
+  std::uint64_t quarter = addressSpaceLimit / 4 / slabSize * slabSize;
+  return static_cast<std::size_t>(std::min<std::uint64_t>(quarter, maxRegion));
+}
 
 bool relc::smallheap::owns(const void *p) noexcept {
   std::size_t offset;

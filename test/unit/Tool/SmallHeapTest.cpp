@@ -60,6 +60,19 @@ TEST(SmallHeapTest, LargeAndEmptyRequestsGoToMalloc) {
   operator delete(nullptr);
 }
 
+// Under `ulimit -v` the heap's range takes a quarter of the limit, in whole
+// slabs of 1 KiB, leaving the rest to malloc; without a limit, the most it
+// takes; nothing where not one slab fits.
+TEST(SmallHeapTest, RegionLeavesMostOfAnAddressSpaceLimitToMalloc) {
+  using relc::smallheap::maxRegion;
+  using relc::smallheap::regionFor;
+  EXPECT_EQ(regionFor(0), maxRegion);
+  EXPECT_EQ(regionFor(uint64_t(256) << 20), size_t(64) << 20);
+  EXPECT_EQ(regionFor(uint64_t(64) << 30), maxRegion);
+  EXPECT_EQ(regionFor(10000), 2048u);
+  EXPECT_EQ(regionFor(4000), 0u);
+}
+
 TEST(SmallHeapTest, FreedBlockIsReusedForItsSizeOnly) {
   void *p = operator new(40);
   operator delete(p);
