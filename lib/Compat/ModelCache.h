@@ -20,8 +20,10 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -47,6 +49,12 @@ std::optional<std::string> saveModel(const Model &model,
 bool restoreModel(llvm::SourceMgr &sm, llvm::StringRef data,
                   llvm::ArrayRef<CachedFile> files, Model &model);
 
+/// An entry read back: its payload, in the bytes of the entry's file.
+struct SavedModel {
+  std::unique_ptr<llvm::MemoryBuffer> file;
+  llvm::StringRef payload;
+};
+
 /// The cache's entries in the directory \p dir.
 class ModelDiskCache {
 public:
@@ -57,7 +65,7 @@ public:
       : dir(std::move(dir)), build(std::move(build)) {}
 
   /// The saved model of \p files, if an entry holds exactly their bytes.
-  std::optional<std::string> read(llvm::ArrayRef<CachedFile> files) const;
+  std::optional<SavedModel> read(llvm::ArrayRef<CachedFile> files) const;
   /// Keeps \p data for \p files: written to a temporary file and renamed,
   /// so a reader sees a whole entry or none. Failures are ignored.
   void write(llvm::ArrayRef<CachedFile> files, llvm::StringRef data) const;

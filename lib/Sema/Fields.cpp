@@ -57,10 +57,15 @@ private:
                                    size_t field, bool &usesChannel);
   std::optional<LegText> compileText(const ast::Expr &e, llvm::StringRef what);
   std::string legText(size_t leg, int channel) const;
+  /// The channels \p leg is built for, or -1 if none.
+  llvm::SmallVector<int, 4> channelsOf(size_t leg) const;
+  /// The legs' values, made once for the fields' check and the recipes'.
+  FieldValues &values();
 
   DiagnosticEngine &diags;
   const Plan &plan;
   Matrix &m;
+  std::optional<FieldValues> legValues;
 };
 
 } // namespace
@@ -451,10 +456,26 @@ void FieldCompiler::compileTarget(const ast::ChannelTarget &t, int channel) {
   m.targets[channel] = std::move(target);
 }
 
+llvm::SmallVector<int, 4> FieldCompiler::channelsOf(size_t leg) const {
+  llvm::SmallVector<int, 4> channels;
+  for (size_t c = 0; c < plan.channels.size(); ++c)
+    if (m.legChannels[leg] >> c & 1)
+      channels.push_back(c);
+  if (channels.empty())
+    channels.push_back(-1);
+  return channels;
+}
+
+FieldValues &FieldCompiler::values() {
+  if (!legValues)
+    legValues.emplace(plan, m);
+  return *legValues;
+}
+
 void FieldCompiler::checkRecipes() {
   if (m.recipes.empty())
     return;
-  FieldValues values(plan, m);
+  FieldValues &values = this->values();
   std::set<const Recipe *> reported;
   bool missingReported = false, untestedReported = false;
   // Which recipes hold, and so all that is checked below, is the same on
@@ -463,12 +484,7 @@ void FieldCompiler::checkRecipes() {
     return r.where && mentionsChannel(*r.where);
   });
   for (size_t leg = 0; leg < m.legCount(); ++leg) {
-    std::vector<int> channels;
-    for (size_t c = 0; c < plan.channels.size(); ++c)
-      if (m.legChannels[leg] >> c & 1)
-        channels.push_back(c);
-    if (channels.empty())
-      channels.push_back(-1);
+    llvm::SmallVector<int, 4> channels = channelsOf(leg);
     if (!byChannel)
       channels.resize(1);
     std::optional<bool> accelerated; // The same on every channel.
@@ -540,17 +556,14 @@ void FieldCompiler::check() {
     return;
   bool anyChannel =
       llvm::any_of(m.fields, [](const LegField &f) { return f.usesChannel; });
-  FieldValues values(plan, m);
+  FieldValues &values = this->values();
   std::set<size_t> reported; ///< Fields: one diagnostic each.
   for (size_t leg = 0; leg < m.legCount(); ++leg) {
     // A field that depends on the channel is rendered for each channel
     // the leg is built for; the others once.
-    std::vector<int> channels;
-    for (size_t c = 0; c < plan.channels.size(); ++c)
-      if (m.legChannels[leg] >> c & 1)
-        channels.push_back(c);
-    if (!anyChannel || channels.empty())
-      channels.assign(1, channels.empty() ? -1 : channels[0]);
+    llvm::SmallVector<int, 4> channels = channelsOf(leg);
+    if (!anyChannel)
+      channels.resize(1);
     std::vector<FieldValues::Problem> problems;
     for (size_t k = 0; k < channels.size(); ++k)
       values.check(leg, channels[k], /*channelFieldsOnly=*/k > 0, problems);

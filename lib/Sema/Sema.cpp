@@ -334,10 +334,10 @@ bool Sema::loadModels() {
     files.push_back(
         {llvm::sys::path::filename(paths[i]), sourceText(sm, ids[i])});
   if (disk)
-    if (std::optional<std::string> saved = disk->read(files)) {
+    if (std::optional<compat::SavedModel> saved = disk->read(files)) {
       auto model = std::make_shared<compat::Model>();
       model->paths = paths;
-      if (compat::restoreModel(sm, *saved, files, *model) &&
+      if (compat::restoreModel(sm, saved->payload, files, *model) &&
           compat::finishModel(diags, *model)) {
         plan->model = model;
         models->byPaths.emplace(std::move(paths), std::move(model));

@@ -116,6 +116,8 @@ public:
     for (size_t i : {n, frac}) {
       while (at(i) == ' ' || at(i) == '\t')
         ++i;
+      if (!llvm::StringRef("KMGTB").contains(char(at(i))))
+        continue;
       for (const char *unit :
            {"KiB", "MiB", "GiB", "TiB", "KB", "MB", "GB", "TB", "B"})
         if (lit(i, unit)) {
@@ -137,6 +139,15 @@ public:
     size_t n = digits(0);
     if (n == 0)
       return 0;
+    // Most versions are dotted numbers that nothing below can go on from:
+    // the optional parts all start with one of these characters, and only
+    // at the last end of the dotted numbers (every other end is followed by
+    // a dot and a digit).
+    size_t dotted = n;
+    while (at(dotted) == '.' && isDigit(at(dotted + 1)))
+      dotted = digits(dotted + 1);
+    if (!llvm::StringRef(".-_!+tabcdpr").contains(char(at(dotted))))
+      return dotted;
     Ends e = {n};
     if (at(n) == '!' && isDigit(at(n + 1)))
       e.push_back(digits(n + 1)); // (DIGITS '!')? DIGITS
@@ -255,8 +266,11 @@ private:
 };
 
 struct Literal {
+  constexpr Literal(const char *text, size_t type)
+      : text(text), type(type), size(std::char_traits<char>::length(text)) {}
   const char *text;
   size_t type;
+  size_t size;
 };
 
 // In the grammar's order, which breaks ties.
@@ -395,15 +409,27 @@ template <typename Char> Lexeme PlanScanner<Char>::next() {
   };
   char32_t first = unit(begin[pos]);
   const Candidates<Char> &c = candidates<Char>(first);
-  for (const Literal *k : c.keywords)
-    if (s.lit(0, k->text))
-      consider(strlen(k->text), k->type);
-  for (const Rule<Char> *r : c.rules)
-    consider((s.*r->match)(), r->type);
-  for (const Literal *k : c.punctuation)
-    if (s.lit(0, k->text))
-      consider(strlen(k->text), k->type);
-  consider(1, L::BAD_CHAR);
+  if (identFirst(first)) {
+    // Most tokens: the only rule is IDENT, and no punctuation starts with
+    // a letter. A keyword shorter than the identifier's run loses to it, so
+    // only those at least as long are spelled out; of those the longest
+    // wins, the first in the grammar on a tie, and IDENT only if longer.
+    size_t ident = s.ident();
+    for (const Literal *k : c.keywords)
+      if (k->size >= ident && s.lit(0, k->text))
+        consider(k->size, k->type);
+    consider(ident, L::IDENT);
+  } else {
+    for (const Literal *k : c.keywords)
+      if (s.lit(0, k->text))
+        consider(k->size, k->type);
+    for (const Rule<Char> *r : c.rules)
+      consider((s.*r->match)(), r->type);
+    for (const Literal *k : c.punctuation)
+      if (s.lit(0, k->text))
+        consider(k->size, k->type);
+    consider(1, L::BAD_CHAR);
+  }
   // Past ASCII, bytes of UTF-8: a character outside a string or comment is
   // one BAD_CHAR token of all its bytes, as it is one code point.
   if (sizeof(Char) == 1 && first >= 0x80)

@@ -116,6 +116,13 @@ TEST(LexerTest, SameTokensOnCorners) {
       "a/b",
       "= == += + .. . ... != ! <= >= < > - -- --x",
       "a-b a--b a- -a _x x_ x-1 x-_",
+      // A keyword against the identifier it begins or spells.
+      "in include includes in-x is_ on_ or-and not- pin_ once.x projects",
+      "recipe recipes record records with within after-x until_ git-x",
+      // A version against each character that can or cannot go on from it.
+      "3.10, 3.10] 3.10; 3.10) 3.10\n12.4rc1 12.4t 1.2.3.4.5x 1.2Q 1.2e",
+      "1.2d 1.2p 1.2r 1.2c 1.2a 1.2b 1.2_ 1.2- 1.2! 1.2+ 1.2.x 1.2.t 1.2T",
+      "1 KiB, 1 X 1\tB 1.5Q 1.5 TiBx 2 M",
       "{}()[],:;",
       "caf\xc3\xa9 \xe2\x8a\x86 @ # $",
       "\r\n\f\t x\r\ny",
