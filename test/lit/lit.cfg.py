@@ -52,6 +52,18 @@ config.substitutions.append(("%relc_root", repo_root))
 relc_build_dir = params.get("relc_build_dir", os.path.join(repo_root, "build"))
 config.substitutions.append(("%relc_build", relc_build_dir))
 config.substitutions.append(("%relc_bin", os.path.join(relc_bin_dir, "relc")))
+# The linker that made relc, as it signs the executable's .comment section:
+# what relc loads at start differs between lld and GNU ld
+# (cmake/Dependencies.cmake, Install/linked.test).
+import subprocess
+try:
+    comment = subprocess.run(["readelf", "-p", ".comment",
+                              os.path.join(relc_bin_dir, "relc")],
+                             capture_output=True, text=True).stdout
+except OSError:
+    comment = ""
+if "Linker: LLD" in comment:
+    config.available_features.add("lld-linked")
 # The version the build gave relc (project(VERSION) in CMakeLists.txt):
 # `relc --version`, calendars, SARIF logs and the language server must all
 # say exactly this. CTest passes it; by hand, it is read from the build's
