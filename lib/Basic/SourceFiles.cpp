@@ -13,10 +13,10 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/VirtualFileSystem.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <cstring>
 
@@ -115,12 +115,34 @@ std::string relc::locationString(const llvm::SourceMgr &sm, llvm::SMLoc loc) {
       .str();
 }
 
+// Not llvm::writeFileAtomically: its errors say only which step failed
+// ("failed_to_create_uniq_file"), not why, and the why (a directory that is
+// missing or is a file, a full disk) is what the user needs.
 llvm::Error relc::writeFileAtomic(llvm::StringRef path, llvm::StringRef text,
                                   llvm::StringRef tag) {
   llvm::SmallString<256> target;
   // A path that does not exist yet is written as given.
   if (llvm::sys::fs::real_path(path, target))
     target = path;
-  return llvm::writeFileAtomically(
-      std::string(target) + "." + tag.str() + "-%%%%%%", target, text);
+  llvm::SmallString<256> tmp;
+  int fd;
+  if (std::error_code ec = llvm::sys::fs::createUniqueFile(
+          target + "." + tag + "-%%%%%%", fd, tmp))
+    return llvm::createStringError(ec, ec.message());
+  std::error_code ec;
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << text;
+    os.close();
+    if (os.has_error()) {
+      ec = os.error();
+      os.clear_error();
+    }
+  }
+  if (!ec)
+    ec = llvm::sys::fs::rename(tmp, target);
+  if (!ec)
+    return llvm::Error::success();
+  llvm::sys::fs::remove(tmp);
+  return llvm::createStringError(ec, ec.message());
 }

@@ -6,9 +6,9 @@
 #include "Basic/Diagnostics.h"
 #include "Syntax/Parser.h"
 
+#include "Basic/SourceFiles.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/xxhash.h"
@@ -491,8 +491,7 @@ void ModelDiskCache::write(llvm::ArrayRef<CachedFile> files,
   w.u64(llvm::xxHash64(data));
   w.out += data;
   std::string path = pathFor(dir, head);
-  llvm::consumeError(
-      llvm::writeFileAtomically(path + ".tmp-%%%%%%%%", path, w.out));
+  llvm::consumeError(writeFileAtomic(path, w.out, "tmp"));
   prune();
 }
 

@@ -15,9 +15,9 @@
 
 #include "Basic/Config.h"
 
+#include "Basic/SourceFiles.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/StringSaver.h"
 #include "llvm/Support/raw_ostream.h"
@@ -471,7 +471,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv,
                     llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fs,
                     std::istream &in, llvm::raw_ostream &out,
                     llvm::raw_ostream &err) {
-  DriverEnv env{std::move(fs), in, out, err, nullptr, {}};
+  DriverEnv env{std::move(fs), in, out, err, nullptr, {}, {}, {}};
   const char *modelPath = std::getenv("RELC_MODEL_PATH");
   std::string executable = llvm::sys::fs::getMainExecutable(
       argv.empty() ? "relc" : argv[0],
@@ -599,8 +599,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv,
   if (diagnosticsOutput.empty())
     return rc;
   if (llvm::Error e =
-          llvm::writeFileAtomically(diagnosticsOutput + ".relc-diag-%%%%%%",
-                                    diagnosticsOutput, bufferOs.str())) {
+          writeFileAtomic(diagnosticsOutput, bufferOs.str(), "relc-diag")) {
     err << "relc: error: cannot write '" << diagnosticsOutput
         << "': " << llvm::toString(std::move(e)) << "\n";
     return 2;

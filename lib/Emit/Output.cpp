@@ -7,7 +7,6 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SHA256.h"
@@ -195,8 +194,7 @@ int emit::writeOrCheck(DiagnosticEngine &diags,
     made.insert(std::string(path));
     if (!check) {
       llvm::sys::fs::create_directories(llvm::sys::path::parent_path(path));
-      if (llvm::Error e = llvm::writeFileAtomically(
-              std::string(path) + ".relc-%%%%%%", path, o.text)) {
+      if (llvm::Error e = writeFileAtomic(path, o.text, "relc")) {
         diags.report(DiagKind::FileWriteFailed, llvm::SMRange(),
                      "cannot write '" + std::string(path) +
                          "': " + llvm::toString(std::move(e)));
