@@ -260,24 +260,34 @@ TEST_F(DriverTest, UsageErrorsExitTwo) {
   // --version belongs to relc, not to its subcommands.
   EXPECT_EQ(run({"check", "--version", "tinylib/1.0.relplan"}).code, 2);
 
-  // What llvm::cl would write to the process's standard error goes to err.
+  // What llvm::cl would write to the process's standard error goes to err,
+  // in relc's words: the values an option takes, the nearest to a typo.
   EXPECT_EQ(run({"matrix", "--format=xml", "tinylib/1.0.relplan"}),
             Result({2, "",
-                    "relc: for the --format option: Cannot find option named "
-                    "'xml'!\n"}));
+                    "relc: for the --format option: 'xml' is not one of "
+                    "table, json, markdown, include\n"}));
+  EXPECT_EQ(run({"matrix", "--format=jsn", "tinylib/1.0.relplan"}),
+            Result({2, "",
+                    "relc: for the --format option: 'jsn' is not one of "
+                    "table, json, markdown, include; did you mean 'json'?\n"}));
   EXPECT_EQ(run({"graph", "--rc=one", "tinylib/1.0.relplan"}),
             Result({2, "",
-                    "relc: for the --rc option: 'one' value invalid for uint "
-                    "argument!\n"}));
+                    "relc: for the --rc option: 'one' is not a whole "
+                    "number\n"}));
   EXPECT_EQ(run({"emit", "gitlab", "tinylib/1.0.relplan"}),
             Result({2, "",
-                    "relc: for the -o option: must be specified at least "
-                    "once!\n"}));
+                    "relc: for the -o option: 'relc emit' needs it (Output: "
+                    "the workflows directory (github) or the file "
+                    "(gitlab))\n"}));
   EXPECT_EQ(run({"emit", "gitlab", "tinylib/1.0.relplan", "-o"}),
             Result({2, "",
-                    "relc: for the -o option: requires a value!\n"
-                    "relc: for the -o option: must be specified at least "
-                    "once!\n"}));
+                    "relc: for the -o option: it needs a value\n"
+                    "relc: for the -o option: 'relc emit' needs it (Output: "
+                    "the workflows directory (github) or the file "
+                    "(gitlab))\n"}));
+  EXPECT_EQ(run({"run", "tinylib/1.0.relplan"}).err.rfind(
+                "relc: for the --stage option: 'relc run' needs it (", 0),
+            0u);
 }
 
 TEST_F(DriverTest, MatrixAsJson) {
