@@ -16,6 +16,8 @@
 #include "Basic/Config.h"
 
 #include "Basic/SourceFiles.h"
+#include "Basic/Suggest.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -72,12 +74,19 @@ public:
   bool parse(cl::Option &o, llvm::StringRef name, llvm::StringRef arg,
              T &value) {
     if constexpr (std::is_enum_v<T>) {
-      for (const auto &v : this->Values)
+      std::vector<std::string> names;
+      for (const auto &v : this->Values) {
         if (v.Name == arg) {
           value = v.V.getValue();
           return false;
         }
-      return bad(o, "Cannot find option named '" + arg + "'!");
+        names.push_back(v.Name.str());
+      }
+      // Not didYouMean(): that also leaves the match for the next
+      // diagnostic, and a usage error is not one.
+      std::string near = closestMatch(arg, names);
+      return bad(o, "'" + arg + "' is not one of " + llvm::join(names, ", ") +
+                        (near.empty() ? "" : "; did you mean '" + near + "'?"));
     } else if constexpr (std::is_same_v<T, bool>) {
       if (arg.empty() || arg == "true" || arg == "TRUE" || arg == "True" ||
           arg == "1")
@@ -85,13 +94,11 @@ public:
       else if (arg == "false" || arg == "FALSE" || arg == "False" || arg == "0")
         value = false;
       else
-        return bad(o,
-                   "'" + arg +
-                       "' is invalid value for boolean argument! Try 0 or 1");
+        return bad(o, "'" + arg + "' is not true or false");
       return false;
     } else if constexpr (std::is_same_v<T, unsigned>) {
       if (arg.getAsInteger(0, value))
-        return bad(o, "'" + arg + "' value invalid for uint argument!");
+        return bad(o, "'" + arg + "' is not a whole number");
       return false;
     } else {
       return cl::parser<T>::parse(o, name, arg, value);
@@ -562,7 +569,7 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv,
     // Not o->error(): llvm::cl knows the program's name only once parsing.
     err << llvm::sys::path::filename(args[0]) << ": for the "
         << (o->ArgStr.size() == 1 ? "-" : "--") << o->ArgStr
-        << " option: requires a value!\n";
+        << " option: it needs a value\n";
     args.erase(args.begin() + i);
     usageError = true;
   }
@@ -575,8 +582,9 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv,
                                static_cast<cl::Option *>(&runStage)})
     if (llvm::is_contained(required->Subs, sub) &&
         !required->getNumOccurrences()) {
-      required->error("must be specified at least once!", llvm::StringRef(),
-                      err);
+      required->error("'relc " + sub->getName() + "' needs it (" +
+                          required->HelpStr + ")",
+                      llvm::StringRef(), err);
       usageError = true;
     }
   if (!parsed || usageError)
