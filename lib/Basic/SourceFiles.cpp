@@ -22,8 +22,30 @@
 
 using namespace relc;
 
+namespace {
+/// How messages name a kind of file, its text, and the rule for its bytes.
+struct KindWords {
+  const char *file, *text, *utf8;
+};
+KindWords wordsFor(SourceKind kind) {
+  switch (kind) {
+  case SourceKind::Plan:
+    return {"a plan file", "plan text", "plan files must be UTF-8"};
+  case SourceKind::Model:
+    return {"a compatibility model", "model text",
+            "compatibility models must be UTF-8"};
+  case SourceKind::ActionsLock:
+    return {"an actions lock", "the actions lock",
+            "the actions lock must be UTF-8"};
+  case SourceKind::Markdown:
+    return {"a Markdown file", "Markdown text", "Markdown files must be UTF-8"};
+  }
+  llvm_unreachable("every kind of file has its words");
+}
+} // namespace
+
 unsigned relc::loadSourceFile(DiagnosticEngine &diags, llvm::StringRef path,
-                              llvm::SMRange importedAt) {
+                              llvm::SMRange importedAt, SourceKind kind) {
   bool imported = importedAt.Start.isValid();
   llvm::vfs::FileSystem &fs = diags.getFileSystem();
   llvm::ErrorOr<llvm::vfs::Status> status = fs.status(path);
@@ -37,7 +59,8 @@ unsigned relc::loadSourceFile(DiagnosticEngine &diags, llvm::StringRef path,
     llvm::StringRef what =
         status->isDirectory() ? "a directory" : "not a regular file";
     diags.report(imported ? DiagKind::ImportNotFile : DiagKind::FileUnreadable,
-                 importedAt, "'" + path + "' is " + what + ", not a plan file");
+                 importedAt,
+                 "'" + path + "' is " + what + ", not " + wordsFor(kind).file);
     return 0;
   }
   auto bufOrErr = fs.getBufferForFile(path, /*FileSize=*/-1,
@@ -57,7 +80,7 @@ unsigned relc::loadSourceFile(DiagnosticEngine &diags, llvm::StringRef path,
     buf = llvm::MemoryBuffer::getMemBufferCopy(buf->getBuffer(), path);
   unsigned id =
       diags.getSourceMgr().AddNewSourceBuffer(std::move(buf), importedAt.Start);
-  return checkSourceText(diags, id) ? id : 0;
+  return checkSourceText(diags, id, kind) ? id : 0;
 }
 
 size_t relc::firstInvalidUTF8(llvm::StringRef text) {
@@ -74,7 +97,8 @@ size_t relc::firstInvalidUTF8(llvm::StringRef text) {
   return p - text.bytes_begin();
 }
 
-bool relc::checkSourceText(DiagnosticEngine &diags, unsigned bufferId) {
+bool relc::checkSourceText(DiagnosticEngine &diags, unsigned bufferId,
+                           SourceKind kind) {
   const llvm::MemoryBuffer *buf =
       diags.getSourceMgr().getMemoryBuffer(bufferId);
   const char *begin = buf->getBufferStart();
@@ -82,7 +106,7 @@ bool relc::checkSourceText(DiagnosticEngine &diags, unsigned bufferId) {
   if (const void *nul = std::memchr(begin, 0, end - begin)) {
     diags.report(DiagKind::NulByte,
                  llvm::SMLoc::getFromPointer(static_cast<const char *>(nul)),
-                 "NUL byte in plan text");
+                 llvm::Twine("NUL byte in ") + wordsFor(kind).text);
     return false;
   }
   size_t at = firstInvalidUTF8(llvm::StringRef(begin, end - begin));
@@ -91,8 +115,8 @@ bool relc::checkSourceText(DiagnosticEngine &diags, unsigned bufferId) {
     char hex[8];
     snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(*bad));
     diags.report(DiagKind::InvalidUtf8, llvm::SMLoc::getFromPointer(bad),
-                 llvm::Twine("invalid UTF-8 byte ") + hex +
-                     "; plan files must be UTF-8");
+                 llvm::Twine("invalid UTF-8 byte ") + hex + "; " +
+                     wordsFor(kind).utf8);
     return false;
   }
   return true;

@@ -43,12 +43,18 @@ size_t firstInvalidUTF8(llvm::StringRef text);
 /// import that names the file (invalid for files named on the command line,
 /// whose problems are I/O errors; an import's are errors in the importing
 /// plan).
+/// What a file relc reads is, for the messages about it ("'docs' is a
+/// directory, not a Markdown file").
+enum class SourceKind { Plan, Model, ActionsLock, Markdown };
+
 unsigned loadSourceFile(DiagnosticEngine &diags, llvm::StringRef path,
-                        llvm::SMRange importedAt = {});
+                        llvm::SMRange importedAt = {},
+                        SourceKind kind = SourceKind::Plan);
 
 /// Checks that \p buffer is UTF-8 without NUL bytes; reports the first
 /// offending byte otherwise.
-bool checkSourceText(DiagnosticEngine &diags, unsigned bufferId);
+bool checkSourceText(DiagnosticEngine &diags, unsigned bufferId,
+                     SourceKind kind = SourceKind::Plan);
 
 /// The buffer's text without a leading UTF-8 byte order mark.
 llvm::StringRef sourceText(llvm::SourceMgr &sm, unsigned bufferId);

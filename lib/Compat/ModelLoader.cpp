@@ -1186,7 +1186,7 @@ static std::optional<YAML::Mark> textAfterDocument(StringRef text,
 
 bool compat::loadModelFile(DiagnosticEngine &diags, StringRef path,
                            SMRange namedAt, Model &model, ModelReader reader) {
-  unsigned id = loadSourceFile(diags, path, namedAt);
+  unsigned id = loadSourceFile(diags, path, namedAt, SourceKind::Model);
   return id && loadModelBuffer(diags, id, path, model, reader);
 }
 

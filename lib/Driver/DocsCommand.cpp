@@ -382,7 +382,7 @@ std::optional<std::string> generate(Compilation &comp, const Region &region,
 int updateDocument(Compilation &comp, const DocsOptions &opts,
                    const std::string &path, llvm::raw_ostream &out) {
   DiagnosticEngine &diags = comp.getDiags();
-  unsigned id = loadSourceFile(diags, path);
+  unsigned id = loadSourceFile(diags, path, {}, SourceKind::Markdown);
   if (!id)
     return diags.exitCode();
   llvm::StringRef text = comp.getSourceMgr().getMemoryBuffer(id)->getBuffer();

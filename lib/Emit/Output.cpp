@@ -87,7 +87,7 @@ static bool isVersionName(llvm::StringRef v) {
 
 std::optional<ActionsLock> emit::loadActionsLock(DiagnosticEngine &diags,
                                                  llvm::StringRef path) {
-  unsigned buf = loadSourceFile(diags, path);
+  unsigned buf = loadSourceFile(diags, path, {}, SourceKind::ActionsLock);
   if (!buf)
     return std::nullopt;
   llvm::SourceMgr &sm = diags.getSourceMgr();

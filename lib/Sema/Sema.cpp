@@ -315,7 +315,8 @@ bool Sema::loadModels() {
   std::vector<unsigned> ids;
   bool ok = true;
   for (size_t i = 0; i < compat.size(); ++i) {
-    ids.push_back(loadSourceFile(diags, paths[i], compat[i]->path->getRange()));
+    ids.push_back(loadSourceFile(diags, paths[i], compat[i]->path->getRange(),
+                                 SourceKind::Model));
     ok &= ids.back() != 0;
   }
   if (!ok) {
