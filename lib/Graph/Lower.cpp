@@ -328,8 +328,12 @@ void Lowerer::lowerBuild(const sema::BuildStep &b, const sema::Matrix &m,
   std::vector<std::string> before = previous;
   for (size_t k = 0; k < legs.size(); ++k) {
     size_t leg = legs[k];
-    BuildNode p{m.name,    b.channel, Phase::Build, m.experimental(leg),
-                b.timeout, b.split};
+    BuildNode p;
+    p.matrix = m.name;
+    p.channel = b.channel;
+    p.experimental = m.experimental(leg);
+    p.timeout = b.timeout;
+    p.split = b.split;
     std::vector<std::string> vals;
     for (size_t a = 0; a < m.axes.size(); ++a) {
       vals.push_back(m.value(leg, a).ref.str());
