@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Basic/Time.h"
+#include "Basic/Words.h"
 
 #include "llvm/ADT/ArrayRef.h"
 
@@ -52,14 +53,6 @@ std::optional<Size> failSize(std::string *err, std::string msg) {
   if (err)
     *err = std::move(msg);
   return std::nullopt;
-}
-
-std::string quoteChar(char c) {
-  if (llvm::isPrint(c))
-    return std::string("'") + c + "'";
-  unsigned char u = static_cast<unsigned char>(c);
-  return std::string("character 0x") + llvm::hexdigit(u >> 4, true) +
-         llvm::hexdigit(u & 15, true);
 }
 
 bool isLeapYear(int64_t y) {

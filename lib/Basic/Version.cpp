@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Basic/Version.h"
+#include "Basic/Words.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -25,15 +26,6 @@ namespace {
 bool isSeparator(char c) { return c == '.' || c == '-' || c == '_'; }
 
 bool startsWithDigit(StringRef s) { return !s.empty() && llvm::isDigit(s[0]); }
-
-/// Quotes one character of the input for an error message.
-std::string quoteChar(char c) {
-  if (llvm::isPrint(c))
-    return std::string("'") + c + "'";
-  unsigned char u = static_cast<unsigned char>(c);
-  return std::string("character 0x") + llvm::hexdigit(u >> 4, true) +
-         llvm::hexdigit(u & 15, true);
-}
 
 /// Label spellings, each list ordered so that a label comes before any of
 /// its prefixes (`preview` before `pre`).

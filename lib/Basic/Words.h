@@ -1,11 +1,14 @@
 //===- Words.h - Counts and ordinals in messages -----------------*- C++
 //-*-===//
 //
-// Diagnostics and listings are read by people: "1 leg", "3 legs", "3rd".
+// Diagnostics and listings are read by people: "1 leg", "3 legs", "3rd",
+// "unexpected 'x'".
 //
 //===----------------------------------------------------------------------===//
 #ifndef RELC_BASIC_WORDS_H
 #define RELC_BASIC_WORDS_H
+
+#include "llvm/ADT/StringExtras.h"
 
 #include <string>
 
@@ -28,6 +31,16 @@ inline std::string ordinal(size_t n) {
       suffix = "rd";
   }
   return std::to_string(n) + suffix;
+}
+
+/// One character of the input as an error message shows it: `'x'`, or
+/// `character 0x07` for one that does not print.
+inline std::string quoteChar(char c) {
+  if (llvm::isPrint(c))
+    return std::string("'") + c + "'";
+  unsigned char u = static_cast<unsigned char>(c);
+  return std::string("character 0x") + llvm::hexdigit(u >> 4, true) +
+         llvm::hexdigit(u & 15, true);
 }
 
 } // namespace relc
