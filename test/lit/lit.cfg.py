@@ -62,7 +62,8 @@ try:
                              capture_output=True, text=True).stdout
 except OSError:
     comment = ""
-if "Linker: LLD" in comment:
+# lld signs "Linker: LLD 14.0.6", Debian's "Linker: Debian LLD 14.0.6".
+if re.search(r"^\s*\[\s*\w+\]\s+Linker: .*\bLLD\b", comment, re.M):
     config.available_features.add("lld-linked")
 # The version the build gave relc (project(VERSION) in CMakeLists.txt):
 # `relc --version`, calendars, SARIF logs and the language server must all
