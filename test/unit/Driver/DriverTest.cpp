@@ -285,9 +285,24 @@ TEST_F(DriverTest, UsageErrorsExitTwo) {
                     "relc: for the -o option: 'relc emit' needs it (Output: "
                     "the workflows directory (github) or the file "
                     "(gitlab))\n"}));
-  EXPECT_EQ(run({"run", "tinylib/1.0.relplan"}).err.rfind(
-                "relc: for the --stage option: 'relc run' needs it (", 0),
-            0u);
+  EXPECT_EQ(
+      run({"run", "tinylib/1.0.relplan"})
+          .err.rfind("relc: for the --stage option: 'relc run' needs it (", 0),
+      0u);
+  // An empty value is none: `-o "$OUT"` with OUT unset must not write into
+  // the current directory, nor `--diagnostics-output=` go to the terminal.
+  Result emptyOutput = run({"emit", "gitlab", "tinylib/1.0.relplan", "-o", ""});
+  EXPECT_EQ(emptyOutput.code, 2);
+  EXPECT_EQ(
+      emptyOutput.err.rfind("relc: for the -o option: it needs a value\n", 0),
+      0u)
+      << emptyOutput.err;
+  EXPECT_EQ(run({"check", "--diagnostics-output=", "tinylib/1.0.relplan"}),
+            Result({2, "",
+                    "relc: for the --diagnostics-output option: it needs a "
+                    "value\n"}));
+  // A file named by an empty argument is still a file that is not there.
+  EXPECT_EQ(run({"check", ""}).code, 2);
 }
 
 TEST_F(DriverTest, MatrixAsJson) {
