@@ -101,6 +101,11 @@ public:
         return bad(o, "'" + arg + "' is not a whole number");
       return false;
     } else {
+      // An empty value is taken for none: `-o "$OUT"` with OUT unset would
+      // otherwise write into the current directory. (A positional argument,
+      // which has no name, is a file name, and reported as one.)
+      if (!name.empty() && arg.empty())
+        return bad(o, "it needs a value");
       return cl::parser<T>::parse(o, name, arg, value);
     }
   }
