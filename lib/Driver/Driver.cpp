@@ -20,11 +20,15 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/StringSaver.h"
+#include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
+#include <istream>
+#include <iterator>
 
 using namespace relc;
 namespace cl = llvm::cl;
@@ -366,6 +370,15 @@ static Opt<bool> fmtStdout("stdout",
                            cl::desc("Print the formatted text instead of "
                                     "rewriting the files"),
                            cl::sub(fmtCmd), cl::cat(relcCategory));
+// What editors and pipes need: a buffer checked or formatted where it
+// stands, before it is saved.
+static Opt<std::string> stdinFilename(
+    "stdin-filename",
+    cl::desc("The file that '-' (standard input) stands for: diagnostics "
+             "name it, and its project and models are found beside it "
+             "(default: <stdin>)"),
+    cl::value_desc("path"), cl::sub(checkCmd), cl::sub(fmtCmd),
+    cl::cat(relcCategory));
 
 static Opt<unsigned>
     errorLimit("error-limit",
@@ -620,12 +633,60 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv,
   return rc;
 }
 
+/// Puts the text of standard input where `-` is among \p files: in a layer
+/// of memory over the file system, at the path --stdin-filename gives, so
+/// that everything reads it as that file (and not the file on disk). False
+/// after a usage error.
+static bool takeStandardInput(DriverEnv &env, std::vector<std::string> &files) {
+  size_t dashes = llvm::count(files, "-");
+  if (dashes == 0 && stdinFilename.getNumOccurrences()) {
+    env.err << "relc: error: --stdin-filename names the text read from '-', "
+               "and no file is '-'\n";
+    return false;
+  }
+  if (dashes == 0)
+    return true;
+  if (dashes > 1) {
+    env.err << "relc: error: '-' (standard input) is named more than once\n";
+    return false;
+  }
+  std::string name = stdinFilename.getNumOccurrences()
+                         ? std::string(stdinFilename)
+                         : std::string("<stdin>");
+  std::string text{std::istreambuf_iterator<char>(env.in),
+                   std::istreambuf_iterator<char>()};
+  if (env.in.bad()) {
+    env.err << "relc: error: cannot read standard input\n";
+    return false;
+  }
+  llvm::SmallString<256> at(name);
+  llvm::ErrorOr<std::string> cwd = env.fs->getCurrentWorkingDirectory();
+  if (!cwd || env.fs->makeAbsolute(at)) {
+    env.err << "relc: error: cannot place standard input at '" << name << "'\n";
+    return false;
+  }
+  llvm::sys::path::remove_dots(at, /*remove_dot_dot=*/true);
+  auto memory = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
+  memory->addFile(at, /*ModificationTime=*/0,
+                  llvm::MemoryBuffer::getMemBufferCopy(text, name));
+  auto overlay =
+      llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(env.fs);
+  overlay->pushOverlay(memory);
+  // Relative paths resolve against the working directory, as before.
+  overlay->setCurrentWorkingDirectory(*cwd);
+  env.fs = overlay;
+  std::replace(files.begin(), files.end(), std::string("-"), name);
+  return true;
+}
+
 /// Runs the command llvm::cl parsed.
 static int runCommand(DriverEnv &env) {
   llvm::raw_ostream &err = env.err;
   if (checkCmd) {
     CheckOptions opts;
     opts.files.assign(checkFiles.begin(), checkFiles.end());
+    if (!takeStandardInput(env, opts.files))
+      return 2;
     opts.emit = checkEmit;
     opts.locations = !checkNoLocations;
     opts.parseOnly = checkParseOnly;
@@ -747,8 +808,17 @@ static int runCommand(DriverEnv &env) {
     }
     FmtOptions opts;
     opts.files.assign(fmtFiles.begin(), fmtFiles.end());
+    bool fromStdin = llvm::is_contained(opts.files, "-");
+    if (fromStdin && fmtWrite) {
+      err << "relc fmt: error: standard input ('-') cannot be rewritten; its "
+             "formatted text goes to standard output\n";
+      return 2;
+    }
+    if (!takeStandardInput(env, opts.files))
+      return 2;
     opts.check = fmtCheck;
-    opts.toStdout = fmtStdout;
+    // There is no file to rewrite: the text goes where it came from.
+    opts.toStdout = fmtStdout || (fromStdin && !fmtCheck);
     opts.listFiles = env.diagnostics != &env.out;
     opts.diagnostics = diagnosticOptions();
     return runFmt(opts, env);

@@ -8,8 +8,8 @@
 
 _relc_options() {
   case $1 in
-  check) echo "--emit= --no-locations --parse-only --format= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
-  fmt) echo "--check --write --stdout --skip-invalid --format= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
+  check) echo "--emit= --no-locations --parse-only --stdin-filename= --format= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
+  fmt) echo "--check --write --stdout --stdin-filename= --skip-invalid --format= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
   matrix) echo "--format= --channel= --where= --matrix= --explain= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
   graph) echo "--format= --stage= --rc= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
   emit) echo "-o --check --lock= --no-split --skip-invalid --format= --diagnostics-format= --diagnostics-output= --error-limit=" ;;
