@@ -571,10 +571,12 @@ int relc::runDriver(llvm::ArrayRef<const char *> argv,
     llvm::StringRef arg = args[i];
     if (arg == "--")
       break;
+    // Not an option (an empty argument too, which has no first character).
+    if (!arg.startswith("-"))
+      continue;
     bool dashes = arg.startswith("--");
     llvm::StringRef name = arg.drop_front(dashes ? 2 : 1);
-    if (!arg.startswith("-") || name.empty() || name.contains('=') ||
-        (!dashes && name.size() != 1))
+    if (name.empty() || name.contains('=') || (!dashes && name.size() != 1))
       continue;
     cl::Option *o = sub->OptionsMap.lookup(name);
     if (!o || o->getValueExpectedFlag() != cl::ValueRequired)
